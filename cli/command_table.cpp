@@ -1,0 +1,62 @@
+#include "cli/command_table.hpp"
+
+namespace janua::cli {
+
+CommandSpec& CommandSpec::option(std::string names, std::string* target, std::string help_text, bool required) {
+    OptionSpec spec;
+    spec.names = std::move(names);
+    spec.help = std::move(help_text);
+    spec.text = target;
+    spec.required = required;
+    options.push_back(std::move(spec));
+    return *this;
+}
+
+CommandSpec& CommandSpec::option(std::string names, std::vector<std::string>* target, std::string help_text) {
+    OptionSpec spec;
+    spec.names = std::move(names);
+    spec.help = std::move(help_text);
+    spec.texts = target;
+    options.push_back(std::move(spec));
+    return *this;
+}
+
+CommandSpec& CommandSpec::option(std::string names, int* target, std::string help_text) {
+    OptionSpec spec;
+    spec.names = std::move(names);
+    spec.help = std::move(help_text);
+    spec.number = target;
+    options.push_back(std::move(spec));
+    return *this;
+}
+
+CommandSpec& CommandSpec::flag(std::string names, bool* target, std::string help_text) {
+    OptionSpec spec;
+    spec.names = std::move(names);
+    spec.help = std::move(help_text);
+    spec.flag = target;
+    options.push_back(std::move(spec));
+    return *this;
+}
+
+CommandSpec& CommandSpec::choice(std::string names, std::string* target, std::vector<std::string> allowed,
+                                 std::string help_text) {
+    OptionSpec spec;
+    spec.names = std::move(names);
+    spec.help = std::move(help_text);
+    spec.text = target;
+    spec.choices = std::move(allowed);
+    options.push_back(std::move(spec));
+    return *this;
+}
+
+CommandSpec& CommandTable::add(std::string noun, std::string verb, std::string help) {
+    CommandSpec spec;
+    spec.noun = std::move(noun);
+    spec.verb = std::move(verb);
+    spec.help = std::move(help);
+    m_commands.push_back(std::move(spec));
+    return m_commands.back();
+}
+
+}  // namespace janua::cli

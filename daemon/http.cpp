@@ -1,0 +1,91 @@
+#include "daemon/http.hpp"
+
+#include <strings.h>
+
+namespace janua::daemon {
+
+bool CaseInsensitiveLess::operator()(const std::string& a, const std::string& b) const {
+    return ::strcasecmp(a.c_str(), b.c_str()) < 0;
+}
+
+std::string Request::header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+}
+
+std::optional<std::string> Request::query_param(const std::string& name) const {
+    auto it = query.find(name);
+    if (it == query.end()) return std::nullopt;
+    return it->second;
+}
+
+void Response::set_header(const std::string& name, const std::string& value) {
+    for (auto& [n, v] : headers) {
+        if (::strcasecmp(n.c_str(), name.c_str()) == 0) {
+            v = value;
+            return;
+        }
+    }
+    headers.emplace_back(name, value);
+}
+
+bool Response::has_header(const std::string& name) const {
+    for (const auto& [n, v] : headers)
+        if (::strcasecmp(n.c_str(), name.c_str()) == 0) return true;
+    return false;
+}
+
+Response Response::json(int status, const nlohmann::json& body) {
+    Response r;
+    r.status = status;
+    r.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return r;
+}
+
+Response Response::no_content() {
+    Response r;
+    r.status = 204;
+    r.content_type.clear();
+    return r;
+}
+
+int http_status(ErrorCode code) {
+    switch (code) {
+        case ErrorCode::bad_request: return 400;
+        case ErrorCode::authentication:
+        case ErrorCode::token: return 401;
+        case ErrorCode::authorization: return 403;
+        case ErrorCode::not_found: return 404;
+        case ErrorCode::conflict: return 409;
+        case ErrorCode::payload_too_large: return 413;
+        case ErrorCode::validation: return 422;
+        case ErrorCode::account_locked: return 423;
+        case ErrorCode::rate_limited: return 429;
+        case ErrorCode::unavailable: return 503;
+        case ErrorCode::internal: return 500;
+    }
+    return 500;
+}
+
+Response error_response(const Error& error, const std::string& request_id) {
+    nlohmann::json envelope = {{"error",
+                                {{"code", error_code_name(error.code)},
+                                 {"message", error.message},
+                                 {"details", error.details.is_null() ? nlohmann::json::array() : error.details},
+                                 {"request_id", request_id}}}};
+    Response response = Response::json(http_status(error.code), envelope);
+    if (error.retry_after_seconds > 0) response.set_header("Retry-After", std::to_string(error.retry_after_seconds));
+    if (error.code == ErrorCode::authentication || error.code == ErrorCode::token)
+        response.set_header("WWW-Authenticate", "Bearer");
+    return response;
+}
+
+Result<nlohmann::json> parse_json_object(const Request& request) {
+    if (request.body.empty()) return make_error(ErrorCode::bad_request, "request body must be a JSON object");
+    nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
+    if (body.is_discarded()) return make_error(ErrorCode::bad_request, "request body is not valid JSON");
+    if (!body.is_object()) return make_error(ErrorCode::bad_request, "request body must be a JSON object");
+    return body;
+}
+
+}  // namespace janua::daemon

@@ -1,0 +1,60 @@
+#pragma once
+// The daemon's own request/response types. Only daemon/server.cpp knows cpp-httplib; everything
+// else (pipeline, routes, tests) works on these plain structs.
+
+#include "core/common/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace janua::daemon {
+
+struct CaseInsensitiveLess {
+    bool operator()(const std::string& a, const std::string& b) const;
+};
+
+using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
+
+struct Request {
+    std::string method;
+    std::string path;
+    std::string body;
+    std::string remote_addr;
+    HeaderMap headers;
+    std::multimap<std::string, std::string> query;
+    std::map<std::string, std::string> path_params;  // filled by the router
+    std::string request_id;                          // filled by the pipeline
+    std::string route;                               // matched pattern, for metrics and logs
+
+    std::string header(const std::string& name) const;
+    std::optional<std::string> query_param(const std::string& name) const;
+    const std::string& param(const std::string& name) const { return path_params.at(name); }
+};
+
+struct Response {
+    int status = 200;
+    std::string body;
+    std::string content_type = "application/json";
+    std::vector<std::pair<std::string, std::string>> headers;
+
+    void set_header(const std::string& name, const std::string& value);
+    bool has_header(const std::string& name) const;
+
+    static Response json(int status, const nlohmann::json& body);
+    static Response no_content();
+};
+
+// The HTTP status for a domain error code.
+int http_status(ErrorCode code);
+
+// The API.md error envelope: {"error":{"code","message","details","request_id"}}.
+Response error_response(const Error& error, const std::string& request_id);
+
+// Parse a JSON object body; a clear 400/413/422-style error otherwise.
+Result<nlohmann::json> parse_json_object(const Request& request);
+
+}  // namespace janua::daemon

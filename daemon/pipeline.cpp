@@ -1,0 +1,134 @@
+#include "daemon/pipeline.hpp"
+
+#include "core/common/log.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/random.hpp"
+
+#include <algorithm>
+#include <chrono>
+
+namespace janua::daemon {
+namespace {
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+    std::string out;
+    for (const auto& item : items) out += (out.empty() ? "" : separator) + item;
+    return out;
+}
+
+void add_security_headers(Response& response, bool https) {
+    auto set_default = [&](const char* name, const char* value) {
+        if (!response.has_header(name)) response.set_header(name, value);
+    };
+    set_default("X-Content-Type-Options", "nosniff");
+    set_default("X-Frame-Options", "DENY");
+    set_default("Referrer-Policy", "no-referrer");
+    set_default("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    set_default("Cache-Control", "no-store");
+    if (https) set_default("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
+
+}  // namespace
+
+std::string choose_request_id(const std::string& from_client) {
+    const bool acceptable = !from_client.empty() && from_client.size() <= 128 &&
+                            std::all_of(from_client.begin(), from_client.end(), [](unsigned char c) {
+                                return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == ':';
+                            });
+    if (acceptable) return from_client;
+    return crypto::hex_encode(crypto::random_bytes(16));
+}
+
+Response Pipeline::handle(Request& request) {
+    const auto start = std::chrono::steady_clock::now();
+    request.request_id = choose_request_id(request.header("X-Request-Id"));
+    Response response;
+    try {
+        response = request.method == "OPTIONS" ? preflight(request) : dispatch(request);
+    } catch (const db::DatabaseUnavailable& e) {
+        log::warn("database unavailable", {{"request_id", request.request_id}, {"error", e.what()}});
+        Error error = make_error(ErrorCode::unavailable, "the service is temporarily unavailable; retry shortly");
+        error.retry_after_seconds = 1;
+        response = error_response(error, request.request_id);
+    } catch (const std::exception& e) {
+        log::error("unhandled error", {{"request_id", request.request_id}, {"error", e.what()}});
+        response = error_response(make_error(ErrorCode::internal, "internal error"), request.request_id);
+    }
+    finish(request, response, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return response;
+}
+
+Response Pipeline::reject(Request& request, const Error& error) {
+    request.request_id = choose_request_id(request.header("X-Request-Id"));
+    Response response = error_response(error, request.request_id);
+    finish(request, response, 0);
+    return response;
+}
+
+Response Pipeline::dispatch(Request& request) {
+    RouteMatch match = m_router.match(request);
+    if (!match.route) {
+        if (!match.allowed_methods.empty()) {
+            Response r = error_response(make_error(ErrorCode::bad_request, "method " + request.method +
+                                                                              " is not allowed on " + request.path),
+                                        request.request_id);
+            r.status = 405;
+            r.set_header("Allow", join(match.allowed_methods, ", "));
+            return r;
+        }
+        request.route = "unmatched";
+        return error_response(make_error(ErrorCode::not_found, "no route for " + request.method + " " + request.path),
+                              request.request_id);
+    }
+    if (match.route->access != Access::public_route) {
+        // Authentication arrives with the identity service; until then protected routes refuse.
+        return error_response(make_error(ErrorCode::token, "authentication required"), request.request_id);
+    }
+    return match.route->handler(request);
+}
+
+Response Pipeline::preflight(Request& request) {
+    RouteMatch match = m_router.match(request);
+    request.route = "preflight";
+    if (match.allowed_methods.empty() && !match.route)
+        return error_response(make_error(ErrorCode::not_found, "no route for " + request.path), request.request_id);
+    Response r = Response::no_content();
+    r.set_header("Allow", join(match.allowed_methods, ", ") + ", OPTIONS");
+    if (!request.header("Access-Control-Request-Method").empty()) {
+        r.set_header("Access-Control-Allow-Methods", join(match.allowed_methods, ", "));
+        r.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type, X-Request-Id, If-Match");
+        r.set_header("Access-Control-Max-Age", "600");
+    }
+    return r;
+}
+
+void Pipeline::finish(Request& request, Response& response, double seconds) {
+    response.set_header("X-Request-Id", request.request_id);
+    add_security_headers(response, m_context.config.base_url.rfind("https://", 0) == 0);
+    const std::string origin = request.header("Origin");
+    if (!origin.empty()) {
+        const auto& allowed = m_context.config.cors_origins;
+        const bool listed = std::find(allowed.begin(), allowed.end(), origin) != allowed.end();
+        const bool anyone = std::find(allowed.begin(), allowed.end(), "*") != allowed.end();
+        if (listed || anyone) {
+            // Credentials only for origins named explicitly; "*" never carries cookies.
+            response.set_header("Access-Control-Allow-Origin", listed ? origin : "*");
+            if (listed) response.set_header("Access-Control-Allow-Credentials", "true");
+            response.set_header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, ETag");
+        }
+        response.set_header("Vary", "Origin");
+    }
+    if (request.route.empty()) request.route = "unmatched";
+    m_context.metrics.observe_request(request.method, request.route, response.status, seconds);
+    // The path, never the query string: links carry tokens there.
+    log::info("request", {{"request_id", request.request_id},
+                          {"method", request.method},
+                          {"path", request.path},
+                          {"route", request.route},
+                          {"status", response.status},
+                          {"duration_ms", static_cast<long long>(seconds * 1000000) / 1000.0},
+                          {"remote_addr", request.remote_addr},
+                          {"bytes", response.body.size()}});
+}
+
+}  // namespace janua::daemon

@@ -1,0 +1,30 @@
+#pragma once
+// Everything that happens to every request, in one place: request id, routing (404/405),
+// access rules, error envelope, CORS, security headers, metrics and the access log.
+
+#include "daemon/context.hpp"
+#include "daemon/router.hpp"
+
+namespace janua::daemon {
+
+class Pipeline {
+public:
+    Pipeline(const Router& router, DaemonContext& context) : m_router(router), m_context(context) {}
+
+    Response handle(Request& request);
+    // For requests rejected before routing (e.g. 413 from the HTTP layer).
+    Response reject(Request& request, const Error& error);
+
+private:
+    Response dispatch(Request& request);
+    Response preflight(Request& request);
+    void finish(Request& request, Response& response, double seconds);
+
+    const Router& m_router;
+    DaemonContext& m_context;
+};
+
+// A request id from the client is kept if it is short and printable; otherwise a new one.
+std::string choose_request_id(const std::string& from_client);
+
+}  // namespace janua::daemon
