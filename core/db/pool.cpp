@@ -26,6 +26,8 @@ std::unique_ptr<pqxx::connection> connect(const PoolSettings& settings) {
         auto connection = std::make_unique<pqxx::connection>(
             with_connection_options(settings.url, settings.connect_timeout_seconds, settings.application_name));
         // set_variable, unlike a plain SET, survives libpqxx's transparent reconnection.
+        // Timestamps come back as UTC text, which db::timestamp() turns into RFC 3339.
+        connection->set_variable("TimeZone", "'UTC'");
         if (settings.statement_timeout_ms > 0)
             connection->set_variable("statement_timeout", std::to_string(settings.statement_timeout_ms));
         return connection;
@@ -33,6 +35,16 @@ std::unique_ptr<pqxx::connection> connect(const PoolSettings& settings) {
         // libpq's message names host and port but never the password.
         throw DatabaseUnavailable(std::string("cannot connect to the database: ") + e.what());
     }
+}
+
+std::string timestamp(const pqxx::field& field) {
+    if (field.is_null()) return {};
+    // PostgreSQL prints "2026-11-22 16:20:00.123456+00" on a UTC session.
+    std::string text = field.as<std::string>();
+    if (text.size() >= 19 && text[10] == ' ') text[10] = 'T';
+    const auto plus = text.find_last_of("+-");
+    if (plus != std::string::npos && plus > 18) text = text.substr(0, plus);
+    return text + "Z";
 }
 
 Lease::Lease(Pool* pool, std::unique_ptr<PooledConnection> slot) : m_pool(pool), m_slot(std::move(slot)) {}

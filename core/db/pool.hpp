@@ -157,4 +157,9 @@ std::optional<T> optional_field(const pqxx::field& field) {
     return field.as<T>();
 }
 
+// A timestamptz column (read on a UTC session) as RFC 3339, e.g. "2026-11-22T16:20:00.123456Z" (full precision,
+// so it also serves as a pagination position);
+// empty for NULL.
+std::string timestamp(const pqxx::field& field);
+
 }  // namespace janua::db

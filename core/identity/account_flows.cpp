@@ -1,0 +1,150 @@
+// Profile, password changes, email verification and magic links (AuthService, continued).
+#include "core/audit/audit.hpp"
+#include "core/common/time.hpp"
+#include "core/identity/auth_service.hpp"
+#include "core/identity/profile.hpp"
+#include "core/identity/user_repository.hpp"
+#include "core/identity/user_tokens.hpp"
+#include "core/tokens/refresh_tokens.hpp"
+
+namespace janua::identity {
+namespace {
+
+audit::Event user_event(const std::string& action, const RequestMeta& meta, const std::string& user_id) {
+    audit::Event e;
+    e.action = action;
+    e.actor_id = user_id;
+    e.target_type = "user";
+    e.target_id = user_id;
+    e.ip_address = meta.ip;
+    e.user_agent = meta.user_agent;
+    e.request_id = meta.request_id;
+    return e;
+}
+
+Error bad_link() { return make_error(ErrorCode::token, "this link is invalid, expired or already used"); }
+
+}  // namespace
+
+Result<User> AuthService::profile(const std::string& user_id) {
+    auto user = m_pool.transact([&](db::Transaction& tx) { return users::find_by_id(tx, user_id); });
+    if (!user) return make_error(ErrorCode::not_found, "user not found");
+    return *user;
+}
+
+Result<User> AuthService::update_profile(const std::string& user_id, const nlohmann::json& patch) {
+    auto clean = validate_profile_patch(patch, PatchScope::self);
+    if (!clean) return clean.error();
+    return m_pool.transact([&](db::Transaction& tx) { return users::update(tx, user_id, clean.value()); });
+}
+
+Status AuthService::change_password(const Principal& caller, const std::string& current_password,
+                                    const std::string& new_password, const RequestMeta& meta) {
+    if (current_password.empty()) return make_error(ErrorCode::validation, "current_password is required");
+    if (auto policy = check_password(m_settings.password_policy, new_password); !policy) return policy.error();
+    auto user = m_pool.transact([&](db::Transaction& tx) { return users::find_by_id(tx, caller.user_id); });
+    if (!user || !user->password_hash) return make_error(ErrorCode::authentication, "current password is wrong");
+    auto matches = m_hasher.verify(current_password, *user->password_hash, user->password_algorithm);
+    if (!matches) return matches.error();
+    if (!matches.value()) return make_error(ErrorCode::authentication, "current password is wrong");
+    auto hash = m_hasher.hash(new_password);
+    if (!hash) return hash.error();
+    m_pool.transact([&](db::Transaction& tx) {
+        users::set_password(tx, caller.user_id, hash.value(), "bcrypt");
+        const int revoked = sessions::revoke_all(tx, caller.user_id, caller.session_id, "password_changed");
+        auto e = user_event("user.password_changed", meta, caller.user_id);
+        e.details = {{"other_sessions_revoked", revoked}};
+        audit::record(tx, e);
+    });
+    return Ok{};
+}
+
+void AuthService::forgot_password(const std::string& email, const RequestMeta& meta) {
+    const auto normalized = normalize_email(email);
+    if (!normalized) return;
+    m_pool.transact([&](db::Transaction& tx) {
+        auto user = users::find_by_email(tx, *normalized);
+        if (!user || user->status != "ACTIVE") return;
+        const auto token = user_tokens::issue(tx, user->id, "password_reset", m_settings.email_token_minutes);
+        m_mailer(tx, {OutgoingMail::Kind::password_reset, user->email, link(m_settings.frontend_url, "/reset-password", token)});
+        audit::record(tx, user_event("user.password_reset_requested", meta, user->id));
+    });
+}
+
+Status AuthService::reset_password(const std::string& token, const std::string& new_password, const RequestMeta& meta) {
+    if (token.empty()) return make_error(ErrorCode::validation, "token is required");
+    if (auto policy = check_password(m_settings.password_policy, new_password); !policy) return policy.error();
+    // Hash first: the token is spent only together with the new password.
+    auto hash = m_hasher.hash(new_password);
+    if (!hash) return hash.error();
+    return m_pool.transact([&](db::Transaction& tx) -> Status {
+        auto user_id = user_tokens::consume(tx, token, "password_reset");
+        if (!user_id) return bad_link();
+        users::set_password(tx, *user_id, hash.value(), "bcrypt");
+        // Whoever knew the old password must not stay signed in.
+        sessions::revoke_all(tx, *user_id, "", "password_reset");
+        audit::record(tx, user_event("user.password_reset", meta, *user_id));
+        return Ok{};
+    });
+}
+
+Status AuthService::verify_email(const std::string& token, const RequestMeta& meta) {
+    if (token.empty()) return make_error(ErrorCode::validation, "token is required");
+    return m_pool.transact([&](db::Transaction& tx) -> Status {
+        auto user_id = user_tokens::consume(tx, token, "email_verification");
+        if (!user_id) return bad_link();
+        users::mark_email_verified(tx, *user_id);
+        audit::record(tx, user_event("user.email_verified", meta, *user_id));
+        return Ok{};
+    });
+}
+
+void AuthService::resend_verification(const std::string& email, const RequestMeta& meta) {
+    const auto normalized = normalize_email(email);
+    if (!normalized) return;
+    m_pool.transact([&](db::Transaction& tx) {
+        auto user = users::find_by_email(tx, *normalized);
+        if (!user || user->email_verified || user->status == "SUSPENDED" || user->status == "DELETED") return;
+        const auto token = user_tokens::issue(tx, user->id, "email_verification", m_settings.email_token_minutes);
+        m_mailer(tx, {OutgoingMail::Kind::verification, user->email, link(m_settings.frontend_url, "/verify-email", token)});
+        audit::record(tx, user_event("user.verification_resent", meta, user->id));
+    });
+}
+
+Status AuthService::request_magic_link(const std::string& email, const RequestMeta& meta) {
+    if (!m_settings.enable_magic_links) return make_error(ErrorCode::authorization, "magic links are disabled");
+    const auto normalized = normalize_email(email);
+    if (!normalized) {
+        Error e = make_error(ErrorCode::validation, "email must be a valid email address");
+        e.details = nlohmann::json::array({{{"field", "email"}, {"message", "must be a valid email address"}}});
+        return e;
+    }
+    m_pool.transact([&](db::Transaction& tx) {
+        auto user = users::find_by_email(tx, *normalized);
+        if (!user || user->status != "ACTIVE") return;
+        const auto token = user_tokens::issue(tx, user->id, "magic_link", m_settings.magic_link_minutes);
+        m_mailer(tx, {OutgoingMail::Kind::magic_link, user->email,
+                      link(m_settings.base_url, "/api/v1/auth/magic-link/verify", token)});
+        audit::record(tx, user_event("user.magic_link_requested", meta, user->id));
+    });
+    return Ok{};
+}
+
+Result<AuthResult> AuthService::verify_magic_link(const std::string& token, const RequestMeta& meta) {
+    if (!m_settings.enable_magic_links) return make_error(ErrorCode::authorization, "magic links are disabled");
+    return m_pool.transact([&](db::Transaction& tx) -> Result<AuthResult> {
+        auto user_id = user_tokens::consume(tx, token, "magic_link");
+        if (!user_id) return bad_link();
+        auto user = users::find_by_id(tx, *user_id);
+        if (!user || user->status != "ACTIVE") return bad_link();
+        // Following the link proves control of the mailbox.
+        users::mark_email_verified(tx, user->id);
+        users::record_successful_login(tx, user->id);
+        audit::record(tx, user_event("user.signin", meta, user->id));
+        AuthResult result{*user, start_session(tx, *user, {"email"}, meta), false};
+        result.user.email_verified = true;
+        return result;
+    });
+}
+
+}  // namespace janua::identity

@@ -1,0 +1,300 @@
+// Sign-up, sign-in, refresh, sign-out and bearer authentication.
+#include "core/identity/auth_service.hpp"
+
+#include "core/audit/audit.hpp"
+#include "core/common/ids.hpp"
+#include "core/common/time.hpp"
+#include "core/identity/profile.hpp"
+#include "core/identity/user_repository.hpp"
+#include "core/identity/user_tokens.hpp"
+#include "core/tokens/access_token.hpp"
+#include "core/tokens/refresh_tokens.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <variant>
+
+namespace janua::identity {
+namespace {
+
+Error invalid_credentials() { return make_error(ErrorCode::authentication, "invalid email or password"); }
+
+audit::Event event(const std::string& action, const RequestMeta& meta, const std::optional<std::string>& user_id,
+                   const std::string& outcome = "success") {
+    audit::Event e;
+    e.action = action;
+    e.outcome = outcome;
+    e.actor_type = user_id ? "user" : "anonymous";
+    e.actor_id = user_id;
+    if (user_id) {
+        e.target_type = "user";
+        e.target_id = user_id;
+    }
+    e.ip_address = meta.ip;
+    e.user_agent = meta.user_agent;
+    e.request_id = meta.request_id;
+    return e;
+}
+
+// Why a user whose password was right may still not sign in.
+std::optional<Error> refuse_status(const User& user, bool require_verification) {
+    if (user.status == "SUSPENDED") return make_error(ErrorCode::authorization, "this account is suspended");
+    if (user.status == "INACTIVE") return make_error(ErrorCode::authorization, "this account is inactive");
+    if (user.status == "DELETED") return invalid_credentials();
+    if (user.status == "PENDING" || (require_verification && !user.email_verified))
+        return make_error(ErrorCode::authorization, "verify your email address before signing in");
+    return std::nullopt;
+}
+
+Error validation_error(const std::string& field, const std::string& message) {
+    Error e = make_error(ErrorCode::validation, field + " " + message);
+    e.details = nlohmann::json::array({{{"field", field}, {"message", message}}});
+    return e;
+}
+
+}  // namespace
+
+std::optional<std::string> normalize_email(const std::string& email) {
+    std::string e;
+    const auto first = email.find_first_not_of(" \t");
+    const auto last = email.find_last_not_of(" \t");
+    if (first == std::string::npos) return std::nullopt;
+    e = email.substr(first, last - first + 1);
+    std::transform(e.begin(), e.end(), e.begin(), [](unsigned char c) { return std::tolower(c); });
+    const auto at = e.find('@');
+    if (e.size() > 320 || at == std::string::npos || at == 0 || e.find('@', at + 1) != std::string::npos) return std::nullopt;
+    const auto domain = e.substr(at + 1);
+    if (domain.size() < 3 || domain.find('.') == std::string::npos || domain.front() == '.' || domain.back() == '.')
+        return std::nullopt;
+    if (std::any_of(e.begin(), e.end(), [](unsigned char c) { return c <= ' ' || c == 0x7f || c == '<' || c == '>'; }))
+        return std::nullopt;
+    return e;
+}
+
+AuthService::AuthService(AuthSettings settings, db::Pool& pool, PasswordHasher& hasher, tokens::KeyManager& keys,
+                         Mailer mailer)
+    : m_settings(std::move(settings)), m_pool(pool), m_hasher(hasher), m_keys(keys), m_mailer(std::move(mailer)) {}
+
+std::string AuthService::link(const std::string& base, const std::string& path, const std::string& token) const {
+    std::string root = base;
+    while (!root.empty() && root.back() == '/') root.pop_back();
+    return root + path + "?token=" + token;
+}
+
+Result<std::string> AuthService::access_token_for(const std::string& user_id, const std::string& session_id,
+                                                  const std::vector<std::string>& amr, std::int64_t auth_time) {
+    tokens::AccessTokenRequest request;
+    request.subject = user_id;
+    request.session_id = session_id;
+    request.client_id = "janua";
+    request.scope = "openid profile email";
+    request.audience = m_settings.audience;
+    request.amr = amr;
+    request.auth_time = auth_time;
+    request.lifetime_seconds = static_cast<std::int64_t>(m_settings.access_token_minutes) * 60;
+    auto keys = m_keys.snapshot();
+    auto issued = tokens::issue_access_token(*keys, m_settings.issuer, request, unix_seconds_now());
+    if (!issued) return issued.error();
+    return issued->token;
+}
+
+TokenPair AuthService::start_session(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
+                                     const RequestMeta& meta) {
+    sessions::NewSession spec;
+    spec.user_id = user.id;
+    spec.user_agent = meta.user_agent;
+    spec.ip_address = meta.ip;
+    spec.amr = amr;
+    spec.lifetime_days = m_settings.refresh_token_days;
+    const auto session = sessions::create(tx, spec, m_settings.max_sessions);
+    const auto refresh = tokens::refresh::issue(tx, session.id, std::nullopt, m_settings.refresh_token_days);
+    auto access = access_token_for(user.id, session.id, amr, unix_seconds_now());
+    // No active key means the daemon has not finished starting; the transaction rolls back.
+    if (!access) throw db::DatabaseUnavailable(access.error().message);
+    return TokenPair{access.value(), refresh.token, static_cast<std::int64_t>(m_settings.access_token_minutes) * 60,
+                     session.id};
+}
+
+Result<AuthResult> AuthService::signup(const SignupRequest& request, const RequestMeta& meta) {
+    if (!m_settings.enable_signups) return make_error(ErrorCode::authorization, "sign-ups are disabled");
+    const auto email = normalize_email(request.email);
+    if (!email) return validation_error("email", "must be a valid email address");
+    if (request.username && !is_valid_username(*request.username))
+        return validation_error("username", "must be 1-64 letters, digits, '.', '_' or '-'");
+    for (const auto* name : {&request.first_name, &request.last_name})
+        if (*name && name->value().size() > 255) return validation_error("name", "must be at most 255 characters");
+    if (auto policy = check_password(m_settings.password_policy, request.password); !policy) return policy.error();
+
+    auto hash = m_hasher.hash(request.password);
+    if (!hash) return hash.error();
+
+    return m_pool.transact([&](db::Transaction& tx) -> Result<AuthResult> {
+        users::NewUser spec;
+        spec.email = *email;
+        spec.username = request.username;
+        spec.first_name = request.first_name;
+        spec.last_name = request.last_name;
+        spec.password_hash = hash.value();
+        auto user = users::insert(tx, spec);
+        if (!user) return user.error();
+        audit::record(tx, event("user.signup", meta, user->id));
+        const auto token = user_tokens::issue(tx, user->id, "email_verification", m_settings.email_token_minutes);
+        m_mailer(tx, {OutgoingMail::Kind::verification, user->email, link(m_settings.frontend_url, "/verify-email", token)});
+        AuthResult result{user.value(), std::nullopt, false};
+        if (m_settings.require_email_verification) {
+            result.verification_required = true;
+            return result;
+        }
+        result.tokens = start_session(tx, *user, {"pwd"}, meta);
+        return result;
+    });
+}
+
+Result<AuthResult> AuthService::signin(const std::string& login, const std::string& password, const RequestMeta& meta) {
+    if (login.empty() || password.empty()) return validation_error("credentials", "email (or username) and password are required");
+    if (login.size() > 320 || password.size() > 1024) return invalid_credentials();
+
+    const auto user = m_pool.transact([&](db::Transaction& tx) { return users::find_by_login(tx, login); });
+    if (!user || user->status == "DELETED" || !user->password_hash) {
+        m_hasher.verify_dummy(password);  // the same time as a real verification
+        m_pool.transact([&](db::Transaction& tx) {
+            auto e = event("user.signin", meta, std::nullopt, "failure");
+            e.details = {{"reason", "unknown_account"}};
+            audit::record(tx, e);
+        });
+        return invalid_credentials();
+    }
+    if (const auto until = parse_rfc3339(user->locked_until); until && *until > unix_seconds_now()) {
+        Error locked = make_error(ErrorCode::account_locked, "too many failed sign-ins; the account is locked for a while");
+        locked.retry_after_seconds = static_cast<int>(*until - unix_seconds_now());
+        return locked;
+    }
+    // Verify outside any transaction: bcrypt takes a quarter second, a pooled connection should not wait on it.
+    auto matches = m_hasher.verify(password, *user->password_hash, user->password_algorithm);
+    if (!matches) return matches.error();
+
+    if (!matches.value()) {
+        const int failures = m_pool.transact([&](db::Transaction& tx) {
+            const int count = users::record_failed_login(tx, user->id, m_settings.lockout_threshold, m_settings.lockout_minutes);
+            auto e = event("user.signin", meta, user->id, "failure");
+            e.details = {{"reason", "wrong_password"}, {"failures", count}};
+            audit::record(tx, e);
+            if (count == m_settings.lockout_threshold) audit::record(tx, event("user.locked", meta, user->id));
+            return count;
+        });
+        if (failures >= m_settings.lockout_threshold) {
+            Error locked = make_error(ErrorCode::account_locked, "too many failed sign-ins; the account is locked for a while");
+            locked.retry_after_seconds = m_settings.lockout_minutes * 60;
+            return locked;
+        }
+        return invalid_credentials();
+    }
+    if (auto refused = refuse_status(*user, m_settings.require_email_verification)) return *refused;
+
+    std::optional<std::string> rehashed;
+    if (m_hasher.needs_rehash(*user->password_hash, user->password_algorithm)) {
+        if (auto fresh = m_hasher.hash(password)) rehashed = fresh.value();
+    }
+    return m_pool.transact([&](db::Transaction& tx) -> Result<AuthResult> {
+        users::record_successful_login(tx, user->id);
+        if (rehashed) users::set_password(tx, user->id, *rehashed, "bcrypt");
+        audit::record(tx, event("user.signin", meta, user->id));
+        AuthResult result{*user, start_session(tx, *user, {"pwd"}, meta), false};
+        return result;
+    });
+}
+
+Result<TokenPair> AuthService::refresh(const std::string& refresh_token, const RequestMeta& meta) {
+    using Outcome = std::variant<TokenPair, Error>;
+    auto outcome = m_pool.transact([&](db::Transaction& tx) -> Outcome {
+        auto rotation = tokens::refresh::rotate(tx, refresh_token, m_settings.refresh_token_days);
+        if (rotation.outcome == tokens::refresh::Outcome::reused) {
+            auto e = event("session.refresh_token_reused", meta, std::nullopt, "failure");
+            e.target_type = "session";
+            e.target_id = rotation.session_id;
+            audit::record(tx, e);
+            // Committed on purpose: the revocation must stick although the request fails.
+            return make_error(ErrorCode::token, "refresh token was already used; the session has been revoked");
+        }
+        if (rotation.outcome != tokens::refresh::Outcome::rotated)
+            return make_error(ErrorCode::token, "invalid or expired refresh token");
+        const auto session = sessions::find(tx, rotation.session_id);
+        const auto auth_time = parse_rfc3339(session->auth_time).value_or(0);
+        auto access = access_token_for(rotation.user_id, rotation.session_id, session->amr, auth_time);
+        if (!access) throw db::DatabaseUnavailable(access.error().message);
+        return TokenPair{access.value(), rotation.next.token,
+                         static_cast<std::int64_t>(m_settings.access_token_minutes) * 60, rotation.session_id};
+    });
+    if (auto* error = std::get_if<Error>(&outcome)) return *error;
+    return std::get<TokenPair>(outcome);
+}
+
+Status AuthService::signout(const std::optional<Principal>& caller, const std::string& refresh_token,
+                            const RequestMeta& meta) {
+    return m_pool.transact([&](db::Transaction& tx) -> Status {
+        std::string session_id = caller ? caller->session_id : "";
+        if (!refresh_token.empty()) {
+            auto owner = tokens::refresh::session_of(tx, refresh_token);
+            // Signing out with a token that is not yours (or unknown) changes nothing and says so.
+            if (!owner) return make_error(ErrorCode::token, "invalid refresh token");
+            session_id = *owner;
+        }
+        if (session_id.empty()) return make_error(ErrorCode::token, "sign in first, or send the refresh_token");
+        const auto session = sessions::find(tx, session_id);
+        if (!session || (caller && session->user_id != caller->user_id))
+            return make_error(ErrorCode::token, "invalid refresh token");
+        sessions::revoke(tx, session_id, session->user_id, "signout");
+        tokens::refresh::revoke_session_tokens(tx, session_id);
+        auto e = event("user.signout", meta, session->user_id);
+        e.target_type = "session";
+        e.target_id = session_id;
+        audit::record(tx, e);
+        return Ok{};
+    });
+}
+
+Result<Principal> AuthService::authenticate(const std::string& bearer_token) {
+    if (auto kid = tokens::peek_kid(bearer_token)) m_keys.reload_if_unknown(*kid);
+    auto keys = m_keys.snapshot();
+    tokens::VerifyOptions options{m_settings.issuer, m_settings.audience, unix_seconds_now(), 30};
+    auto verified = tokens::verify_access_token(bearer_token, *keys, options);
+    if (!verified) return verified.error();
+    if (!is_uuid(verified->subject) || !is_uuid(verified->session_id))
+        return make_error(ErrorCode::token, "access token is not bound to a session");
+    const auto is_admin = m_pool.transact([&](db::Transaction& tx) {
+        return sessions::active_owner_is_admin(tx, verified->session_id, verified->subject);
+    });
+    if (!is_admin) return make_error(ErrorCode::token, "the session of this access token has ended");
+    return Principal{verified->subject, verified->session_id, verified->client_id, verified->scope,
+                     verified->organization_id, *is_admin};
+}
+
+std::vector<sessions::Session> AuthService::list_sessions(const std::string& user_id) {
+    return m_pool.transact([&](db::Transaction& tx) { return sessions::list_active(tx, user_id); });
+}
+
+Status AuthService::revoke_session(const Principal& caller, const std::string& session_id, const RequestMeta& meta) {
+    if (!is_uuid(session_id)) return make_error(ErrorCode::not_found, "session not found");
+    return m_pool.transact([&](db::Transaction& tx) -> Status {
+        if (!sessions::revoke(tx, session_id, caller.user_id, "revoked_by_user"))
+            return make_error(ErrorCode::not_found, "session not found");
+        tokens::refresh::revoke_session_tokens(tx, session_id);
+        auto e = event("session.revoked", meta, caller.user_id);
+        e.target_type = "session";
+        e.target_id = session_id;
+        audit::record(tx, e);
+        return Ok{};
+    });
+}
+
+int AuthService::revoke_other_sessions(const Principal& caller, const RequestMeta& meta) {
+    return m_pool.transact([&](db::Transaction& tx) {
+        const int count = sessions::revoke_all(tx, caller.user_id, caller.session_id, "revoked_by_user");
+        auto e = event("session.revoked_others", meta, caller.user_id);
+        e.details = {{"count", count}};
+        audit::record(tx, e);
+        return count;
+    });
+}
+
+}  // namespace janua::identity

@@ -1,0 +1,132 @@
+#pragma once
+// First-party authentication: sign-up, sign-in, refresh, sign-out, password and email flows,
+// magic links, and turning a bearer token back into a caller. Knows nothing of HTTP.
+
+#include "core/common/result.hpp"
+#include "core/db/pool.hpp"
+#include "core/identity/password_hasher.hpp"
+#include "core/identity/password_policy.hpp"
+#include "core/identity/sessions.hpp"
+#include "core/identity/user.hpp"
+#include "core/tokens/signing_keys.hpp"
+
+#include <functional>
+#include <optional>
+#include <string>
+
+namespace janua::identity {
+
+struct AuthSettings {
+    std::string issuer;
+    std::string audience;
+    std::string base_url;      // where the API is reachable (magic-link verification)
+    std::string frontend_url;  // where the app shows the verify-email and reset-password pages
+    int access_token_minutes = 15;
+    int refresh_token_days = 7;
+    int lockout_threshold = 5;
+    int lockout_minutes = 15;
+    int max_sessions = 5;
+    bool enable_signups = true;
+    bool enable_magic_links = true;
+    bool require_email_verification = false;
+    int email_token_minutes = 60;
+    int magic_link_minutes = 15;
+    PasswordPolicy password_policy;
+};
+
+// Who is making a request, as far as the transport knows.
+struct RequestMeta {
+    std::string ip;
+    std::string user_agent;
+    std::string request_id;
+};
+
+// An email the flows want sent; delivered through the outbox in the caller's transaction.
+struct OutgoingMail {
+    enum class Kind { verification, password_reset, magic_link };
+    Kind kind;
+    std::string to;
+    std::string link;
+};
+using Mailer = std::function<void(db::Transaction&, const OutgoingMail&)>;
+
+struct TokenPair {
+    std::string access_token;
+    std::string refresh_token;
+    std::int64_t expires_in = 0;
+    std::string session_id;
+};
+
+struct AuthResult {
+    User user;
+    std::optional<TokenPair> tokens;
+    bool verification_required = false;
+};
+
+// The caller behind a valid bearer token.
+struct Principal {
+    std::string user_id;
+    std::string session_id;
+    std::string client_id;
+    std::string scope;
+    std::optional<std::string> organization_id;
+    bool is_platform_admin = false;
+};
+
+struct SignupRequest {
+    std::string email;
+    std::string password;
+    std::optional<std::string> first_name;
+    std::optional<std::string> last_name;
+    std::optional<std::string> username;
+};
+
+class AuthService {
+public:
+    AuthService(AuthSettings settings, db::Pool& pool, PasswordHasher& hasher, tokens::KeyManager& keys, Mailer mailer);
+
+    Result<AuthResult> signup(const SignupRequest& request, const RequestMeta& meta);
+    Result<AuthResult> signin(const std::string& login, const std::string& password, const RequestMeta& meta);
+    Result<TokenPair> refresh(const std::string& refresh_token, const RequestMeta& meta);
+    // Revoke the caller's session, or the session owning `refresh_token` when given.
+    Status signout(const std::optional<Principal>& caller, const std::string& refresh_token, const RequestMeta& meta);
+
+    Result<User> profile(const std::string& user_id);
+    Result<User> update_profile(const std::string& user_id, const nlohmann::json& patch);
+    Status change_password(const Principal& caller, const std::string& current_password,
+                           const std::string& new_password, const RequestMeta& meta);
+
+    // Always succeeds from the client's point of view: no account enumeration.
+    void forgot_password(const std::string& email, const RequestMeta& meta);
+    Status reset_password(const std::string& token, const std::string& new_password, const RequestMeta& meta);
+    Status verify_email(const std::string& token, const RequestMeta& meta);
+    void resend_verification(const std::string& email, const RequestMeta& meta);
+    Status request_magic_link(const std::string& email, const RequestMeta& meta);
+    Result<AuthResult> verify_magic_link(const std::string& token, const RequestMeta& meta);
+
+    Result<Principal> authenticate(const std::string& bearer_token);
+
+    std::vector<sessions::Session> list_sessions(const std::string& user_id);
+    Status revoke_session(const Principal& caller, const std::string& session_id, const RequestMeta& meta);
+    int revoke_other_sessions(const Principal& caller, const RequestMeta& meta);
+
+    const AuthSettings& settings() const { return m_settings; }
+
+private:
+    TokenPair start_session(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
+                            const RequestMeta& meta);
+    Result<std::string> access_token_for(const std::string& user_id, const std::string& session_id,
+                                         const std::vector<std::string>& amr, std::int64_t auth_time);
+    std::string link(const std::string& base, const std::string& path, const std::string& token) const;
+
+    AuthSettings m_settings;
+    db::Pool& m_pool;
+    PasswordHasher& m_hasher;
+    tokens::KeyManager& m_keys;
+    Mailer m_mailer;
+};
+
+// Lower-case, trimmed, and shaped like an address (one @, a dot in the domain, no spaces).
+std::optional<std::string> normalize_email(const std::string& email);
+
+}  // namespace janua::identity

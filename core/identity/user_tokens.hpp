@@ -1,0 +1,18 @@
+#pragma once
+// Single-use links sent by email (verification, password reset, magic sign-in): random,
+// short-lived, stored as SHA-256 only.
+
+#include "core/db/pool.hpp"
+
+#include <optional>
+#include <string>
+
+namespace janua::identity::user_tokens {
+
+// Issue a new token; earlier unused tokens of the same purpose for the user stop working.
+std::string issue(db::Transaction& tx, const std::string& user_id, const std::string& purpose, int lifetime_minutes);
+
+// Spend a token; the user id when it was valid, unused and unexpired.
+std::optional<std::string> consume(db::Transaction& tx, const std::string& token, const std::string& purpose);
+
+}  // namespace janua::identity::user_tokens
