@@ -50,6 +50,8 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     cli::add_version_command(table);
     cli::add_db_commands(table);
     cli::add_config_commands(table);
+    cli::add_user_commands(table);
+    cli::add_key_commands(table);
 
     std::map<std::string, CLI::App*> nouns;
     for (const auto& noun : table.nouns()) {

@@ -61,5 +61,7 @@ private:
 void add_db_commands(CommandTable& table);
 void add_config_commands(CommandTable& table);
 void add_version_command(CommandTable& table);
+void add_user_commands(CommandTable& table);
+void add_key_commands(CommandTable& table);
 
 }  // namespace janua::cli

@@ -43,6 +43,19 @@ int CliContext::print(const nlohmann::json& value, const std::vector<Column>& co
     return exit_ok;
 }
 
+std::string CliContext::read_stdin_secret() {
+    std::string secret;
+    std::getline(std::cin, secret);
+    if (!secret.empty() && secret.back() == '\r') secret.pop_back();
+    return secret;
+}
+
+bool CliContext::confirmed(const std::string& what) {
+    if (m_options.yes) return true;
+    m_err << "janua: " << what << " cannot be undone; add --yes to confirm\n";
+    return false;
+}
+
 void CliContext::note(const std::string& message) {
     if (!m_options.quiet) m_err << message << "\n";
 }

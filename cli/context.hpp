@@ -2,6 +2,7 @@
 // What every command receives: the global flags, the configuration and the output helpers.
 
 #include "cli/output.hpp"
+#include "cli/remote.hpp"
 #include "core/common/result.hpp"
 #include "core/config/config.hpp"
 
@@ -47,6 +48,19 @@ public:
     // The merged configuration (defaults < file < environment < --database-url); nullptr and
     // a printed error when it is invalid.
     const config::Config* config();
+
+    // Remote mode (--server / JANUA_SERVER) rather than direct database access.
+    bool remote() const { return !m_options.server.empty(); }
+    RemoteTarget remote_target() const { return {m_options.server, m_options.token}; }
+    // A call to the daemon in remote mode.
+    Result<nlohmann::json> call(const std::string& method, const std::string& path,
+                                const nlohmann::json& body = nullptr) const {
+        return remote_call(remote_target(), method, path, body);
+    }
+    // Read a secret from standard input (one line; the trailing newline is dropped).
+    std::string read_stdin_secret();
+    // Destructive verbs need --yes.
+    bool confirmed(const std::string& what);
 
     // Print a result in the chosen format; returns exit_ok.
     int print(const nlohmann::json& value, const std::vector<Column>& columns = {});

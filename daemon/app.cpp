@@ -6,6 +6,8 @@
 #include "daemon/pipeline.hpp"
 #include "daemon/routes/routes.hpp"
 #include "daemon/server.hpp"
+#include "daemon/services.hpp"
+#include "core/db/notification_listener.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -84,13 +86,23 @@ int serve(const config::Loaded& loaded) {
     server_settings.threads = cfg.http_threads;
     server_settings.max_body_bytes = static_cast<size_t>(cfg.max_request_body_bytes);
 
-    context.pool = std::make_unique<db::Pool>(db::PoolSettings{cfg.database_url, cfg.database_pool_size,
-                                                               cfg.database_connect_timeout_seconds,
-                                                               cfg.database_acquire_timeout_ms,
-                                                               cfg.database_statement_timeout_ms, "januad"});
+    const db::PoolSettings pool_settings{cfg.database_url, cfg.database_pool_size, cfg.database_connect_timeout_seconds,
+                                         cfg.database_acquire_timeout_ms, cfg.database_statement_timeout_ms, "januad"};
+    daemon::build_services(context, pool_settings);
+    // Key changes made elsewhere (janua keys rotate, another daemon) arrive through NOTIFY.
+    db::NotificationListener key_listener(pool_settings, tokens::k_keys_channel, [&context] {
+        try {
+            context.keys->reload();
+        } catch (const std::exception& e) {
+            log::warn("cannot reload signing keys", {{"error", e.what()}});
+        }
+    });
+    key_listener.start();
+    daemon::BackgroundWork background(context, pool_settings);
+    background.start();
 
     daemon::Router router;
-    daemon::register_health_routes(router, context);
+    daemon::register_all_routes(router, context);
     daemon::Pipeline pipeline(router, context);
     daemon::HttpServer server(server_settings, pipeline);
 
@@ -118,6 +130,8 @@ int serve(const config::Loaded& loaded) {
     });
     server.stop();
     serving.join();
+    background.stop();
+    key_listener.stop();
     context.pool->close_idle();
     {
         std::lock_guard lock(done_mutex);

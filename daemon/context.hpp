@@ -3,6 +3,10 @@
 
 #include "core/config/config.hpp"
 #include "core/db/pool.hpp"
+#include "core/identity/auth_service.hpp"
+#include "core/identity/password_hasher.hpp"
+#include "core/identity/user_admin.hpp"
+#include "core/tokens/signing_keys.hpp"
 #include "daemon/metrics.hpp"
 
 #include <atomic>
@@ -16,6 +20,10 @@ namespace janua::daemon {
 struct DaemonContext {
     config::Config config;
     std::unique_ptr<db::Pool> pool;
+    std::unique_ptr<tokens::KeyManager> keys;
+    std::unique_ptr<identity::PasswordHasher> hasher;
+    std::unique_ptr<identity::AuthService> auth;
+    std::unique_ptr<identity::UserAdmin> user_admin;
     Metrics metrics;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> shutting_down{false};

@@ -88,4 +88,27 @@ Result<nlohmann::json> parse_json_object(const Request& request) {
     return body;
 }
 
+Result<std::string> string_member(const nlohmann::json& body, const char* name) {
+    if (!body.contains(name) || body[name].is_null()) return std::string();
+    if (!body[name].is_string()) {
+        Error e = make_error(ErrorCode::validation, std::string(name) + " must be a string");
+        e.details = nlohmann::json::array({{{"field", name}, {"message", "must be a string"}}});
+        return e;
+    }
+    return body[name].get<std::string>();
+}
+
+std::optional<std::string> bearer_token(const Request& request) {
+    const std::string header = request.header("Authorization");
+    if (header.size() < 8 || ::strncasecmp(header.c_str(), "Bearer ", 7) != 0) return std::nullopt;
+    std::string token = header.substr(7);
+    while (!token.empty() && token.front() == ' ') token.erase(token.begin());
+    if (token.empty()) return std::nullopt;
+    return token;
+}
+
+identity::RequestMeta meta_of(const Request& request) {
+    return identity::RequestMeta{request.remote_addr, request.header("User-Agent"), request.request_id};
+}
+
 }  // namespace janua::daemon

@@ -3,6 +3,7 @@
 // else (pipeline, routes, tests) works on these plain structs.
 
 #include "core/common/result.hpp"
+#include "core/identity/auth_service.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -29,6 +30,7 @@ struct Request {
     std::map<std::string, std::string> path_params;  // filled by the router
     std::string request_id;                          // filled by the pipeline
     std::string route;                               // matched pattern, for metrics and logs
+    std::optional<identity::Principal> principal;    // set by the pipeline for authenticated calls
 
     std::string header(const std::string& name) const;
     std::optional<std::string> query_param(const std::string& name) const;
@@ -54,7 +56,15 @@ int http_status(ErrorCode code);
 // The API.md error envelope: {"error":{"code","message","details","request_id"}}.
 Response error_response(const Error& error, const std::string& request_id);
 
-// Parse a JSON object body; a clear 400/413/422-style error otherwise.
+// Parse a JSON object body; a clear 400 otherwise.
 Result<nlohmann::json> parse_json_object(const Request& request);
+
+// A string member of a JSON body: empty when absent; an error when present but not a string.
+Result<std::string> string_member(const nlohmann::json& body, const char* name);
+
+// The bearer token of the Authorization header, if any.
+std::optional<std::string> bearer_token(const Request& request);
+
+identity::RequestMeta meta_of(const Request& request);
 
 }  // namespace janua::daemon

@@ -80,11 +80,24 @@ Response Pipeline::dispatch(Request& request) {
         return error_response(make_error(ErrorCode::not_found, "no route for " + request.method + " " + request.path),
                               request.request_id);
     }
-    if (match.route->access != Access::public_route) {
-        // Authentication arrives with the identity service; until then protected routes refuse.
-        return error_response(make_error(ErrorCode::token, "authentication required"), request.request_id);
-    }
+    if (auto refused = authenticate(request, match.route->access)) return error_response(*refused, request.request_id);
     return match.route->handler(request);
+}
+
+std::optional<Error> Pipeline::authenticate(Request& request, Access access) {
+    if (access == Access::public_route) return std::nullopt;
+    const auto token = bearer_token(request);
+    if (!token) {
+        if (access == Access::optional_user) return std::nullopt;
+        return make_error(ErrorCode::token, "authentication required: send Authorization: Bearer <access token>");
+    }
+    if (!m_context.auth) return make_error(ErrorCode::unavailable, "authentication is not available yet");
+    auto principal = m_context.auth->authenticate(*token);
+    if (!principal) return principal.error();
+    if (access == Access::platform_admin && !principal->is_platform_admin)
+        return make_error(ErrorCode::authorization, "this needs a platform administrator");
+    request.principal = std::move(principal.value());
+    return std::nullopt;
 }
 
 Response Pipeline::preflight(Request& request) {

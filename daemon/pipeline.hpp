@@ -18,6 +18,8 @@ public:
 private:
     Response dispatch(Request& request);
     Response preflight(Request& request);
+    // Enforce the route's access rule; sets request.principal.
+    std::optional<Error> authenticate(Request& request, Access access);
     void finish(Request& request, Response& response, double seconds);
 
     const Router& m_router;

@@ -11,9 +11,10 @@
 namespace janua::daemon {
 
 enum class Access {
-    public_route,  // anyone
-    user,          // a valid access token or API key
-    platform_admin,
+    public_route,   // anyone
+    optional_user,  // anyone; the caller is identified when a valid token is sent
+    user,           // a valid access token
+    platform_admin, // a valid access token of a platform admin
 };
 
 using Handler = std::function<Response(Request&)>;

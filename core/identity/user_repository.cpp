@@ -23,8 +23,8 @@ constexpr Statement k_insert{
     "users_insert",
     "INSERT INTO users (email, username, first_name, last_name, password_hash, password_algorithm, status, "
     "email_verified, email_verified_at, is_platform_admin, metadata, password_changed_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, CASE WHEN $8 THEN now() END, $9, $10::jsonb, "
-    "CASE WHEN $5 IS NULL THEN NULL ELSE now() END) "
+    "VALUES ($1, $2, $3, $4, $5::text, $6, $7, $8::boolean, CASE WHEN $8::boolean THEN now() END, $9, $10::jsonb, "
+    "CASE WHEN $5::text IS NULL THEN NULL ELSE now() END) "
     "ON CONFLICT DO NOTHING RETURNING " JANUA_USER_COLUMNS};
 constexpr Statement k_taken{"users_taken",
                             "SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1)), "

@@ -1,18 +1,33 @@
+#include "core/common/log.hpp"
 #include "core/db/health.hpp"
 #include "daemon/routes/routes.hpp"
 
 namespace janua::daemon {
 namespace {
 
+// True once an active signing key is loaded. The first readiness probe after the schema is
+// current creates the first keys (a fresh database) or loads them.
+bool signing_key_loaded(DaemonContext& context) {
+    if (context.keys->snapshot()->active) return true;
+    try {
+        (void)context.keys->ensure_keys();
+    } catch (const std::exception& e) {
+        log::warn("cannot load signing keys yet", {{"error", e.what()}});
+    }
+    return context.keys->snapshot()->active.has_value();
+}
+
 Response ready(DaemonContext& context) {
     const auto db = db::check_database(*context.pool);
+    const bool key = db.reachable && db.schema_current && signing_key_loaded(context);
     nlohmann::json checks = {
         {"database", db.reachable ? "ok" : "unreachable"},
         {"migrations", db.schema_current ? "ok" : (db.reachable ? "behind" : "unknown")},
+        {"signing_key", key ? "ok" : "missing"},
     };
-    const bool ok = db.reachable && db.schema_current && !context.shutting_down;
+    const bool ok = db.reachable && db.schema_current && key && !context.shutting_down;
     nlohmann::json body = {{"status", ok ? "ready" : "not_ready"}, {"checks", checks}};
-    if (!ok) body["reason"] = context.shutting_down ? "shutting down" : db.problem;
+    if (!ok) body["reason"] = context.shutting_down ? "shutting down" : (db.problem.empty() ? "no signing key" : db.problem);
     Response response = Response::json(ok ? 200 : 503, body);
     if (!ok) response.set_header("Retry-After", "1");
     return response;
@@ -56,7 +71,9 @@ void register_health_routes(Router& router, DaemonContext& context) {
                   {"uptime_seconds", uptime},
                   {"database", {{"reachable", db.reachable}, {"latency_ms", db.latency_ms}, {"problem", db.problem}}},
                   {"pool", {{"in_use", stats.in_use}, {"idle", stats.idle}, {"max", stats.max}}},
-                  {"migrations", {{"applied", db.applied}, {"pending", db.pending}, {"current", db.schema_current}}}});
+                  {"migrations", {{"applied", db.applied}, {"pending", db.pending}, {"current", db.schema_current}}},
+                  {"signing_keys", {{"active_kid", context.keys->snapshot()->active_kid},
+                                    {"published", context.keys->snapshot()->published.size()}}}});
     });
     router.add("GET", "/metrics", Access::public_route, [&context](Request&) {
         Response r;

@@ -7,5 +7,12 @@
 namespace janua::daemon {
 
 void register_health_routes(Router& router, DaemonContext& context);
+void register_auth_routes(Router& router, DaemonContext& context);
+void register_session_routes(Router& router, DaemonContext& context);
+void register_key_routes(Router& router, DaemonContext& context);
+void register_user_routes(Router& router, DaemonContext& context);
+
+// Every route of every area, in one table.
+void register_all_routes(Router& router, DaemonContext& context);
 
 }  // namespace janua::daemon

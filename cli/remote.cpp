@@ -1,0 +1,79 @@
+// The CLI's only user of cpp-httplib.
+#include "cli/remote.hpp"
+
+#include <httplib.h>
+
+#include <map>
+
+namespace janua::cli {
+namespace {
+
+ErrorCode code_named(const std::string& name, int status) {
+    static const std::map<std::string, ErrorCode> codes = {
+        {"BAD_REQUEST", ErrorCode::bad_request},        {"VALIDATION_ERROR", ErrorCode::validation},
+        {"AUTHENTICATION_ERROR", ErrorCode::authentication}, {"TOKEN_ERROR", ErrorCode::token},
+        {"AUTHORIZATION_ERROR", ErrorCode::authorization}, {"NOT_FOUND_ERROR", ErrorCode::not_found},
+        {"CONFLICT_ERROR", ErrorCode::conflict},        {"PAYLOAD_TOO_LARGE", ErrorCode::payload_too_large},
+        {"ACCOUNT_LOCKED", ErrorCode::account_locked},  {"RATE_LIMIT_ERROR", ErrorCode::rate_limited},
+        {"SERVICE_UNAVAILABLE", ErrorCode::unavailable}, {"INTERNAL_ERROR", ErrorCode::internal}};
+    if (auto it = codes.find(name); it != codes.end()) return it->second;
+    if (status == 401) return ErrorCode::authentication;
+    if (status == 403) return ErrorCode::authorization;
+    if (status == 404) return ErrorCode::not_found;
+    if (status == 409) return ErrorCode::conflict;
+    if (status == 503) return ErrorCode::unavailable;
+    return status >= 500 ? ErrorCode::internal : ErrorCode::bad_request;
+}
+
+}  // namespace
+
+std::string url_encode(const std::string& text) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : text) {
+        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += static_cast<char>(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string& method, const std::string& path,
+                                   const nlohmann::json& body) {
+    httplib::Client client(target.server);
+    client.set_connection_timeout(5, 0);
+    client.set_read_timeout(60, 0);
+    client.set_tcp_nodelay(true);
+    httplib::Headers headers = {{"Accept", "application/json"}, {"User-Agent", "janua-cli/" JANUA_VERSION}};
+    if (!target.token.empty()) headers.emplace("Authorization", "Bearer " + target.token);
+    const std::string payload = body.is_null() ? std::string() : body.dump();
+    httplib::Result result{nullptr, httplib::Error::Unknown};
+    if (method == "GET") result = client.Get(path.c_str(), headers);
+    else if (method == "POST") result = client.Post(path.c_str(), headers, payload, "application/json");
+    else if (method == "PATCH") result = client.Patch(path.c_str(), headers, payload, "application/json");
+    else if (method == "PUT") result = client.Put(path.c_str(), headers, payload, "application/json");
+    else if (method == "DELETE") result = client.Delete(path.c_str(), headers);
+    if (!result) {
+        return make_error(ErrorCode::unavailable,
+                          "cannot reach januad at " + target.server + " (" + httplib::to_string(result.error()) + ")");
+    }
+    if (result->status == 204) return nlohmann::json(nullptr);
+    auto parsed = nlohmann::json::parse(result->body, nullptr, false);
+    if (result->status >= 400) {
+        if (!parsed.is_discarded() && parsed.contains("error") && parsed["error"].is_object()) {
+            const auto& e = parsed["error"];
+            Error error = make_error(code_named(e.value("code", ""), result->status), e.value("message", "request failed"));
+            if (e.contains("details")) error.details = e["details"];
+            return error;
+        }
+        return make_error(code_named("", result->status), "januad answered HTTP " + std::to_string(result->status));
+    }
+    if (parsed.is_discarded()) return make_error(ErrorCode::internal, "januad answered something that is not JSON");
+    return parsed;
+}
+
+}  // namespace janua::cli

@@ -1,0 +1,110 @@
+#include "core/mail/templates.hpp"
+
+#include "core/mail/html.hpp"
+
+#include <stdexcept>
+
+namespace janua::mail {
+namespace {
+
+// The pieces every template fills in; `intro`/`outro` are plain text, escaped for HTML here.
+struct Content {
+    std::string subject;
+    std::string intro;
+    std::string action;  // the button label
+    std::string outro;
+};
+
+void require_web_link(const std::string& link) {
+    // A javascript: or data: URL in a mail would be a bug in the caller, never user input to keep.
+    if (link.rfind("https://", 0) != 0 && link.rfind("http://", 0) != 0)
+        throw std::invalid_argument("email link must be an absolute http(s) URL");
+}
+
+// Names in subjects come from users (organization, inviter); a line break would make the message
+// fail validation, so it becomes a space instead.
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    return text;
+}
+
+std::string minutes_text(int minutes) {
+    if (minutes % 1440 == 0) return std::to_string(minutes / 1440) + (minutes == 1440 ? " day" : " days");
+    if (minutes % 60 == 0) return std::to_string(minutes / 60) + (minutes == 60 ? " hour" : " hours");
+    return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
+}
+
+EmailMessage render(const MailContext& context, const std::string& to, const std::string& link,
+                    const Content& content) {
+    require_web_link(link);
+    EmailMessage message;
+    message.to = to;
+    message.subject = one_line(content.subject);
+    message.text_body = content.intro + "\n\n" + link + "\n\n" + content.outro + "\n\n-- \n" + context.app_name + "\n";
+
+    const std::string href = html_escape(link);
+    message.html_body =
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html_escape(content.subject) +
+        "</title></head>\n<body style=\"font-family: sans-serif; line-height: 1.5; color: #222;\">\n"
+        "<p>" + html_escape(content.intro) + "</p>\n"
+        "<p><a href=\"" + href + "\" style=\"display: inline-block; padding: 10px 18px; background: #2f5bea; "
+        "color: #fff; text-decoration: none; border-radius: 4px;\">" + html_escape(content.action) + "</a></p>\n"
+        "<p>If the button does not work, copy this link into your browser:<br>\n"
+        "<a href=\"" + href + "\">" + href + "</a></p>\n"
+        "<p>" + html_escape(content.outro) + "</p>\n"
+        "<p style=\"color: #777;\">" + html_escape(context.app_name) + "</p>\n</body></html>\n";
+    return message;
+}
+
+}  // namespace
+
+MailContext mail_context(const config::Config& config) {
+    MailContext context;
+    if (!config.app_name.empty()) context.app_name = config.app_name;
+    if (config.email_token_expire_minutes > 0) context.link_expire_minutes = config.email_token_expire_minutes;
+    if (config.magic_link_expire_minutes > 0) context.magic_link_expire_minutes = config.magic_link_expire_minutes;
+    return context;
+}
+
+EmailMessage verification_email(const MailContext& context, const std::string& to, const std::string& link) {
+    return render(context, to, link,
+                  {"Verify your email address for " + context.app_name,
+                   "Please confirm that " + to + " is your email address for " + context.app_name +
+                       " by opening this link:",
+                   "Verify email address",
+                   "The link expires in " + minutes_text(context.link_expire_minutes) +
+                       ". If you did not sign up, you can ignore this email."});
+}
+
+EmailMessage password_reset_email(const MailContext& context, const std::string& to, const std::string& link) {
+    return render(context, to, link,
+                  {"Reset your " + context.app_name + " password",
+                   "Someone asked to reset the password of your " + context.app_name +
+                       " account. To choose a new password, open this link:",
+                   "Reset password",
+                   "The link expires in " + minutes_text(context.link_expire_minutes) +
+                       ". If you did not ask for this, ignore this email: your password stays unchanged."});
+}
+
+EmailMessage magic_link_email(const MailContext& context, const std::string& to, const std::string& link) {
+    return render(context, to, link,
+                  {"Your sign-in link for " + context.app_name,
+                   "Open this link to sign in to " + context.app_name + ":",
+                   "Sign in",
+                   "The link works once and expires in " + minutes_text(context.magic_link_expire_minutes) +
+                       ". If you did not ask to sign in, you can ignore this email."});
+}
+
+EmailMessage invitation_email(const MailContext& context, const std::string& to, const std::string& link,
+                              const std::string& organization_name, const std::string& inviter_name) {
+    const std::string who = inviter_name.empty() ? "You have" : inviter_name + " has";
+    return render(context, to, link,
+                  {"You are invited to join " + organization_name + " on " + context.app_name,
+                   who + " invited you to join " + organization_name + " on " + context.app_name +
+                       ". To accept the invitation, open this link:",
+                   "Accept invitation",
+                   "If you did not expect this invitation, you can ignore this email."});
+}
+
+}  // namespace janua::mail

@@ -1,0 +1,63 @@
+#include "daemon/services.hpp"
+
+#include "core/common/log.hpp"
+#include "core/identity/outbox_mailer.hpp"
+#include "core/jobs/worker.hpp"
+#include "core/mail/email_job.hpp"
+#include "core/mail/sender.hpp"
+
+namespace janua::daemon {
+
+identity::AuthSettings auth_settings(const config::Config& cfg) {
+    identity::AuthSettings s;
+    s.issuer = cfg.jwt_issuer;
+    s.audience = cfg.jwt_audience;
+    s.base_url = cfg.base_url;
+    s.frontend_url = cfg.frontend_url;
+    s.access_token_minutes = cfg.jwt_access_token_expire_minutes;
+    s.refresh_token_days = cfg.jwt_refresh_token_expire_days;
+    s.lockout_threshold = cfg.account_lockout_threshold;
+    s.lockout_minutes = cfg.account_lockout_duration_minutes;
+    s.max_sessions = cfg.max_sessions_per_identity;
+    s.enable_signups = cfg.enable_signups;
+    s.enable_magic_links = cfg.enable_magic_links;
+    s.require_email_verification = cfg.require_email_verification;
+    s.email_token_minutes = cfg.email_token_expire_minutes;
+    s.magic_link_minutes = cfg.magic_link_expire_minutes;
+    s.password_policy = identity::password_policy_from(cfg);
+    return s;
+}
+
+void build_services(DaemonContext& context, const db::PoolSettings& pool_settings) {
+    const auto& cfg = context.config;
+    context.pool = std::make_unique<db::Pool>(pool_settings);
+    context.keys = tokens::make_key_manager(*context.pool, cfg);
+    context.hasher = std::make_unique<identity::PasswordHasher>(identity::HasherSettings{
+        cfg.password_hash_workers, cfg.password_hash_workers * 4, cfg.password_hash_wait_ms, cfg.bcrypt_rounds});
+    context.auth = std::make_unique<identity::AuthService>(auth_settings(cfg), *context.pool, *context.hasher,
+                                                           *context.keys, identity::outbox_mailer(cfg));
+    context.user_admin = std::make_unique<identity::UserAdmin>(*context.pool, *context.hasher,
+                                                               identity::password_policy_from(cfg));
+}
+
+struct BackgroundWork::Impl {
+    std::unique_ptr<mail::MailSender> sender;
+    std::unique_ptr<jobs::Worker> worker;
+};
+
+BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& pool_settings)
+    : m_impl(std::make_unique<Impl>()) {
+    m_impl->sender = mail::make_sender(context.config);
+    m_impl->worker = std::make_unique<jobs::Worker>(*context.pool, pool_settings);
+    mail::register_email_handler(*m_impl->worker, *m_impl->sender);
+}
+
+BackgroundWork::~BackgroundWork() { stop(); }
+
+void BackgroundWork::start() { m_impl->worker->start(2); }
+
+void BackgroundWork::stop() {
+    if (m_impl->worker) (void)m_impl->worker->stop();
+}
+
+}  // namespace janua::daemon
