@@ -47,11 +47,7 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
     app.add_flag("-y,--yes", globals.yes, "do not ask before destructive changes");
 
     cli::CommandTable table;
-    cli::add_version_command(table);
-    cli::add_db_commands(table);
-    cli::add_config_commands(table);
-    cli::add_user_commands(table);
-    cli::add_key_commands(table);
+    cli::build_command_table(table);
 
     std::map<std::string, CLI::App*> nouns;
     for (const auto& noun : table.nouns()) {

@@ -50,6 +50,15 @@ CommandSpec& CommandSpec::choice(std::string names, std::string* target, std::ve
     return *this;
 }
 
+void build_command_table(CommandTable& table) {
+    add_version_command(table);
+    add_db_commands(table);
+    add_config_commands(table);
+    add_user_commands(table);
+    add_key_commands(table);
+    add_completion_command(table);
+}
+
 CommandSpec& CommandTable::add(std::string noun, std::string verb, std::string help) {
     CommandSpec spec;
     spec.noun = std::move(noun);

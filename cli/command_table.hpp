@@ -57,11 +57,18 @@ private:
     std::deque<CommandSpec> m_commands;  // deque: references handed out stay valid
 };
 
+// Every command of janua, in one table.
+void build_command_table(CommandTable& table);
+
+// Shell completion scripts generated from the table (janua completion bash|zsh|fish).
+std::string completion_script(const CommandTable& table, const std::string& shell);
+
 // One registration function per noun (cli/commands/<noun>_commands.cpp).
 void add_db_commands(CommandTable& table);
 void add_config_commands(CommandTable& table);
 void add_version_command(CommandTable& table);
 void add_user_commands(CommandTable& table);
 void add_key_commands(CommandTable& table);
+void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

@@ -89,6 +89,11 @@ int serve(const config::Loaded& loaded) {
     const db::PoolSettings pool_settings{cfg.database_url, cfg.database_pool_size, cfg.database_connect_timeout_seconds,
                                          cfg.database_acquire_timeout_ms, cfg.database_statement_timeout_ms, "januad"};
     daemon::build_services(context, pool_settings);
+    try {
+        (void)context.keys->ensure_keys();  // a fresh database gets its first keys now
+    } catch (const std::exception& e) {
+        log::warn("signing keys not loaded yet; readiness will retry", {{"error", e.what()}});
+    }
     // Key changes made elsewhere (janua keys rotate, another daemon) arrive through NOTIFY.
     db::NotificationListener key_listener(pool_settings, tokens::k_keys_channel, [&context] {
         try {

@@ -13,7 +13,8 @@ void add_config_commands(CommandTable& table) {
         if (!loaded) return ctx.fail(loaded.error());
         nlohmann::json rows = nlohmann::json::array();
         for (const auto& s : loaded->settings)
-            rows.push_back({{"name", s.name}, {"value", s.value}, {"source", config::source_name(s.source)}});
+            rows.push_back({{"name", s.name}, {"value", s.value}, {"source", config::source_name(s.source)},
+                            {"description", s.description}});
         return ctx.print(rows, {{"name", "NAME"}, {"value", "VALUE"}, {"source", "SOURCE"}});
     };
 }
