@@ -11,7 +11,7 @@ TEST_CASE("backoff doubles from the base and stays within the jittered window", 
     CHECK(jobs::backoff_delay(policy, 1, 0.999999) == milliseconds(1999));
     CHECK(jobs::backoff_delay(policy, 2, 0.0) == milliseconds(2000));
     CHECK(jobs::backoff_delay(policy, 3, 0.0) == milliseconds(4000));
-    CHECK(jobs::backoff_delay(policy, 4, 0.5) == milliseconds(6000));
+    CHECK(jobs::backoff_delay(policy, 4, 0.5) == milliseconds(12000));  // in [8 s, 16 s]
 }
 
 TEST_CASE("backoff is capped however many attempts failed", "[jobs]") {

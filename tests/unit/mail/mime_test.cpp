@@ -133,5 +133,5 @@ TEST_CASE("a message id without a domain gets the sender's", "[mail]") {
     CHECK(options.boundary.size() > 20);
     const auto random = mail::render_options_now({"", "no-reply@janua.example"}, {"a@example.com", "s", "t", "", ""});
     CHECK(random.message_id.size() > 32);
-    CHECK(random.message_id.substr(random.message_id.size() - 16) == "@janua.example");
+    CHECK(random.message_id.substr(32) == "@janua.example");
 }
