@@ -68,6 +68,7 @@ void add_db_commands(CommandTable& table);
 void add_config_commands(CommandTable& table);
 void add_version_command(CommandTable& table);
 void add_user_commands(CommandTable& table);
+void add_client_commands(CommandTable& table);
 void add_key_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 

@@ -19,6 +19,11 @@ identity::UserAdmin& DirectServices::users() {
     return *m_users;
 }
 
+oidc::ClientService& DirectServices::clients() {
+    if (!m_clients) m_clients = std::make_unique<oidc::ClientService>(*m_pool);
+    return *m_clients;
+}
+
 tokens::KeyManager& DirectServices::keys() {
     if (!m_keys) {
         m_keys = tokens::make_key_manager(*m_pool, m_config);

@@ -5,6 +5,7 @@
 #include "core/db/pool.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
+#include "core/oidc/client_service.hpp"
 #include "core/tokens/signing_keys.hpp"
 
 #include <memory>
@@ -16,6 +17,7 @@ public:
     explicit DirectServices(const config::Config& config);
     db::Pool& pool() { return *m_pool; }
     identity::UserAdmin& users();
+    oidc::ClientService& clients();
     tokens::KeyManager& keys();
 
 private:
@@ -23,6 +25,7 @@ private:
     std::unique_ptr<db::Pool> m_pool;
     std::unique_ptr<identity::PasswordHasher> m_hasher;
     std::unique_ptr<identity::UserAdmin> m_users;
+    std::unique_ptr<oidc::ClientService> m_clients;
     std::unique_ptr<tokens::KeyManager> m_keys;
 };
 

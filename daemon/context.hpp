@@ -6,6 +6,8 @@
 #include "core/identity/auth_service.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
+#include "core/oidc/client_service.hpp"
+#include "core/oidc/provider.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "daemon/metrics.hpp"
 
@@ -24,6 +26,8 @@ struct DaemonContext {
     std::unique_ptr<identity::PasswordHasher> hasher;
     std::unique_ptr<identity::AuthService> auth;
     std::unique_ptr<identity::UserAdmin> user_admin;
+    std::unique_ptr<oidc::ClientService> clients;
+    std::unique_ptr<oidc::Provider> provider;
     Metrics metrics;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> shutting_down{false};

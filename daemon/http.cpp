@@ -107,6 +107,23 @@ std::optional<std::string> bearer_token(const Request& request) {
     return token;
 }
 
+std::string cookie(const Request& request, const std::string& name) {
+    const std::string header = request.header("Cookie");
+    size_t start = 0;
+    while (start < header.size()) {
+        size_t end = header.find(';', start);
+        if (end == std::string::npos) end = header.size();
+        std::string pair = header.substr(start, end - start);
+        start = end + 1;
+        const auto first = pair.find_first_not_of(' ');
+        if (first == std::string::npos) continue;
+        pair = pair.substr(first);
+        const auto eq = pair.find('=');
+        if (eq != std::string::npos && pair.substr(0, eq) == name) return pair.substr(eq + 1);
+    }
+    return {};
+}
+
 identity::RequestMeta meta_of(const Request& request) {
     return identity::RequestMeta{request.remote_addr, request.header("User-Agent"), request.request_id};
 }

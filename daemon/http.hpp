@@ -67,4 +67,7 @@ std::optional<std::string> bearer_token(const Request& request);
 
 identity::RequestMeta meta_of(const Request& request);
 
+// The value of one cookie from the Cookie header; empty when absent.
+std::string cookie(const Request& request, const std::string& name);
+
 }  // namespace janua::daemon

@@ -38,6 +38,11 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
                                                            *context.keys, identity::outbox_mailer(cfg));
     context.user_admin = std::make_unique<identity::UserAdmin>(*context.pool, *context.hasher,
                                                                identity::password_policy_from(cfg));
+    context.clients = std::make_unique<oidc::ClientService>(*context.pool);
+    context.provider = std::make_unique<oidc::Provider>(
+        oidc::ProviderSettings{cfg.jwt_issuer, cfg.jwt_audience, cfg.jwt_access_token_expire_minutes * 60,
+                               cfg.jwt_refresh_token_expire_days, 3600, cfg.max_sessions_per_identity},
+        *context.pool, *context.keys, *context.clients);
 }
 
 struct BackgroundWork::Impl {

@@ -150,7 +150,8 @@ Result<AuthResult> AuthService::signup(const SignupRequest& request, const Reque
     });
 }
 
-Result<AuthResult> AuthService::signin(const std::string& login, const std::string& password, const RequestMeta& meta) {
+Result<User> AuthService::check_credentials(const std::string& login, const std::string& password,
+                                            const RequestMeta& meta, std::optional<std::string>& rehashed) {
     if (login.empty() || password.empty()) return validation_error("credentials", "email (or username) and password are required");
     if (login.size() > 320 || password.size() > 1024) return invalid_credentials();
 
@@ -191,10 +192,16 @@ Result<AuthResult> AuthService::signin(const std::string& login, const std::stri
     }
     if (auto refused = refuse_status(*user, m_settings.require_email_verification)) return *refused;
 
-    std::optional<std::string> rehashed;
     if (m_hasher.needs_rehash(*user->password_hash, user->password_algorithm)) {
         if (auto fresh = m_hasher.hash(password)) rehashed = fresh.value();
     }
+    return *user;
+}
+
+Result<AuthResult> AuthService::signin(const std::string& login, const std::string& password, const RequestMeta& meta) {
+    std::optional<std::string> rehashed;
+    auto user = check_credentials(login, password, meta, rehashed);
+    if (!user) return user.error();
     return m_pool.transact([&](db::Transaction& tx) -> Result<AuthResult> {
         users::record_successful_login(tx, user->id);
         if (rehashed) users::set_password(tx, user->id, *rehashed, "bcrypt");
@@ -204,9 +211,34 @@ Result<AuthResult> AuthService::signin(const std::string& login, const std::stri
     });
 }
 
+Result<BrowserSignin> AuthService::signin_browser(const std::string& login, const std::string& password,
+                                                  const RequestMeta& meta) {
+    std::optional<std::string> rehashed;
+    auto user = check_credentials(login, password, meta, rehashed);
+    if (!user) return user.error();
+    return m_pool.transact([&](db::Transaction& tx) -> Result<BrowserSignin> {
+        users::record_successful_login(tx, user->id);
+        if (rehashed) users::set_password(tx, user->id, *rehashed, "bcrypt");
+        auto e = event("user.signin", meta, user->id);
+        e.details = {{"via", "hosted_login"}};
+        audit::record(tx, e);
+        sessions::NewSession spec;
+        spec.user_id = user->id;
+        spec.user_agent = meta.user_agent;
+        spec.ip_address = meta.ip;
+        spec.amr = {"pwd"};
+        spec.lifetime_days = m_settings.refresh_token_days;
+        const auto session = sessions::create(tx, spec, m_settings.max_sessions);
+        return BrowserSignin{*user, session.id, sessions::attach_browser_token(tx, session.id)};
+    });
+}
+
 Result<TokenPair> AuthService::refresh(const std::string& refresh_token, const RequestMeta& meta) {
     using Outcome = std::variant<TokenPair, Error>;
     auto outcome = m_pool.transact([&](db::Transaction& tx) -> Outcome {
+        // Tokens issued to OAuth clients are refreshed at /oauth/token, with client authentication.
+        if (auto owner = tokens::refresh::owner_of(tx, refresh_token); owner && !owner->client_id.empty())
+            return make_error(ErrorCode::token, "invalid or expired refresh token");
         auto rotation = tokens::refresh::rotate(tx, refresh_token, m_settings.refresh_token_days);
         if (rotation.outcome == tokens::refresh::Outcome::reused) {
             auto e = event("session.refresh_token_reused", meta, std::nullopt, "failure");

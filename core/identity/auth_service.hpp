@@ -73,6 +73,13 @@ struct Principal {
     bool is_platform_admin = false;
 };
 
+// A sign-in through the hosted login page: the browser keeps `cookie_token`.
+struct BrowserSignin {
+    User user;
+    std::string session_id;
+    std::string cookie_token;
+};
+
 struct SignupRequest {
     std::string email;
     std::string password;
@@ -87,6 +94,7 @@ public:
 
     Result<AuthResult> signup(const SignupRequest& request, const RequestMeta& meta);
     Result<AuthResult> signin(const std::string& login, const std::string& password, const RequestMeta& meta);
+    Result<BrowserSignin> signin_browser(const std::string& login, const std::string& password, const RequestMeta& meta);
     Result<TokenPair> refresh(const std::string& refresh_token, const RequestMeta& meta);
     // Revoke the caller's session, or the session owning `refresh_token` when given.
     Status signout(const std::optional<Principal>& caller, const std::string& refresh_token, const RequestMeta& meta);
@@ -113,6 +121,10 @@ public:
     const AuthSettings& settings() const { return m_settings; }
 
 private:
+    // Everything a password sign-in checks (lockout, status, the password); `rehashed` gets a
+    // fresh hash when the stored one should be upgraded.
+    Result<User> check_credentials(const std::string& login, const std::string& password, const RequestMeta& meta,
+                                   std::optional<std::string>& rehashed);
     TokenPair start_session(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
                             const RequestMeta& meta);
     Result<std::string> access_token_for(const std::string& user_id, const std::string& session_id,

@@ -1,5 +1,8 @@
 #include "core/identity/sessions.hpp"
 
+#include "core/crypto/hash.hpp"
+#include "core/crypto/random.hpp"
+
 namespace janua::identity::sessions {
 namespace {
 
@@ -11,9 +14,16 @@ using db::Statement;
 
 constexpr Statement k_insert{
     "sessions_insert",
-    "INSERT INTO sessions (user_id, user_agent, ip_address, amr, expires_at, organization_id) "
-    "VALUES ($1, $2, $3, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), now() + make_interval(days => $5), $6) "
+    "INSERT INTO sessions (user_id, user_agent, ip_address, amr, expires_at, organization_id, client_id, auth_time) "
+    "VALUES ($1, $2, $3, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), now() + make_interval(days => $5), $6, $7, "
+    "coalesce($8::timestamptz, now())) "
     "RETURNING " JANUA_SESSION_COLUMNS};
+constexpr Statement k_attach_browser{"sessions_attach_browser",
+                                     "UPDATE sessions SET browser_token_hash = $2 WHERE id = $1"};
+constexpr Statement k_by_browser{
+    "sessions_by_browser",
+    "SELECT " JANUA_SESSION_COLUMNS " FROM sessions s WHERE browser_token_hash = $1 AND revoked_at IS NULL "
+    "AND expires_at > now() AND EXISTS (SELECT 1 FROM users u WHERE u.id = s.user_id AND u.status = 'ACTIVE')"};
 // Keep the newest `max` active sessions (the new one included).
 constexpr Statement k_evict{
     "sessions_evict",
@@ -70,7 +80,8 @@ nlohmann::json to_json(const Session& s, const std::string& current_session_id) 
 
 Session create(db::Transaction& tx, const NewSession& session, int max_sessions) {
     auto row = tx.exec(k_insert, session.user_id, session.user_agent.substr(0, 512), session.ip_address,
-                       nlohmann::json(session.amr).dump(), session.lifetime_days, session.organization_id)[0];
+                       nlohmann::json(session.amr).dump(), session.lifetime_days, session.organization_id,
+                       session.client_id, session.auth_time)[0];
     tx.exec(k_evict, session.user_id, max_sessions);
     return from_row(row);
 }
@@ -91,6 +102,19 @@ std::vector<Session> list_active(db::Transaction& tx, const std::string& user_id
     std::vector<Session> out;
     for (const auto& row : tx.exec(k_list_active, user_id)) out.push_back(from_row(row));
     return out;
+}
+
+std::string attach_browser_token(db::Transaction& tx, const std::string& session_id) {
+    std::string token = crypto::random_token(32);
+    tx.exec(k_attach_browser, session_id, pqxx::binarystring(crypto::sha256(token)));
+    return token;
+}
+
+std::optional<Session> find_by_browser_token(db::Transaction& tx, const std::string& token) {
+    if (token.empty() || token.size() > 256) return std::nullopt;
+    auto r = tx.exec(k_by_browser, pqxx::binarystring(crypto::sha256(token)));
+    if (r.empty()) return std::nullopt;
+    return from_row(r[0]);
 }
 
 void touch(db::Transaction& tx, const std::string& id) { tx.exec(k_touch, id); }

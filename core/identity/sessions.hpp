@@ -35,12 +35,19 @@ struct NewSession {
     std::vector<std::string> amr;
     int lifetime_days = 7;
     std::optional<std::string> organization_id;
+    std::optional<std::string> client_id;  // set for sessions created by an OAuth code exchange
+    std::optional<std::string> auth_time;  // RFC 3339; default now (a code exchange keeps the login's time)
 };
 
 // Create a session; the user's oldest active sessions beyond `max_sessions` are revoked.
 Session create(db::Transaction& tx, const NewSession& session, int max_sessions);
 
 std::optional<Session> find(db::Transaction& tx, const std::string& id);
+
+// Give a session a browser cookie (hosted login pages); returns the cookie value, stored hashed.
+std::string attach_browser_token(db::Transaction& tx, const std::string& session_id);
+// The active session (of an ACTIVE user) a browser cookie belongs to.
+std::optional<Session> find_by_browser_token(db::Transaction& tx, const std::string& token);
 // For an active session (not revoked, not expired, of an ACTIVE user): whether its user is a
 // platform admin. nullopt when the session is not active.
 std::optional<bool> active_owner_is_admin(db::Transaction& tx, const std::string& session_id, const std::string& user_id);

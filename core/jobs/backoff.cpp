@@ -5,7 +5,8 @@
 
 namespace janua::jobs {
 
-std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failed_attempts, double unit_random) {
+std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failed_attempts,
+                                        double unit_random) {
     const long long base = std::max<long long>(policy.base.count(), 1);
     const long long cap = std::max<long long>(policy.cap.count(), base);
     long long ceiling = base;
@@ -14,7 +15,8 @@ std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failed_
     ceiling = std::min(ceiling, cap);
     const double r = std::clamp(unit_random, 0.0, 1.0);
     const long long half = ceiling / 2;
-    return std::chrono::milliseconds(half + static_cast<long long>(r * static_cast<double>(ceiling - half)));
+    return std::chrono::milliseconds(
+        half + static_cast<long long>(r * static_cast<double>(ceiling - half)));
 }
 
 std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failed_attempts) {

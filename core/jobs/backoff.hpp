@@ -14,7 +14,8 @@ struct BackoffPolicy {
 // Return the delay before the next attempt after `failed_attempts` (>= 1) failures.
 // The result lies in [d/2, d] where d = min(cap, base * 2^(failed_attempts-1));
 // `unit_random` in [0, 1) picks the point, so tests can pass a fixed value.
-std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failed_attempts, double unit_random);
+std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failed_attempts,
+                                        double unit_random);
 
 // The same with a thread-local random source.
 std::chrono::milliseconds backoff_delay(const BackoffPolicy& policy, int failed_attempts);

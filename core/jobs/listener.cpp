@@ -9,7 +9,7 @@ namespace janua::jobs {
 namespace {
 
 class Doorbell final : public pqxx::notification_receiver {
-public:
+  public:
     using pqxx::notification_receiver::notification_receiver;
     void operator()(const std::string&, int) override { wake::ring(); }
 };
@@ -21,11 +21,15 @@ constexpr long k_await_microseconds = 250000;
 
 NotificationListener::NotificationListener(db::PoolSettings settings, std::string channel,
                                            std::chrono::milliseconds reconnect_delay)
-    : m_settings(std::move(settings)), m_channel(std::move(channel)), m_reconnect_delay(reconnect_delay) {
+    : m_settings(std::move(settings)),
+      m_channel(std::move(channel)),
+      m_reconnect_delay(reconnect_delay) {
     m_settings.application_name += "-listen";
 }
 
-NotificationListener::~NotificationListener() { stop(); }
+NotificationListener::~NotificationListener() {
+    stop();
+}
 
 void NotificationListener::start() {
     if (m_thread.joinable()) return;
@@ -56,10 +60,12 @@ void NotificationListener::run() {
 
 void NotificationListener::listen_once() {
     auto connection = db::connect(m_settings);
-    Doorbell doorbell(*connection, m_channel);  // destroyed first: it unregisters from the connection
+    Doorbell doorbell(*connection,
+                      m_channel);  // destroyed first: it unregisters from the connection
     // Jobs may have been enqueued while we were not listening.
     wake::ring();
-    while (!m_stopping && connection->is_open()) connection->await_notification(0, k_await_microseconds);
+    while (!m_stopping && connection->is_open())
+        connection->await_notification(0, k_await_microseconds);
 }
 
 void NotificationListener::pause(std::chrono::milliseconds delay) {

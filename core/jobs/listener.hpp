@@ -15,7 +15,7 @@
 namespace janua::jobs {
 
 class NotificationListener {
-public:
+  public:
     NotificationListener(db::PoolSettings settings, std::string channel,
                          std::chrono::milliseconds reconnect_delay = std::chrono::seconds(2));
     ~NotificationListener();
@@ -26,7 +26,7 @@ public:
     // Return within about a quarter second, or a connect timeout while reconnecting.
     void stop();
 
-private:
+  private:
     void run();
     void listen_once();
     void pause(std::chrono::milliseconds delay);

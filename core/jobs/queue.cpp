@@ -40,7 +40,8 @@ Result<std::string> JobQueue::enqueue(const NewJob& job) {
     return m_pool.transact([&](db::Transaction& tx) { return jobs::enqueue(tx, job); });
 }
 
-std::optional<Job> JobQueue::claim(const std::string& worker_id, const std::vector<std::string>& kinds,
+std::optional<Job> JobQueue::claim(const std::string& worker_id,
+                                   const std::vector<std::string>& kinds,
                                    std::chrono::milliseconds lease) {
     if (kinds.empty()) return std::nullopt;
     const std::string kind_list = nlohmann::json(kinds).dump();
@@ -55,7 +56,9 @@ std::optional<Job> JobQueue::claim(const std::string& worker_id, const std::vect
 }
 
 bool JobQueue::complete(const Job& job, PayloadRetention retention) {
-    const auto& statement = retention == PayloadRetention::redact_when_done ? sql::k_complete_redacted : sql::k_complete;
+    const auto& statement = retention == PayloadRetention::redact_when_done
+                                ? sql::k_complete_redacted
+                                : sql::k_complete;
     return m_pool.transact([&](db::Transaction& tx) {
         return tx.exec(statement, job.id, job.attempts, job.worker_id).affected_rows() == 1;
     });
@@ -66,9 +69,11 @@ FailOutcome JobQueue::fail(const Job& job, const std::string& error, FailureKind
     const bool permanent = kind == FailureKind::permanent;
     const std::string stored = storable_text(error);
     return m_pool.transact([&](db::Transaction& tx) {
-        auto rows = tx.exec(sql::k_fail, job.id, job.attempts, job.worker_id, permanent, delay_ms, stored);
+        auto rows =
+            tx.exec(sql::k_fail, job.id, job.attempts, job.worker_id, permanent, delay_ms, stored);
         if (rows.empty()) return FailOutcome::lease_lost;
-        return rows[0][0].as<std::string>() == "dead" ? FailOutcome::dead : FailOutcome::retry_scheduled;
+        return rows[0][0].as<std::string>() == "dead" ? FailOutcome::dead
+                                                      : FailOutcome::retry_scheduled;
     });
 }
 

@@ -17,7 +17,7 @@
 namespace janua::jobs {
 
 class JobQueue {
-public:
+  public:
     explicit JobQueue(db::Pool& pool, BackoffPolicy backoff = {});
 
     // Enqueue in a transaction of its own, for jobs not tied to another write.
@@ -33,13 +33,14 @@ public:
 
     // Record a failed attempt: reschedule with backoff, or mark dead when out of attempts or when
     // the failure is permanent. `error` is stored as last_error; it must hold no secrets.
-    FailOutcome fail(const Job& job, const std::string& error, FailureKind kind = FailureKind::transient);
+    FailOutcome fail(const Job& job, const std::string& error,
+                     FailureKind kind = FailureKind::transient);
 
     std::optional<JobRecord> find(const std::string& id);
 
     const BackoffPolicy& backoff() const { return m_backoff; }
 
-private:
+  private:
     db::Pool& m_pool;
     BackoffPolicy m_backoff;
 };

@@ -45,7 +45,8 @@ inline constexpr db::Statement k_claim_due{
 inline constexpr db::Statement k_bury_expired{
     "jobs_bury_expired",
     "UPDATE jobs SET status = 'dead', finished_at = now(), locked_until = NULL,"
-    "  last_error = 'lease expired on worker ' || coalesce(locked_by, '?') || ' on the last attempt'"
+    "  last_error = 'lease expired on worker ' || coalesce(locked_by, '?') || ' on the last "
+    "attempt'"
     " WHERE status = 'running' AND locked_until < now() AND attempts >= max_attempts"};
 
 inline constexpr db::Statement k_complete{

@@ -34,7 +34,8 @@ void ring() {
     bell.rang.notify_all();
 }
 
-std::uint64_t wait(std::uint64_t seen, std::chrono::milliseconds timeout, const std::function<bool()>& stop) {
+std::uint64_t wait(std::uint64_t seen, std::chrono::milliseconds timeout,
+                   const std::function<bool()>& stop) {
     auto& bell = doorbell();
     std::unique_lock lock(bell.mutex);
     bell.rang.wait_for(lock, timeout, [&] { return bell.generation != seen || stop(); });

@@ -16,6 +16,7 @@ void ring();
 
 // Wait until the doorbell rang after `seen`, `stop()` is true, or `timeout` passed; return the
 // current generation. Whoever makes `stop()` true must ring() afterwards.
-std::uint64_t wait(std::uint64_t seen, std::chrono::milliseconds timeout, const std::function<bool()>& stop);
+std::uint64_t wait(std::uint64_t seen, std::chrono::milliseconds timeout,
+                   const std::function<bool()>& stop);
 
 }  // namespace janua::jobs::wake

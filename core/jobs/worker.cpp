@@ -18,7 +18,8 @@
 namespace janua::jobs {
 
 struct Worker::State {
-    State(JobQueue& job_queue, WorkerSettings worker_settings, std::shared_ptr<JobQueue> owned = nullptr)
+    State(JobQueue& job_queue, WorkerSettings worker_settings,
+          std::shared_ptr<JobQueue> owned = nullptr)
         : owned_queue(std::move(owned)), queue(job_queue), settings(std::move(worker_settings)) {}
 
     std::shared_ptr<JobQueue> owned_queue;  // set when the worker made its own queue
@@ -46,7 +47,8 @@ std::string default_worker_id() {
     static std::atomic<int> counter{0};
     std::array<char, 256> host{};
     if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
-    return std::string(host.data()) + ":" + std::to_string(::getpid()) + ":" + std::to_string(counter++);
+    return std::string(host.data()) + ":" + std::to_string(::getpid()) + ":" +
+           std::to_string(counter++);
 }
 
 void process(Worker::State& state, const Job& job) {
@@ -55,23 +57,28 @@ void process(Worker::State& state, const Job& job) {
     if (outcome.ok) {
         ++state.succeeded;
         const auto retention = state.retention.find(job.kind);
-        if (!state.queue.complete(job, retention == state.retention.end() ? PayloadRetention::keep : retention->second))
+        if (!state.queue.complete(job, retention == state.retention.end() ? PayloadRetention::keep
+                                                                          : retention->second))
             log::warn("job finished after its lease was lost; it may run again",
                       {{"job_id", job.id}, {"kind", job.kind}, {"worker", job.worker_id}});
         return;
     }
     ++state.failed;
     const FailOutcome result = state.queue.fail(job, outcome.error, outcome.kind);
-    nlohmann::json fields = {{"job_id", job.id},       {"kind", job.kind},
+    nlohmann::json fields = {{"job_id", job.id},        {"kind", job.kind},
                              {"attempt", job.attempts}, {"max_attempts", job.max_attempts},
                              {"worker", job.worker_id}, {"error", outcome.error}};
     switch (result) {
-        case FailOutcome::retry_scheduled: log::warn("job failed; retry scheduled", fields); break;
+        case FailOutcome::retry_scheduled:
+            log::warn("job failed; retry scheduled", fields);
+            break;
         case FailOutcome::dead:
             ++state.dead;
             log::error("job failed for good; marked dead", fields);
             break;
-        case FailOutcome::lease_lost: log::warn("job failed after its lease was lost", fields); break;
+        case FailOutcome::lease_lost:
+            log::warn("job failed after its lease was lost", fields);
+            break;
     }
 }
 
@@ -86,9 +93,11 @@ void run_loop(std::shared_ptr<Worker::State> state, std::string thread_id) {
                 settle_index = k_settle_delays.size();
                 continue;  // more may be due: ask again before sleeping
             }
-            if (settle_index < k_settle_delays.size()) wait = std::min(wait, k_settle_delays[settle_index++]);
+            if (settle_index < k_settle_delays.size())
+                wait = std::min(wait, k_settle_delays[settle_index++]);
         } catch (const db::DatabaseUnavailable& e) {
-            log::warn("job worker cannot reach the database", {{"worker", thread_id}, {"error", e.what()}});
+            log::warn("job worker cannot reach the database",
+                      {{"worker", thread_id}, {"error", e.what()}});
             wait = state->settings.database_retry_delay;
         } catch (const std::exception& e) {
             // pqxx::failure (a failed statement, a lost connection mid-query) and anything else:
@@ -118,10 +127,13 @@ Worker::Worker(db::Pool& pool, const db::PoolSettings& listen, WorkerSettings se
     if (m_state->settings.worker_id.empty()) m_state->settings.worker_id = default_worker_id();
 }
 
-Worker::~Worker() { stop(); }
+Worker::~Worker() {
+    stop();
+}
 
 void Worker::on(const std::string& kind, Handler handler, PayloadRetention retention) {
-    if (!m_threads.empty()) throw std::logic_error("job handlers must be registered before the worker starts");
+    if (!m_threads.empty())
+        throw std::logic_error("job handlers must be registered before the worker starts");
     m_state->handlers[kind] = std::move(handler);
     m_state->retention[kind] = retention;
 }
@@ -146,7 +158,8 @@ void Worker::start(int threads) {
         });
     }
     if (m_state->settings.listen) {
-        m_listener = std::make_unique<NotificationListener>(*m_state->settings.listen, k_notify_channel);
+        m_listener =
+            std::make_unique<NotificationListener>(*m_state->settings.listen, k_notify_channel);
         m_listener->start();
     }
     log::info("job worker started", {{"worker", m_state->settings.worker_id},
@@ -175,7 +188,8 @@ bool Worker::stop() {
         m_state->abandoned = true;
         for (auto& thread : m_threads) thread.detach();
         // The stragglers keep the old state; a later start() must not revive them.
-        auto fresh = std::make_shared<State>(m_state->queue, m_state->settings, m_state->owned_queue);
+        auto fresh =
+            std::make_shared<State>(m_state->queue, m_state->settings, m_state->owned_queue);
         fresh->handlers = m_state->handlers;
         fresh->retention = m_state->retention;
         m_state = std::move(fresh);
@@ -187,8 +201,12 @@ bool Worker::stop() {
     return finished;
 }
 
-const std::string& Worker::id() const { return m_state->settings.worker_id; }
+const std::string& Worker::id() const {
+    return m_state->settings.worker_id;
+}
 
-WorkerStats Worker::stats() const { return {m_state->succeeded, m_state->failed, m_state->dead}; }
+WorkerStats Worker::stats() const {
+    return {m_state->succeeded, m_state->failed, m_state->dead};
+}
 
 }  // namespace janua::jobs

@@ -37,7 +37,7 @@ struct WorkerStats {
 };
 
 class Worker {
-public:
+  public:
     explicit Worker(JobQueue& queue, WorkerSettings settings = {});
     // A worker with a queue of its own on `pool` (default backoff) that LISTENs through a
     // connection made with `listen` (normally the pool's own settings).
@@ -47,7 +47,8 @@ public:
     Worker& operator=(const Worker&) = delete;
 
     // Register the handler for `kind`; only before start(). Only registered kinds are claimed.
-    void on(const std::string& kind, Handler handler, PayloadRetention retention = PayloadRetention::keep);
+    void on(const std::string& kind, Handler handler,
+            PayloadRetention retention = PayloadRetention::keep);
 
     // Start `threads` polling loops (and the listener when configured).
     void start(int threads);
@@ -62,7 +63,7 @@ public:
 
     struct State;
 
-private:
+  private:
     std::shared_ptr<State> m_state;
     std::vector<std::thread> m_threads;
     std::unique_ptr<NotificationListener> m_listener;

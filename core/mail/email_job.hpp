@@ -15,9 +15,14 @@ namespace janua::mail {
 
 inline constexpr const char* k_email_job_kind = "email";
 
+// With the default backoff (2 s doubling), 12 attempts keep retrying for roughly 35 to 70 minutes:
+// about as long as the links in these mails stay valid; retrying later would deliver dead links.
+inline constexpr int k_email_max_attempts = 12;
+
 // Validate `message` and add it as a job in `tx`; return the job id. A validation error for
 // header injection and the like, so the caller can reject the request that caused it.
-Result<std::string> enqueue(db::Transaction& tx, const EmailMessage& message, int max_attempts = 10);
+Result<std::string> enqueue(db::Transaction& tx, const EmailMessage& message,
+                            int max_attempts = k_email_max_attempts);
 
 // Deliver "email" jobs through `sender`, which must outlive the worker. A delivered job's payload
 // is redacted: it carried a live link.

@@ -1,7 +1,8 @@
 #include "core/mail/file_sender.hpp"
 
-#include <fcntl.h>
 #include <openssl/rand.h>
+
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -14,7 +15,8 @@ namespace janua::mail {
 namespace {
 
 Error io_error(const std::string& what, const std::string& path) {
-    return make_error(ErrorCode::unavailable, "cannot write email file", what + " '" + path + "': " + std::strerror(errno));
+    return make_error(ErrorCode::unavailable, "cannot write email file",
+                      what + " '" + path + "': " + std::strerror(errno));
 }
 
 // Sortable by time, unique across threads and processes sharing the directory.
@@ -28,21 +30,24 @@ std::string file_stem() {
     unsigned char random[4] = {};
     RAND_bytes(random, sizeof random);
     char suffix[32];
-    std::snprintf(suffix, sizeof suffix, "-%d-%u-%02x%02x%02x%02x", static_cast<int>(::getpid()), counter++,
-                  random[0], random[1], random[2], random[3]);
+    std::snprintf(suffix, sizeof suffix, "-%d-%u-%02x%02x%02x%02x", static_cast<int>(::getpid()),
+                  counter++, random[0], random[1], random[2], random[3]);
     return std::string(stamp) + suffix;
 }
 
 }  // namespace
 
-FileSender::FileSender(std::string directory, Mailbox from) : m_directory(std::move(directory)), m_from(std::move(from)) {}
+FileSender::FileSender(std::string directory, Mailbox from)
+    : m_directory(std::move(directory)), m_from(std::move(from)) {}
 
 Status FileSender::send(const EmailMessage& message) {
     auto rendered = render_message(message, render_options_now(m_from, message));
     if (!rendered) return rendered.error();
     std::error_code ec;
     std::filesystem::create_directories(m_directory, ec);
-    if (ec) return make_error(ErrorCode::unavailable, "cannot write email file", "create '" + m_directory + "': " + ec.message());
+    if (ec)
+        return make_error(ErrorCode::unavailable, "cannot write email file",
+                          "create '" + m_directory + "': " + ec.message());
 
     const std::string stem = m_directory + "/" + file_stem();
     const std::string temporary = stem + ".tmp", final_path = stem + ".eml";

@@ -11,11 +11,11 @@
 namespace janua::mail {
 
 class FileSender final : public MailSender {
-public:
+  public:
     FileSender(std::string directory, Mailbox from);
     Status send(const EmailMessage& message) override;
 
-private:
+  private:
     std::string m_directory;
     Mailbox m_from;
 };

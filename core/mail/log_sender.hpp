@@ -8,18 +8,18 @@ namespace janua::mail {
 enum class LogBody { include, omit };
 
 class LogSender final : public MailSender {
-public:
+  public:
     // Bodies hold sign-in and reset links; make_sender omits them in production.
     explicit LogSender(LogBody body) : m_body(body) {}
     Status send(const EmailMessage& message) override;
 
-private:
+  private:
     LogBody m_body;
 };
 
 // EMAIL_ENABLED=false: accept and drop, so queued mail does not pile up.
 class DisabledSender final : public MailSender {
-public:
+  public:
     Status send(const EmailMessage& message) override;
 };
 

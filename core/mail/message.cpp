@@ -10,7 +10,9 @@ namespace {
 constexpr std::size_t k_max_address_length = 254;  // RFC 5321 path limit
 constexpr std::size_t k_max_subject_length = 500;
 
-bool has_line_break(const std::string& text) { return text.find_first_of("\r\n") != std::string::npos; }
+bool has_line_break(const std::string& text) {
+    return text.find_first_of("\r\n") != std::string::npos;
+}
 
 bool has_control(const std::string& text) {
     return std::any_of(text.begin(), text.end(), [](char c) {
@@ -30,8 +32,10 @@ Status validate_address(const std::string& address) {
         const auto byte = static_cast<unsigned char>(c);
         // Anything that could start a second address, a comment or a display name is refused;
         // internationalised addresses (SMTPUTF8) are not supported.
-        if (byte <= 0x20 || byte >= 0x7f || std::string_view("<>,;:\"()[]\\").find(c) != std::string_view::npos)
-            return make_error(ErrorCode::validation, "email address contains a character that is not allowed",
+        if (byte <= 0x20 || byte >= 0x7f ||
+            std::string_view("<>,;:\"()[]\\").find(c) != std::string_view::npos)
+            return make_error(ErrorCode::validation,
+                              "email address contains a character that is not allowed",
                               "address '" + address + "'");
     }
     const auto at = address.rfind('@');
@@ -45,13 +49,16 @@ Status validate(const EmailMessage& message) {
     if (has_line_break(message.subject))
         return make_error(ErrorCode::validation, "email subject must not contain line breaks");
     if (has_control(message.subject))
-        return make_error(ErrorCode::validation, "email subject must not contain control characters");
+        return make_error(ErrorCode::validation,
+                          "email subject must not contain control characters");
     if (message.subject.size() > k_max_subject_length)
         return make_error(ErrorCode::validation, "email subject is too long");
     if (message.text_body.empty() && message.html_body.empty())
         return make_error(ErrorCode::validation, "email has no body");
-    if (has_line_break(message.message_id) || message.message_id.find_first_of("<> ") != std::string::npos)
-        return make_error(ErrorCode::validation, "email message id contains a character that is not allowed");
+    if (has_line_break(message.message_id) ||
+        message.message_id.find_first_of("<> ") != std::string::npos)
+        return make_error(ErrorCode::validation,
+                          "email message id contains a character that is not allowed");
     return Ok{};
 }
 

@@ -97,13 +97,15 @@ std::string body_part(const std::string& content_type, const std::string& body) 
     const std::string crlf = normalize_line_endings(body);
     const bool plain = fits_7bit(crlf);
     return "Content-Type: " + content_type + "; charset=UTF-8\r\nContent-Transfer-Encoding: " +
-           (plain ? "7bit" : "quoted-printable") + "\r\n\r\n" + (plain ? crlf : quoted_printable(crlf));
+           (plain ? "7bit" : "quoted-printable") + "\r\n\r\n" +
+           (plain ? crlf : quoted_printable(crlf));
 }
 
 bool is_atext_phrase(std::string_view name) {
     for (char c : name) {
-        const bool atext = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                           std::string_view("!#$%&'*+-/=?^_`{|}~ ").find(c) != std::string_view::npos;
+        const bool atext =
+            (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+            std::string_view("!#$%&'*+-/=?^_`{|}~ ").find(c) != std::string_view::npos;
         if (!atext) return false;
     }
     return true;
@@ -112,14 +114,16 @@ bool is_atext_phrase(std::string_view name) {
 }  // namespace
 
 Result<Mailbox> parse_mailbox(const std::string& text) {
-    if (has_control(text)) return make_error(ErrorCode::validation, "mailbox must not contain control characters");
+    if (has_control(text))
+        return make_error(ErrorCode::validation, "mailbox must not contain control characters");
     Mailbox mailbox;
     const std::string trimmed = trim(text);
     const auto open = trimmed.rfind('<');
     if (open == std::string::npos) {
         mailbox.address = trimmed;
     } else {
-        if (trimmed.back() != '>') return make_error(ErrorCode::validation, "mailbox has an unclosed '<'");
+        if (trimmed.back() != '>')
+            return make_error(ErrorCode::validation, "mailbox has an unclosed '<'");
         mailbox.address = trimmed.substr(open + 1, trimmed.size() - open - 2);
         std::string name = trim(std::string_view(trimmed).substr(0, open));
         if (name.size() >= 2 && name.front() == '"' && name.back() == '"') {
@@ -161,7 +165,9 @@ std::string encode_header_text(const std::string& text) {
     while (start < text.size()) {
         std::size_t end = std::min(start + k_encoded_word_bytes, text.size());
         // Never split a UTF-8 sequence across two encoded words (RFC 2047 section 5).
-        while (end < text.size() && end > start + 1 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+        while (end < text.size() && end > start + 1 &&
+               (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80)
+            --end;
         if (!out.empty()) out += "\r\n ";
         out += "=?UTF-8?B?" + base64(std::string_view(text).substr(start, end - start)) + "?=";
         start = end;
@@ -171,15 +177,17 @@ std::string encode_header_text(const std::string& text) {
 
 std::string format_date(std::chrono::system_clock::time_point time) {
     // Fixed English names: strftime's %a and %b follow the process locale.
-    static constexpr std::array<const char*, 7> k_days{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    static constexpr std::array<const char*, 7> k_days{"Sun", "Mon", "Tue", "Wed",
+                                                       "Thu", "Fri", "Sat"};
     static constexpr std::array<const char*, 12> k_months{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
     char buffer[64];
-    std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000", k_days[utc.tm_wday], utc.tm_mday,
-                  k_months[utc.tm_mon], utc.tm_year + 1900, utc.tm_hour, utc.tm_min, utc.tm_sec);
+    std::snprintf(buffer, sizeof buffer, "%s, %02d %s %04d %02d:%02d:%02d +0000",
+                  k_days[utc.tm_wday], utc.tm_mday, k_months[utc.tm_mon], utc.tm_year + 1900,
+                  utc.tm_hour, utc.tm_min, utc.tm_sec);
     return buffer;
 }
 
@@ -234,7 +242,8 @@ Result<std::string> render_message(const EmailMessage& message, const RenderOpti
         return make_error(ErrorCode::validation, "sender name must not contain control characters");
     if (options.boundary.empty() || options.message_id.empty() ||
         options.message_id.find_first_of("<>\r\n ") != std::string::npos)
-        return make_error(ErrorCode::internal, "cannot render email", "missing or invalid boundary or message id");
+        return make_error(ErrorCode::internal, "cannot render email",
+                          "missing or invalid boundary or message id");
 
     std::string out;
     out += "Date: " + format_date(options.date) + "\r\n";
@@ -248,14 +257,16 @@ Result<std::string> render_message(const EmailMessage& message, const RenderOpti
         const std::string delimiter = "--" + options.boundary;
         if (message.text_body.find(delimiter) != std::string::npos ||
             message.html_body.find(delimiter) != std::string::npos)
-            return make_error(ErrorCode::internal, "cannot render email", "MIME boundary occurs in the body");
+            return make_error(ErrorCode::internal, "cannot render email",
+                              "MIME boundary occurs in the body");
         out += "Content-Type: multipart/alternative; boundary=\"" + options.boundary + "\"\r\n\r\n";
         out += "This is a multi-part message in MIME format.\r\n";
         out += delimiter + "\r\n" + body_part("text/plain", message.text_body);
         out += delimiter + "\r\n" + body_part("text/html", message.html_body);
         out += delimiter + "--\r\n";
     } else {
-        out += body_part(has_html ? "text/html" : "text/plain", has_html ? message.html_body : message.text_body);
+        out += body_part(has_html ? "text/html" : "text/plain",
+                         has_html ? message.html_body : message.text_body);
     }
     return out;
 }

@@ -1,6 +1,7 @@
 #pragma once
-// RFC 5322 / MIME framing of an EmailMessage: headers, RFC 2047 encoded words, multipart/alternative
-// bodies with a 7bit or quoted-printable transfer encoding, CRLF line endings throughout.
+// RFC 5322 / MIME framing of an EmailMessage: headers, RFC 2047 encoded words,
+// multipart/alternative bodies with a 7bit or quoted-printable transfer encoding, CRLF line endings
+// throughout.
 
 #include "core/common/result.hpp"
 #include "core/mail/message.hpp"

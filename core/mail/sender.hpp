@@ -10,7 +10,7 @@
 namespace janua::mail {
 
 class MailSender {
-public:
+  public:
     virtual ~MailSender() = default;
     // Deliver one message. A validation error for a message that can never be sent (header
     // injection); unavailable for a failure worth retrying (server down, timeout, refused login).

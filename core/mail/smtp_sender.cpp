@@ -35,7 +35,8 @@ using StringList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
 Result<SmtpSettings> smtp_settings(const config::Config& config) {
     auto from = parse_mailbox(config.email_from);
     if (!from)
-        return make_error(ErrorCode::validation, "invalid setting EMAIL_FROM: " + from.error().message);
+        return make_error(ErrorCode::validation,
+                          "invalid setting EMAIL_FROM: " + from.error().message);
     SmtpSettings settings;
     settings.host = config.smtp_host;
     settings.port = config.smtp_port;
@@ -48,7 +49,8 @@ Result<SmtpSettings> smtp_settings(const config::Config& config) {
 
 SmtpSender::SmtpSender(SmtpSettings settings) : m_settings(std::move(settings)) {
     global_init_once();
-    const bool ipv6_literal = m_settings.host.find(':') != std::string::npos && m_settings.host.front() != '[';
+    const bool ipv6_literal =
+        m_settings.host.find(':') != std::string::npos && m_settings.host.front() != '[';
     m_url = "smtp://" + (ipv6_literal ? "[" + m_settings.host + "]" : m_settings.host) + ":" +
             std::to_string(m_settings.port);
 }
@@ -59,7 +61,8 @@ Status SmtpSender::send(const EmailMessage& message) {
 
     EasyHandle curl(curl_easy_init(), &curl_easy_cleanup);
     if (!curl) return make_error(ErrorCode::internal, "cannot send email", "curl_easy_init failed");
-    StringList recipients(curl_slist_append(nullptr, ("<" + message.to + ">").c_str()), &curl_slist_free_all);
+    StringList recipients(curl_slist_append(nullptr, ("<" + message.to + ">").c_str()),
+                          &curl_slist_free_all);
     const std::string mail_from = "<" + m_settings.from.address + ">";
     Upload upload{rendered.value()};
     char error_buffer[CURL_ERROR_SIZE] = {};
@@ -72,13 +75,16 @@ Status SmtpSender::send(const EmailMessage& message) {
     curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
     curl_easy_setopt(h, CURLOPT_READFUNCTION, &read_upload);
     curl_easy_setopt(h, CURLOPT_READDATA, &upload);
-    curl_easy_setopt(h, CURLOPT_USE_SSL, static_cast<long>(m_settings.starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
-    if (!m_settings.ca_file.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, m_settings.ca_file.c_str());
+    curl_easy_setopt(h, CURLOPT_USE_SSL,
+                     static_cast<long>(m_settings.starttls ? CURLUSESSL_ALL : CURLUSESSL_NONE));
+    if (!m_settings.ca_file.empty())
+        curl_easy_setopt(h, CURLOPT_CAINFO, m_settings.ca_file.c_str());
     if (!m_settings.username.empty()) {
         curl_easy_setopt(h, CURLOPT_USERNAME, m_settings.username.c_str());
         curl_easy_setopt(h, CURLOPT_PASSWORD, m_settings.password.c_str());
     }
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_settings.connect_timeout.count()));
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(m_settings.connect_timeout.count()));
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(m_settings.timeout.count()));
     // Timeouts by signal are unsafe in a multi-threaded process.
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
@@ -89,8 +95,9 @@ Status SmtpSender::send(const EmailMessage& message) {
     long reply = 0;
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &reply);
     // curl's messages name the server and the failed step, never the password.
-    std::string detail = std::string(curl_easy_strerror(code)) + (error_buffer[0] ? std::string(": ") + error_buffer : "") +
-                         " (server " + m_settings.host + ":" + std::to_string(m_settings.port) +
+    std::string detail = std::string(curl_easy_strerror(code)) +
+                         (error_buffer[0] ? std::string(": ") + error_buffer : "") + " (server " +
+                         m_settings.host + ":" + std::to_string(m_settings.port) +
                          (reply ? ", last reply " + std::to_string(reply) : "") + ")";
     return make_error(ErrorCode::unavailable, "email delivery failed", detail);
 }

@@ -17,7 +17,7 @@ struct SmtpSettings {
     std::string password;
     bool starttls = true;  // require STARTTLS; the relay's certificate is verified
     Mailbox from;
-    std::string ca_file;   // empty: the system trust store
+    std::string ca_file;  // empty: the system trust store
     std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
     std::chrono::milliseconds timeout{std::chrono::seconds(60)};  // the whole exchange
 };
@@ -26,11 +26,11 @@ struct SmtpSettings {
 Result<SmtpSettings> smtp_settings(const config::Config& config);
 
 class SmtpSender final : public MailSender {
-public:
+  public:
     explicit SmtpSender(SmtpSettings settings);
     Status send(const EmailMessage& message) override;
 
-private:
+  private:
     SmtpSettings m_settings;
     std::string m_url;
 };

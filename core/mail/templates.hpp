@@ -11,17 +11,21 @@ namespace janua::mail {
 
 struct MailContext {
     std::string app_name = "Janua";
-    int link_expire_minutes = 60;        // verification and password reset
+    int link_expire_minutes = 60;  // verification and password reset
     int magic_link_expire_minutes = 15;
 };
 
 MailContext mail_context(const config::Config& config);
 
-EmailMessage verification_email(const MailContext& context, const std::string& to, const std::string& link);
-EmailMessage password_reset_email(const MailContext& context, const std::string& to, const std::string& link);
-EmailMessage magic_link_email(const MailContext& context, const std::string& to, const std::string& link);
+EmailMessage verification_email(const MailContext& context, const std::string& to,
+                                const std::string& link);
+EmailMessage password_reset_email(const MailContext& context, const std::string& to,
+                                  const std::string& link);
+EmailMessage magic_link_email(const MailContext& context, const std::string& to,
+                              const std::string& link);
 // `inviter_name` may be empty.
-EmailMessage invitation_email(const MailContext& context, const std::string& to, const std::string& link,
-                              const std::string& organization_name, const std::string& inviter_name);
+EmailMessage invitation_email(const MailContext& context, const std::string& to,
+                              const std::string& link, const std::string& organization_name,
+                              const std::string& inviter_name);
 
 }  // namespace janua::mail

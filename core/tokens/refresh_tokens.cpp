@@ -21,6 +21,12 @@ constexpr Statement k_spend{
 constexpr Statement k_lookup{
     "refresh_lookup",
     "SELECT session_id, used_at IS NOT NULL FROM refresh_tokens WHERE token_hash = $1"};
+constexpr Statement k_owner{
+    "refresh_owner",
+    "SELECT rt.session_id, coalesce(rt.client_id, ''), s.user_id, coalesce(rt.scope, ''), "
+    "rt.used_at IS NULL AND rt.revoked_at IS NULL AND rt.expires_at > now() AND s.revoked_at IS NULL, "
+    "extract(epoch from rt.expires_at)::bigint "
+    "FROM refresh_tokens rt JOIN sessions s ON s.id = rt.session_id WHERE rt.token_hash = $1"};
 constexpr Statement k_extend_session{
     "refresh_extend_session",
     "UPDATE sessions SET last_used_at = now(), expires_at = greatest(expires_at, now() + make_interval(days => $2)) "
@@ -76,6 +82,14 @@ std::optional<std::string> session_of(db::Transaction& tx, const std::string& pr
     auto known = tx.exec(k_lookup, hash_of(presented));
     if (known.empty()) return std::nullopt;
     return known[0][0].as<std::string>();
+}
+
+std::optional<Owner> owner_of(db::Transaction& tx, const std::string& presented) {
+    if (presented.empty() || presented.size() > 256) return std::nullopt;
+    auto r = tx.exec(k_owner, hash_of(presented));
+    if (r.empty()) return std::nullopt;
+    return Owner{r[0][0].as<std::string>(), r[0][1].as<std::string>(), r[0][2].as<std::string>(),
+                 r[0][3].as<std::string>(), r[0][4].as<bool>(), r[0][5].as<std::int64_t>()};
 }
 
 void revoke_session_tokens(db::Transaction& tx, const std::string& session_id) {

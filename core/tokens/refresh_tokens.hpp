@@ -36,6 +36,17 @@ Rotation rotate(db::Transaction& tx, const std::string& presented, int lifetime_
 // The session a token belongs to, if the token is known (used for sign-out by token).
 std::optional<std::string> session_of(db::Transaction& tx, const std::string& presented);
 
+struct Owner {
+    std::string session_id;
+    std::string client_id;  // empty for first-party sessions
+    std::string user_id;
+    std::string scope;
+    bool usable = false;    // unspent, unrevoked, unexpired, in an active session
+    std::int64_t expires_at = 0;
+};
+// Who a refresh token was issued to, without spending it (client checks, introspection).
+std::optional<Owner> owner_of(db::Transaction& tx, const std::string& presented);
+
 void revoke_session_tokens(db::Transaction& tx, const std::string& session_id);
 
 }  // namespace janua::tokens::refresh

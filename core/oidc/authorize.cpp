@@ -1,0 +1,176 @@
+// The authorization endpoint (RFC 6749 4.1, OIDC Core 3.1.2, RFC 7636, RFC 9207).
+#include "core/common/time.hpp"
+#include "core/common/url.hpp"
+#include "core/identity/user_repository.hpp"
+#include "core/oidc/authorization_codes.hpp"
+#include "core/oidc/pkce.hpp"
+#include "core/oidc/provider.hpp"
+#include "core/oidc/scopes.hpp"
+
+namespace janua::oidc {
+namespace {
+
+std::string param(const Params& params, const char* name) {
+    auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+}
+
+std::string with_query(const std::string& uri, const std::vector<std::pair<std::string, std::string>>& items) {
+    std::string out = uri;
+    char separator = uri.find('?') == std::string::npos ? '?' : '&';
+    for (const auto& [k, v] : items) {
+        out += separator + k + "=" + percent_encode(v);
+        separator = '&';
+    }
+    return out;
+}
+
+AuthorizeDecision error_page(const std::string& message) {
+    AuthorizeDecision d;
+    d.step = AuthorizeStep::show_error;
+    d.error_message = message;
+    return d;
+}
+
+}  // namespace
+
+AuthorizeDecision Provider::authorize(const Params& params, const std::optional<BrowserLogin>& browser) {
+    const std::string client_id = param(params, "client_id");
+    if (client_id.empty()) return error_page("the request has no client_id");
+    auto client = m_clients.get(client_id);
+    if (!client || !client->enabled) return error_page("unknown or disabled client '" + client_id + "'");
+
+    // Until the redirect URI is known to be registered, errors are shown here, never sent there.
+    std::string redirect_uri = param(params, "redirect_uri");
+    if (redirect_uri.empty() && client->redirect_uris.size() == 1) redirect_uri = client->redirect_uris.front();
+    if (redirect_uri.empty() || !client->allows_redirect_uri(redirect_uri))
+        return error_page("redirect_uri is missing or not registered for this client");
+
+    const std::string state = param(params, "state");
+    auto fail = [&](const std::string& error, const std::string& description) {
+        AuthorizeDecision d;
+        d.step = AuthorizeStep::redirect;
+        std::vector<std::pair<std::string, std::string>> items = {{"error", error}, {"error_description", description}};
+        if (!state.empty()) items.emplace_back("state", state);
+        items.emplace_back("iss", m_settings.issuer);
+        d.location = with_query(redirect_uri, items);
+        return d;
+    };
+
+    if (param(params, "request") != "" || param(params, "request_uri") != "")
+        return fail("request_not_supported", "request objects are not supported");
+    if (param(params, "response_type") != "code") return fail("unsupported_response_type", "only response_type=code is supported");
+    if (!client->has_grant(k_grant_authorization_code))
+        return fail("unauthorized_client", "this client may not use the authorization code flow");
+
+    const auto requested = parse_scope(param(params, "scope"));
+    if (requested.empty()) return fail("invalid_scope", "scope is required");
+    if (!scopes_allowed(requested, client->scopes) || !scopes_allowed(requested, supported_scopes()))
+        return fail("invalid_scope", "the client may not request one of these scopes");
+
+    const std::string challenge = param(params, "code_challenge");
+    const std::string method = param(params, "code_challenge_method");
+    if (!challenge.empty()) {
+        if (method != "S256") return fail("invalid_request", "code_challenge_method must be S256");
+        if (!is_valid_pkce_value(challenge)) return fail("invalid_request", "code_challenge is malformed");
+    } else if (client->is_public) {
+        return fail("invalid_request", "public clients must use PKCE (code_challenge with S256)");
+    } else if (!method.empty()) {
+        return fail("invalid_request", "code_challenge_method without code_challenge");
+    }
+
+    const std::string prompt = param(params, "prompt");
+    const bool prompt_none = prompt == "none";
+    if (prompt_none && prompt.find(' ') != std::string::npos) return fail("invalid_request", "prompt=none must stand alone");
+
+    // Is the browser signed in recently enough?
+    bool need_login = !browser || prompt.find("login") != std::string::npos;
+    if (browser && !param(params, "max_age").empty()) {
+        try {
+            const long max_age = std::stol(param(params, "max_age"));
+            const auto auth_time = parse_rfc3339(browser->session.auth_time).value_or(0);
+            if (max_age < 0) return fail("invalid_request", "max_age must not be negative");
+            if (unix_seconds_now() - auth_time > max_age) need_login = true;
+        } catch (const std::exception&) {
+            return fail("invalid_request", "max_age must be a number of seconds");
+        }
+    }
+    if (need_login) {
+        if (prompt_none) return fail("login_required", "the user is not signed in");
+        AuthorizeDecision d;
+        d.step = AuthorizeStep::login;
+        d.client_id = client->client_id;
+        d.client_name = client->name;
+        d.login_hint = param(params, "login_hint");
+        return d;
+    }
+
+    bool need_consent = prompt.find("consent") != std::string::npos;
+    if (!need_consent && client->require_consent) {
+        need_consent = !m_pool.transact(
+            [&](db::Transaction& tx) { return consents::covers(tx, browser->user.id, client->client_id, requested); });
+    }
+    if (need_consent) {
+        if (prompt_none) return fail("consent_required", "the user has not consented to this client");
+        AuthorizeDecision d;
+        d.step = AuthorizeStep::consent;
+        d.client_id = client->client_id;
+        d.client_name = client->name;
+        d.scopes = requested;
+        return d;
+    }
+
+    codes::CodeGrant grant;
+    grant.client_id = client->client_id;
+    grant.user_id = browser->user.id;
+    grant.browser_session_id = browser->session.id;
+    grant.redirect_uri = redirect_uri;
+    grant.scope = join_scope(requested);
+    if (!param(params, "nonce").empty()) grant.nonce = param(params, "nonce").substr(0, 512);
+    if (!challenge.empty()) grant.code_challenge = challenge;
+    grant.auth_time = browser->session.auth_time;
+    grant.amr = browser->session.amr;
+    const auto code = m_pool.transact([&](db::Transaction& tx) { return codes::issue(tx, grant); });
+
+    AuthorizeDecision d;
+    d.step = AuthorizeStep::redirect;
+    std::vector<std::pair<std::string, std::string>> items = {{"code", code}};
+    if (!state.empty()) items.emplace_back("state", state);
+    items.emplace_back("iss", m_settings.issuer);
+    d.location = with_query(redirect_uri, items);
+    return d;
+}
+
+AuthorizeDecision Provider::deny(const Params& params) {
+    auto client = m_clients.get(param(params, "client_id"));
+    if (!client) return error_page("unknown client");
+    std::string redirect_uri = param(params, "redirect_uri");
+    if (redirect_uri.empty() && client->redirect_uris.size() == 1) redirect_uri = client->redirect_uris.front();
+    if (redirect_uri.empty() || !client->allows_redirect_uri(redirect_uri)) return error_page("redirect_uri is not registered");
+    std::vector<std::pair<std::string, std::string>> items = {{"error", "access_denied"},
+                                                              {"error_description", "the user declined"}};
+    if (!param(params, "state").empty()) items.emplace_back("state", param(params, "state"));
+    items.emplace_back("iss", m_settings.issuer);
+    AuthorizeDecision d;
+    d.step = AuthorizeStep::redirect;
+    d.location = with_query(redirect_uri, items);
+    return d;
+}
+
+void Provider::grant_consent(const std::string& user_id, const std::string& client_id,
+                             const std::vector<std::string>& scopes) {
+    m_pool.transact([&](db::Transaction& tx) { consents::grant(tx, user_id, client_id, scopes); });
+}
+
+std::optional<BrowserLogin> Provider::browser_login(const std::string& cookie_token) {
+    if (cookie_token.empty()) return std::nullopt;
+    return m_pool.transact([&](db::Transaction& tx) -> std::optional<BrowserLogin> {
+        auto session = identity::sessions::find_by_browser_token(tx, cookie_token);
+        if (!session) return std::nullopt;
+        auto user = identity::users::find_by_id(tx, session->user_id);
+        if (!user) return std::nullopt;
+        return BrowserLogin{*user, *session};
+    });
+}
+
+}  // namespace janua::oidc

@@ -1,0 +1,367 @@
+// The token endpoint (RFC 6749 section 3.2): client authentication and the grants.
+#include "core/audit/audit.hpp"
+#include "core/common/time.hpp"
+#include "core/common/url.hpp"
+#include "core/crypto/encoding.hpp"
+#include "core/identity/user_repository.hpp"
+#include "core/oidc/authorization_codes.hpp"
+#include "core/oidc/id_token.hpp"
+#include "core/oidc/pkce.hpp"
+#include "core/oidc/provider.hpp"
+#include "core/oidc/scopes.hpp"
+#include "core/tokens/access_token.hpp"
+#include "core/tokens/refresh_tokens.hpp"
+
+#include <strings.h>
+
+namespace janua::oidc {
+namespace {
+
+constexpr const char* k_jwt_bearer_assertion = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
+constexpr db::Statement k_remember_jti{
+    "assertion_remember_jti",
+    "INSERT INTO client_assertion_jtis (client_id, jti, expires_at) VALUES ($1, $2, to_timestamp($3)) "
+    "ON CONFLICT DO NOTHING"};
+constexpr db::Statement k_forget_old_jtis{"assertion_forget_old_jtis",
+                                          "DELETE FROM client_assertion_jtis WHERE expires_at < now()"};
+constexpr db::Statement k_revoke_session{
+    "oauth_revoke_session",
+    "UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL"};
+
+std::string param(const Params& params, const char* name) {
+    auto it = params.find(name);
+    return it == params.end() ? std::string() : it->second;
+}
+
+OAuthError invalid_client(const std::string& description) { return {"invalid_client", description, 401}; }
+OAuthError invalid_grant(const std::string& description) { return {"invalid_grant", description, 400}; }
+
+// RFC 6749 2.3.1: the id and secret in Basic credentials are form-urlencoded first.
+bool decode_basic(const std::string& header, std::string& id, std::string& secret) {
+    if (header.size() < 7 || strncasecmp(header.c_str(), "Basic ", 6) != 0) return false;
+    auto raw = crypto::base64_decode(header.substr(6), crypto::Base64Padding::optional);
+    if (!raw) return false;
+    const auto colon = raw->find(':');
+    if (colon == std::string::npos) return false;
+    auto decoded_id = percent_decode(raw->substr(0, colon));
+    auto decoded_secret = percent_decode(raw->substr(colon + 1));
+    if (!decoded_id || !decoded_secret) return false;
+    id = *decoded_id;
+    secret = *decoded_secret;
+    return true;
+}
+
+}  // namespace
+
+std::string Provider::endpoint(const std::string& path) const {
+    std::string base = m_settings.issuer;
+    while (!base.empty() && base.back() == '/') base.pop_back();
+    return base + path;
+}
+
+std::variant<OAuthClient, OAuthError> Provider::authenticate_client(const TokenRequest& request) {
+    const auto& form = request.form;
+    std::string id, secret;
+    if (!request.authorization_header.empty()) {
+        if (!decode_basic(request.authorization_header, id, secret))
+            return invalid_client("malformed Basic client credentials");
+        if (!param(form, "client_secret").empty())
+            return OAuthError{"invalid_request", "use one client authentication method, not two", 400};
+    } else if (!param(form, "client_secret").empty()) {
+        id = param(form, "client_id");
+        secret = param(form, "client_secret");
+    }
+    if (!id.empty()) {
+        auto client = m_clients.authenticate_secret(id, secret);
+        if (!client) return invalid_client("client authentication failed");
+        return *client;
+    }
+
+    if (param(form, "client_assertion_type") == k_jwt_bearer_assertion) {
+        // private_key_jwt (RFC 7523): a JWT signed with the client's registered key.
+        auto parsed = crypto::jws_parse(param(form, "client_assertion"));
+        if (!parsed) return invalid_client("client_assertion is not a JWT");
+        auto claims = nlohmann::json::parse(parsed->payload, nullptr, false);
+        if (claims.is_discarded() || !claims.is_object() || !claims.contains("iss") || !claims["iss"].is_string() ||
+            claims["iss"] != claims.value("sub", nlohmann::json()))
+            return invalid_client("client_assertion must have iss = sub = client_id");
+        const std::string assertion_client = claims["iss"].get<std::string>();
+        if (!param(form, "client_id").empty() && param(form, "client_id") != assertion_client)
+            return invalid_client("client_id does not match the assertion");
+        auto client = m_clients.get(assertion_client);
+        if (!client || !client->enabled || client->token_endpoint_auth_method != k_auth_private_key_jwt)
+            return invalid_client("client authentication failed");
+        const auto& aud = claims.value("aud", nlohmann::json());
+        auto audience_ok = [&](const nlohmann::json& a) {
+            return a.is_string() && (a == endpoint("/oauth/token") || a == m_settings.issuer);
+        };
+        bool aud_ok = audience_ok(aud);
+        if (aud.is_array())
+            for (const auto& a : aud) aud_ok = aud_ok || audience_ok(a);
+        if (!aud_ok) return invalid_client("client_assertion audience must be the token endpoint or the issuer");
+        const auto now = unix_seconds_now();
+        if (!claims.contains("exp") || !claims["exp"].is_number_integer() || claims["exp"].get<std::int64_t>() + 30 < now ||
+            claims["exp"].get<std::int64_t>() > now + 3600)
+            return invalid_client("client_assertion is expired or lives too long");
+        if (!claims.contains("jti") || !claims["jti"].is_string() || claims["jti"].get<std::string>().empty())
+            return invalid_client("client_assertion needs a jti");
+        bool verified = false;
+        if (client->jwks.is_object() && client->jwks.contains("keys") && client->jwks["keys"].is_array()) {
+            for (const auto& jwk : client->jwks["keys"]) {
+                if (parsed->header.contains("kid") && jwk.contains("kid") && jwk["kid"] != parsed->header["kid"]) continue;
+                auto key = crypto::VerificationKey::from_jwk(jwk);
+                if (key && crypto::jws_verify(*parsed, *key)) {
+                    verified = true;
+                    break;
+                }
+            }
+        } else {
+            return invalid_client("this client registered a jwks_uri; only inline jwks are supported so far");
+        }
+        if (!verified) return invalid_client("client_assertion signature does not verify");
+        const bool fresh = m_pool.transact([&](db::Transaction& tx) {
+            tx.exec(k_forget_old_jtis);
+            return tx.exec(k_remember_jti, client->client_id, claims["jti"].get<std::string>(),
+                           claims["exp"].get<std::int64_t>() + 60).affected_rows() == 1;
+        });
+        if (!fresh) return invalid_client("client_assertion was already used");
+        return *client;
+    }
+
+    // A public client only names itself.
+    auto client = m_clients.get(param(form, "client_id"));
+    if (!client || !client->enabled || !client->is_public) return invalid_client("client authentication failed");
+    return *client;
+}
+
+TokenResult Provider::token(const TokenRequest& request) {
+    const std::string grant_type = param(request.form, "grant_type");
+    if (grant_type.empty()) return OAuthError{"invalid_request", "grant_type is required", 400};
+    auto authenticated = authenticate_client(request);
+    if (auto* error = std::get_if<OAuthError>(&authenticated)) return *error;
+    const auto& client = std::get<OAuthClient>(authenticated);
+    if (grant_type != k_grant_authorization_code && grant_type != k_grant_refresh_token &&
+        grant_type != k_grant_client_credentials)
+        return OAuthError{"unsupported_grant_type", "grant_type '" + grant_type + "' is not supported", 400};
+    if (!client.has_grant(grant_type))
+        return OAuthError{"unauthorized_client", "this client may not use grant_type " + grant_type, 400};
+    if (grant_type == k_grant_authorization_code) return authorization_code_grant(client, request);
+    if (grant_type == k_grant_refresh_token) return refresh_token_grant(client, request);
+    return client_credentials_grant(client, request);
+}
+
+TokenResult Provider::authorization_code_grant(const OAuthClient& client, const TokenRequest& request) {
+    const std::string code = param(request.form, "code");
+    if (code.empty()) return OAuthError{"invalid_request", "code is required", 400};
+    auto keys = m_keys.snapshot();
+    if (!keys->active) return OAuthError{"temporarily_unavailable", "no signing key is loaded yet", 503};
+
+    using Outcome = std::variant<nlohmann::json, OAuthError>;
+    return m_pool.transact([&](db::Transaction& tx) -> Outcome {
+        auto redemption = codes::redeem(tx, code);
+        if (redemption.outcome == codes::Outcome::reused) {
+            // Whoever holds a copy of the code must not keep what the first exchange got.
+            if (redemption.issued_session_id) {
+                tx.exec(k_revoke_session, *redemption.issued_session_id, std::string("authorization_code_reuse"));
+                tokens::refresh::revoke_session_tokens(tx, *redemption.issued_session_id);
+            }
+            audit::Event e;
+            e.action = "oauth.code_reused";
+            e.outcome = "failure";
+            e.actor_type = "client";
+            e.actor_id = client.client_id;
+            e.ip_address = request.meta.ip;
+            e.request_id = request.meta.request_id;
+            audit::record(tx, e);
+            return invalid_grant("authorization code was already used; the tokens it gave were revoked");
+        }
+        if (redemption.outcome != codes::Outcome::valid) return invalid_grant("authorization code is invalid or expired");
+        const auto& grant = redemption.grant;
+        if (grant.client_id != client.client_id) return invalid_grant("authorization code was issued to another client");
+        if (param(request.form, "redirect_uri") != grant.redirect_uri)
+            return invalid_grant("redirect_uri does not match the authorization request");
+        const std::string verifier = param(request.form, "code_verifier");
+        if (grant.code_challenge) {
+            if (!verify_s256(verifier, *grant.code_challenge)) return invalid_grant("code_verifier does not match");
+        } else if (!verifier.empty()) {
+            return invalid_grant("code_verifier given but the authorization request had no code_challenge");
+        }
+        auto user = identity::users::find_by_id(tx, grant.user_id);
+        if (!user || user->status != "ACTIVE") return invalid_grant("the user can no longer sign in");
+
+        identity::sessions::NewSession spec;
+        spec.user_id = user->id;
+        spec.user_agent = request.meta.user_agent;
+        spec.ip_address = request.meta.ip;
+        spec.amr = grant.amr;
+        spec.lifetime_days = m_settings.refresh_token_days;
+        spec.client_id = client.client_id;
+        spec.auth_time = grant.auth_time;
+        const auto session = identity::sessions::create(tx, spec, m_settings.max_sessions * 4);
+        codes::record_issued_session(tx, code, session.id);
+
+        const auto now = unix_seconds_now();
+        const auto auth_time = parse_rfc3339(grant.auth_time).value_or(now);
+        tokens::AccessTokenRequest at;
+        at.subject = user->id;
+        at.session_id = session.id;
+        at.client_id = client.client_id;
+        at.scope = grant.scope;
+        at.audience = m_settings.audience;
+        at.amr = grant.amr;
+        at.auth_time = auth_time;
+        at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+        auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, now);
+        if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
+
+        nlohmann::json response = {{"access_token", access->token},
+                                   {"token_type", "Bearer"},
+                                   {"expires_in", access->expires_in},
+                                   {"scope", grant.scope}};
+        if (client.has_grant(k_grant_refresh_token)) {
+            const int days = client.refresh_token_ttl_seconds ? std::max(1, *client.refresh_token_ttl_seconds / 86400)
+                                                              : m_settings.refresh_token_days;
+            response["refresh_token"] =
+                tokens::refresh::issue(tx, session.id, std::nullopt, days, client.client_id, grant.scope).token;
+        }
+        if (has_scope(grant.scope, "openid")) {
+            nlohmann::json claims = user_claims(*user, grant.scope);
+            claims.update({{"iss", m_settings.issuer},
+                           {"aud", client.client_id},
+                           {"azp", client.client_id},
+                           {"iat", now},
+                           {"exp", now + m_settings.id_token_seconds},
+                           {"auth_time", auth_time},
+                           {"sid", session.id},
+                           {"at_hash", half_hash(access->token, keys->active->algorithm())}});
+            if (grant.nonce) claims["nonce"] = *grant.nonce;
+            if (!grant.amr.empty()) claims["amr"] = grant.amr;
+            auto id_token = sign_id_token(*keys, claims);
+            if (!id_token) return OAuthError{"temporarily_unavailable", id_token.error().message, 503};
+            response["id_token"] = *id_token;
+        }
+        audit::Event e;
+        e.action = "oauth.token_issued";
+        e.actor_type = "user";
+        e.actor_id = user->id;
+        e.target_type = "client";
+        e.target_id = client.client_id;
+        e.ip_address = request.meta.ip;
+        e.request_id = request.meta.request_id;
+        e.details = {{"grant_type", "authorization_code"}, {"scope", grant.scope}};
+        audit::record(tx, e);
+        return response;
+    });
+}
+
+TokenResult Provider::refresh_token_grant(const OAuthClient& client, const TokenRequest& request) {
+    const std::string presented = param(request.form, "refresh_token");
+    if (presented.empty()) return OAuthError{"invalid_request", "refresh_token is required", 400};
+    auto keys = m_keys.snapshot();
+    if (!keys->active) return OAuthError{"temporarily_unavailable", "no signing key is loaded yet", 503};
+    using Outcome = std::variant<nlohmann::json, OAuthError>;
+    return m_pool.transact([&](db::Transaction& tx) -> Outcome {
+        auto owner = tokens::refresh::owner_of(tx, presented);
+        // A token of another client (or a first-party one) is simply invalid here; it is not spent.
+        if (!owner || owner->client_id != client.client_id) return invalid_grant("refresh token is invalid or expired");
+        std::string scope = owner->scope;
+        if (!param(request.form, "scope").empty()) {
+            const auto narrowed = parse_scope(param(request.form, "scope"));
+            if (!scopes_allowed(narrowed, parse_scope(owner->scope)))
+                return OAuthError{"invalid_scope", "a refresh may only narrow the granted scope", 400};
+            scope = join_scope(narrowed);
+        }
+        const int days = client.refresh_token_ttl_seconds ? std::max(1, *client.refresh_token_ttl_seconds / 86400)
+                                                          : m_settings.refresh_token_days;
+        auto rotation = tokens::refresh::rotate(tx, presented, days);
+        if (rotation.outcome == tokens::refresh::Outcome::reused) {
+            audit::Event e;
+            e.action = "session.refresh_token_reused";
+            e.outcome = "failure";
+            e.actor_type = "client";
+            e.actor_id = client.client_id;
+            e.target_type = "session";
+            e.target_id = rotation.session_id;
+            e.ip_address = request.meta.ip;
+            e.request_id = request.meta.request_id;
+            audit::record(tx, e);
+            return invalid_grant("refresh token was already used; the session has been revoked");
+        }
+        if (rotation.outcome != tokens::refresh::Outcome::rotated) return invalid_grant("refresh token is invalid or expired");
+        auto session = identity::sessions::find(tx, rotation.session_id);
+        auto user = identity::users::find_by_id(tx, rotation.user_id);
+        if (!session || !user) return invalid_grant("refresh token is invalid or expired");
+        const auto now = unix_seconds_now();
+        const auto auth_time = parse_rfc3339(session->auth_time).value_or(now);
+        tokens::AccessTokenRequest at;
+        at.subject = user->id;
+        at.session_id = session->id;
+        at.client_id = client.client_id;
+        at.scope = scope;
+        at.audience = m_settings.audience;
+        at.amr = session->amr;
+        at.auth_time = auth_time;
+        at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+        auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, now);
+        if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
+        nlohmann::json response = {{"access_token", access->token},
+                                   {"token_type", "Bearer"},
+                                   {"expires_in", access->expires_in},
+                                   {"refresh_token", rotation.next.token},
+                                   {"scope", scope}};
+        if (has_scope(scope, "openid")) {
+            nlohmann::json claims = user_claims(*user, scope);
+            claims.update({{"iss", m_settings.issuer},
+                           {"aud", client.client_id},
+                           {"azp", client.client_id},
+                           {"iat", now},
+                           {"exp", now + m_settings.id_token_seconds},
+                           {"auth_time", auth_time},
+                           {"sid", session->id},
+                           {"at_hash", half_hash(access->token, keys->active->algorithm())}});
+            auto id_token = sign_id_token(*keys, claims);
+            if (id_token) response["id_token"] = *id_token;
+        }
+        return response;
+    });
+}
+
+TokenResult Provider::client_credentials_grant(const OAuthClient& client, const TokenRequest& request) {
+    if (client.is_public) return OAuthError{"unauthorized_client", "public clients cannot use client_credentials", 400};
+    std::vector<std::string> granted;
+    const auto requested = parse_scope(param(request.form, "scope"));
+    // No user is involved, so user scopes make no sense here.
+    std::vector<std::string> allowed;
+    for (const auto& s : client.scopes)
+        if (s != "openid" && s != "profile" && s != "email" && s != "phone" && s != "offline_access") allowed.push_back(s);
+    if (requested.empty()) granted = allowed;
+    else if (!scopes_allowed(requested, allowed)) return OAuthError{"invalid_scope", "the client may not request one of these scopes", 400};
+    else granted = requested;
+
+    auto keys = m_keys.snapshot();
+    tokens::AccessTokenRequest at;
+    at.subject = client.client_id;
+    at.client_id = client.client_id;
+    at.scope = join_scope(granted);
+    at.audience = m_settings.audience;
+    at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+    auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, unix_seconds_now());
+    if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
+    m_pool.transact([&](db::Transaction& tx) {
+        audit::Event e;
+        e.action = "oauth.token_issued";
+        e.actor_type = "client";
+        e.actor_id = client.client_id;
+        e.ip_address = request.meta.ip;
+        e.request_id = request.meta.request_id;
+        e.details = {{"grant_type", "client_credentials"}, {"scope", at.scope}};
+        audit::record(tx, e);
+    });
+    return nlohmann::json{{"access_token", access->token},
+                          {"token_type", "Bearer"},
+                          {"expires_in", access->expires_in},
+                          {"scope", at.scope}};
+}
+
+}  // namespace janua::oidc

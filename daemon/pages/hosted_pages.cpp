@@ -1,0 +1,127 @@
+#include "daemon/pages/hosted_pages.hpp"
+
+#include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
+#include "core/crypto/random.hpp"
+
+namespace janua::daemon::pages {
+namespace {
+
+std::string escape(const std::string& text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&#39;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+const char* k_style =
+    "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;display:flex;min-height:100vh;"
+    "align-items:center;justify-content:center}main{background:#fff;padding:2rem;border-radius:8px;"
+    "box-shadow:0 1px 4px rgba(0,0,0,.1);width:22rem}h1{font-size:1.3rem;margin-top:0}label{display:block;"
+    "margin:.8rem 0 .3rem}input[type=email],input[type=password],input[type=text]{width:100%;padding:.5rem;"
+    "box-sizing:border-box}button{margin-top:1rem;padding:.6rem 1rem}.error{color:#b00020}ul{padding-left:1.2rem}";
+
+Response html(int status, const std::string& app_name, const std::string& title, const std::string& body) {
+    Response r;
+    r.status = status;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+             "content=\"width=device-width,initial-scale=1\"><title>" +
+             escape(title) + " · " + escape(app_name) + "</title><style>" + k_style + "</style></head><body><main>" +
+             body + "</main></body></html>";
+    // Pages may style themselves and post to this origin, nothing else; never framed (clickjacking).
+    r.set_header("Content-Security-Policy",
+                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+    return r;
+}
+
+std::string field_for(const std::string& cookie_value, const std::string& secret_key) {
+    return crypto::hex_encode(crypto::hmac_sha256(secret_key, "janua-csrf:" + cookie_value));
+}
+
+}  // namespace
+
+Csrf csrf_for(const Request& request, const std::string& secret_key) {
+    std::string value = cookie(request, k_csrf_cookie);
+    if (value.size() != 43) value = crypto::random_token(32);
+    return {value, field_for(value, secret_key)};
+}
+
+bool csrf_ok(const Request& request, const std::string& field_value, const std::string& secret_key) {
+    const std::string value = cookie(request, k_csrf_cookie);
+    if (value.size() != 43 || field_value.empty()) return false;
+    return crypto::constant_time_equals(field_for(value, secret_key), field_value);
+}
+
+std::string session_cookie(const std::string& value, int max_age_seconds, bool secure) {
+    return std::string(k_session_cookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+           std::to_string(max_age_seconds) + (secure ? "; Secure" : "");
+}
+
+std::string csrf_cookie(const std::string& value, bool secure) {
+    return std::string(k_csrf_cookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
+}
+
+Response login_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
+                    const std::string& return_to, const std::string& login_hint, const std::string& error, bool secure) {
+    std::string body = "<h1>Sign in to " + escape(client_name.empty() ? app_name : client_name) + "</h1>";
+    if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>";
+    body += "<form method=\"post\" action=\"/login\">"
+            "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
+            "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
+            "<label for=\"email\">Email or username</label>"
+            "<input id=\"email\" name=\"email\" type=\"text\" autocomplete=\"username\" required value=\"" +
+            escape(login_hint) + "\">"
+            "<label for=\"password\">Password</label>"
+            "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
+            "<button type=\"submit\">Sign in</button></form>";
+    Response r = html(error.empty() ? 200 : 401, app_name, "Sign in", body);
+    r.headers.emplace_back("Set-Cookie", csrf_cookie(csrf.cookie_value, secure));
+    return r;
+}
+
+Response consent_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
+                      const std::vector<std::string>& scopes, const std::string& return_to, bool secure) {
+    std::string body = "<h1>" + escape(client_name) + " wants to access your " + escape(app_name) + " account</h1><ul>";
+    for (const auto& s : scopes) body += "<li>" + escape(s) + "</li>";
+    body += "</ul><form method=\"post\" action=\"/consent\">"
+            "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
+            "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
+            "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button> "
+            "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>";
+    Response r = html(200, app_name, "Allow access", body);
+    r.headers.emplace_back("Set-Cookie", csrf_cookie(csrf.cookie_value, secure));
+    return r;
+}
+
+Response error_page(int status, const std::string& app_name, const std::string& message) {
+    return html(status, app_name, "Error", "<h1>This request cannot be completed</h1><p class=\"error\">" + escape(message) + "</p>");
+}
+
+Response message_page(const std::string& app_name, const std::string& title, const std::string& message) {
+    return html(200, app_name, title, "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p>");
+}
+
+Response redirect(const std::string& location) {
+    Response r;
+    r.status = 302;
+    r.content_type.clear();
+    r.set_header("Location", location);
+    return r;
+}
+
+bool is_safe_return_to(const std::string& return_to) {
+    return return_to.rfind("/oauth/authorize?", 0) == 0 && return_to.find("//", 1) == std::string::npos &&
+           return_to.find('\\') == std::string::npos && return_to.find('\r') == std::string::npos &&
+           return_to.find('\n') == std::string::npos;
+}
+
+}  // namespace janua::daemon::pages

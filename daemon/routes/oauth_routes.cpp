@@ -1,0 +1,225 @@
+// The OAuth 2.0 / OpenID Connect endpoints and the hosted login and consent pages: thin
+// handlers over oidc::Provider and identity::AuthService.
+#include "core/common/url.hpp"
+#include "daemon/pages/hosted_pages.hpp"
+#include "daemon/routes/routes.hpp"
+
+#include <sstream>
+
+namespace janua::daemon {
+namespace {
+
+using oidc::Params;
+
+// OAuth responses: RFC 6749 5.1/5.2 bodies, never cached.
+Response oauth_json(int status, const nlohmann::json& body) {
+    Response r = Response::json(status, body);
+    r.set_header("Cache-Control", "no-store");
+    r.set_header("Pragma", "no-cache");
+    return r;
+}
+
+Response oauth_error(const oidc::OAuthError& e, bool basic_auth_used = false) {
+    Response r = oauth_json(e.status, {{"error", e.error}, {"error_description", e.description}});
+    if (e.status == 401) r.set_header("WWW-Authenticate", basic_auth_used ? "Basic realm=\"janua\"" : "Bearer");
+    return r;
+}
+
+Response token_result(const oidc::TokenResult& result, bool basic_auth_used) {
+    if (auto* e = std::get_if<oidc::OAuthError>(&result)) return oauth_error(*e, basic_auth_used);
+    return oauth_json(200, std::get<nlohmann::json>(result));
+}
+
+// Parameters from the query (GET) or the form body (POST); OAuth forbids repeating one.
+std::variant<Params, std::string> request_params(const Request& r) {
+    Params params;
+    if (r.method == "POST") {
+        std::string duplicate;
+        auto form = parse_form(r.body, &duplicate);
+        if (!form) return std::string("the form body is malformed");
+        if (!duplicate.empty()) return "parameter '" + duplicate + "' is repeated";
+        return *form;
+    }
+    for (const auto& [k, v] : r.query) {
+        if (!params.emplace(k, v).second) return "parameter '" + k + "' is repeated";
+    }
+    return params;
+}
+
+std::variant<oidc::TokenRequest, oidc::OAuthError> token_request(const Request& r) {
+    const std::string type = r.header("Content-Type");
+    if (type.rfind("application/x-www-form-urlencoded", 0) != 0)
+        return oidc::OAuthError{"invalid_request", "send the parameters as application/x-www-form-urlencoded", 400};
+    auto params = request_params(r);
+    if (auto* problem = std::get_if<std::string>(&params)) return oidc::OAuthError{"invalid_request", *problem, 400};
+    return oidc::TokenRequest{std::get<Params>(params), r.header("Authorization"), meta_of(r)};
+}
+
+// Where the hosted pages send the browser back to: the authorization request, minus the
+// prompt that sent it away (or it would loop).
+std::string return_to_for(const Params& params) {
+    std::string out = "/oauth/authorize";
+    char separator = '?';
+    for (const auto& [k, v] : params) {
+        if (k == "prompt") continue;
+        out += separator + percent_encode(k) + "=" + percent_encode(v);
+        separator = '&';
+    }
+    return out;
+}
+
+Params params_of_return_to(const std::string& return_to) {
+    const auto q = return_to.find('?');
+    auto form = parse_form(q == std::string::npos ? "" : return_to.substr(q + 1));
+    return form ? *form : Params{};
+}
+
+std::string form_field(const Params& form, const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+}
+
+}  // namespace
+
+void register_oauth_routes(Router& router, DaemonContext& context) {
+    auto& provider = *context.provider;
+    auto& auth = *context.auth;
+    const std::string app = context.config.app_name;
+    const std::string secret = context.config.secret_key;
+    const bool secure = context.config.base_url.rfind("https://", 0) == 0;
+    const int session_seconds = context.config.jwt_refresh_token_expire_days * 86400;
+
+    auto discovery = [&provider](Request&) {
+        Response r = Response::json(200, provider.discovery());
+        r.set_header("Cache-Control", "public, max-age=300");
+        return r;
+    };
+    router.add("GET", "/.well-known/openid-configuration", Access::public_route, discovery);
+    router.add("GET", "/.well-known/oauth-authorization-server", Access::public_route, discovery);
+
+    auto authorize = [&provider, app, secret, secure](Request& r) {
+        auto params = request_params(r);
+        if (auto* problem = std::get_if<std::string>(&params)) return pages::error_page(400, app, *problem);
+        const auto& p = std::get<Params>(params);
+        const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
+        const auto decision = provider.authorize(p, browser);
+        switch (decision.step) {
+            case oidc::AuthorizeStep::show_error: return pages::error_page(400, app, decision.error_message);
+            case oidc::AuthorizeStep::redirect: return pages::redirect(decision.location);
+            case oidc::AuthorizeStep::login:
+                return pages::redirect("/login?return_to=" + percent_encode(return_to_for(p)) +
+                                       (decision.login_hint.empty() ? "" : "&login_hint=" + percent_encode(decision.login_hint)));
+            case oidc::AuthorizeStep::consent:
+                return pages::consent_page(pages::csrf_for(r, secret), app, decision.client_name, decision.scopes,
+                                           return_to_for(p), secure);
+        }
+        return pages::error_page(500, app, "unexpected state");
+    };
+    router.add("GET", "/oauth/authorize", Access::public_route, authorize);
+    router.add("POST", "/oauth/authorize", Access::public_route, authorize);
+
+    router.add("GET", "/login", Access::public_route, [app, secret, secure](Request& r) {
+        const std::string return_to = r.query_param("return_to").value_or("");
+        if (!return_to.empty() && !pages::is_safe_return_to(return_to))
+            return pages::error_page(400, app, "return_to must be an authorization request of this server");
+        return pages::login_page(pages::csrf_for(r, secret), app, "", return_to, r.query_param("login_hint").value_or(""), "",
+                                 secure);
+    });
+
+    router.add("POST", "/login", Access::public_route, [&auth, app, secret, secure, session_seconds](Request& r) {
+        auto form = parse_form(r.body);
+        if (!form) return pages::error_page(400, app, "the form is malformed");
+        const std::string return_to = form_field(*form, "return_to");
+        if (!return_to.empty() && !pages::is_safe_return_to(return_to))
+            return pages::error_page(400, app, "return_to must be an authorization request of this server");
+        const auto csrf = pages::csrf_for(r, secret);
+        if (!pages::csrf_ok(r, form_field(*form, "csrf_token"), secret))
+            return pages::login_page(csrf, app, "", return_to, form_field(*form, "email"),
+                                     "Your session expired; please try again.", secure);
+        auto signed_in = auth.signin_browser(form_field(*form, "email"), form_field(*form, "password"), meta_of(r));
+        if (!signed_in) {
+            Response page = pages::login_page(csrf, app, "", return_to, form_field(*form, "email"),
+                                              signed_in.error().message, secure);
+            page.status = http_status(signed_in.error().code);
+            return page;
+        }
+        Response next = return_to.empty() ? pages::message_page(app, "Signed in", "You are signed in.")
+                                          : pages::redirect(return_to);
+        next.headers.emplace_back("Set-Cookie", pages::session_cookie(signed_in->cookie_token, session_seconds, secure));
+        return next;
+    });
+
+    router.add("POST", "/consent", Access::public_route, [&provider, app, secret](Request& r) {
+        auto form = parse_form(r.body);
+        if (!form) return pages::error_page(400, app, "the form is malformed");
+        const std::string return_to = form_field(*form, "return_to");
+        if (!pages::is_safe_return_to(return_to)) return pages::error_page(400, app, "return_to is not valid");
+        if (!pages::csrf_ok(r, form_field(*form, "csrf_token"), secret))
+            return pages::redirect(return_to);  // the authorization request asks again
+        const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
+        if (!browser) return pages::redirect(return_to);
+        const auto params = params_of_return_to(return_to);
+        if (form_field(*form, "decision") != "allow") {
+            const auto denied = provider.deny(params);
+            if (denied.step == oidc::AuthorizeStep::redirect) return pages::redirect(denied.location);
+            return pages::error_page(400, app, denied.error_message);
+        }
+        // Consent covers what the authorization request asked for; the request is checked again there.
+        std::vector<std::string> scopes;
+        std::istringstream in(form_field(params, "scope"));
+        for (std::string s; in >> s;) scopes.push_back(s);
+        provider.grant_consent(browser->user.id, form_field(params, "client_id"), scopes);
+        return pages::redirect(return_to);
+    });
+
+    router.add("POST", "/oauth/token", Access::public_route, [&provider](Request& r) {
+        auto request = token_request(r);
+        if (auto* e = std::get_if<oidc::OAuthError>(&request)) return oauth_error(*e);
+        const auto& tr = std::get<oidc::TokenRequest>(request);
+        return token_result(provider.token(tr), !tr.authorization_header.empty());
+    });
+
+    auto userinfo = [&provider](Request& r) {
+        auto result = provider.userinfo(*r.principal);
+        if (auto* e = std::get_if<oidc::OAuthError>(&result)) {
+            Response resp = oauth_error(*e);
+            resp.set_header("WWW-Authenticate", "Bearer error=\"" + e->error + "\"");
+            return resp;
+        }
+        return oauth_json(200, std::get<nlohmann::json>(result));
+    };
+    router.add("GET", "/oauth/userinfo", Access::user, userinfo);
+    router.add("POST", "/oauth/userinfo", Access::user, userinfo);
+
+    router.add("POST", "/oauth/introspect", Access::public_route, [&provider](Request& r) {
+        auto request = token_request(r);
+        if (auto* e = std::get_if<oidc::OAuthError>(&request)) return oauth_error(*e);
+        const auto& tr = std::get<oidc::TokenRequest>(request);
+        return token_result(provider.introspect(tr), !tr.authorization_header.empty());
+    });
+
+    router.add("POST", "/oauth/revoke", Access::public_route, [&provider](Request& r) {
+        auto request = token_request(r);
+        if (auto* e = std::get_if<oidc::OAuthError>(&request)) return oauth_error(*e);
+        const auto& tr = std::get<oidc::TokenRequest>(request);
+        if (auto error = provider.revoke(tr)) return oauth_error(*error, !tr.authorization_header.empty());
+        return oauth_json(200, nlohmann::json::object());
+    });
+
+    auto logout = [&provider, app, secure](Request& r) {
+        auto params = request_params(r);
+        if (auto* problem = std::get_if<std::string>(&params)) return pages::error_page(400, app, *problem);
+        const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
+        auto outcome = provider.logout(std::get<Params>(params), browser);
+        if (auto* e = std::get_if<oidc::OAuthError>(&outcome)) return pages::error_page(400, app, e->description);
+        const auto& decision = std::get<oidc::LogoutDecision>(outcome);
+        Response done = decision.location.empty() ? pages::message_page(app, "Signed out", "You are signed out.")
+                                                  : pages::redirect(decision.location);
+        done.headers.emplace_back("Set-Cookie", pages::session_cookie("", 0, secure));
+        return done;
+    };
+    router.add("GET", "/oauth/logout", Access::public_route, logout);
+    router.add("POST", "/oauth/logout", Access::public_route, logout);
+}
+
+}  // namespace janua::daemon
