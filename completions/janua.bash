@@ -6,7 +6,17 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="completion config db keys user version" ;;
+    "") words="client completion config db keys user version" ;;
+    client)
+      case "$verb" in
+        "") words="create list get update rotate-secret delete" ;;
+        create) words="--name --id --public --secret-file --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent" ;;
+        list) words="--search --limit --cursor" ;;
+        get) words="" ;;
+        update) words="--name --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent --enabled" ;;
+        rotate-secret) words="--grace-seconds --secret-file" ;;
+        delete) words="" ;;
+      esac ;;
     completion)
       case "$verb" in
         *) words="" ;;

@@ -41,7 +41,8 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     context.clients = std::make_unique<oidc::ClientService>(*context.pool);
     context.provider = std::make_unique<oidc::Provider>(
         oidc::ProviderSettings{cfg.jwt_issuer, cfg.jwt_audience, cfg.jwt_access_token_expire_minutes * 60,
-                               cfg.jwt_refresh_token_expire_days, 3600, cfg.max_sessions_per_identity},
+                               cfg.jwt_refresh_token_expire_days, cfg.id_token_expire_minutes * 60,
+                               cfg.max_sessions_per_identity, cfg.authorization_code_ttl_seconds},
         *context.pool, *context.keys, *context.clients);
 }
 

@@ -66,6 +66,8 @@ const std::vector<Setting>& settings_table() {
         {"JWT_AUDIENCE", "janua", StringSetting{&C::jwt_audience, {}}, Secret::no, "aud claim of first-party access tokens"},
         {"JWT_ACCESS_TOKEN_EXPIRE_MINUTES", "15", IntSetting{&C::jwt_access_token_expire_minutes, 1, 1440}, Secret::no, "access token lifetime in minutes"},
         {"JWT_REFRESH_TOKEN_EXPIRE_DAYS", "7", IntSetting{&C::jwt_refresh_token_expire_days, 1, 365}, Secret::no, "refresh token (session) lifetime in days"},
+        {"AUTHORIZATION_CODE_TTL_SECONDS", "60", IntSetting{&C::authorization_code_ttl_seconds, 1, 600}, Secret::no, "lifetime of OAuth authorization codes"},
+        {"ID_TOKEN_EXPIRE_MINUTES", "60", IntSetting{&C::id_token_expire_minutes, 1, 1440}, Secret::no, "lifetime of OpenID Connect ID tokens"},
         {"SIGNING_KEY_ROTATION_DAYS", "90", IntSetting{&C::signing_key_rotation_days, 0, 3650}, Secret::no, "rotate signing keys automatically after this many days (0: only by hand)"},
 
         {"SECRET_KEY", k_dev_secret_key, StringSetting{&C::secret_key, {}}, Secret::yes, "secret for CSRF and state cookies; must be changed in production"},

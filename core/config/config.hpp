@@ -42,6 +42,8 @@ struct Config {
     int jwt_access_token_expire_minutes = 0;
     int jwt_refresh_token_expire_days = 0;
     int signing_key_rotation_days = 0;
+    int authorization_code_ttl_seconds = 0;
+    int id_token_expire_minutes = 0;
 
     // Security
     std::string secret_key;

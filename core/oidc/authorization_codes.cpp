@@ -41,10 +41,10 @@ pqxx::binarystring hash_of(const std::string& code) { return pqxx::binarystring(
 
 namespace codes {
 
-std::string issue(db::Transaction& tx, const CodeGrant& g) {
+std::string issue(db::Transaction& tx, const CodeGrant& g, int lifetime_seconds) {
     std::string code = crypto::random_token(32);
     tx.exec(k_insert, hash_of(code), g.client_id, g.user_id, g.browser_session_id, g.redirect_uri, g.scope, g.nonce,
-            g.code_challenge, g.auth_time, nlohmann::json(g.amr).dump(), k_code_lifetime_seconds);
+            g.code_challenge, g.auth_time, nlohmann::json(g.amr).dump(), lifetime_seconds);
     return code;
 }
 

@@ -22,9 +22,7 @@ struct CodeGrant {
     std::vector<std::string> amr;
 };
 
-constexpr int k_code_lifetime_seconds = 60;
-
-std::string issue(db::Transaction& tx, const CodeGrant& grant);
+std::string issue(db::Transaction& tx, const CodeGrant& grant, int lifetime_seconds);
 
 enum class Outcome { valid, reused, invalid };
 

@@ -130,7 +130,7 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
     if (!challenge.empty()) grant.code_challenge = challenge;
     grant.auth_time = browser->session.auth_time;
     grant.amr = browser->session.amr;
-    const auto code = m_pool.transact([&](db::Transaction& tx) { return codes::issue(tx, grant); });
+    const auto code = m_pool.transact([&](db::Transaction& tx) { return codes::issue(tx, grant, m_settings.code_seconds); });
 
     AuthorizeDecision d;
     d.step = AuthorizeStep::redirect;

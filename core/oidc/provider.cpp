@@ -48,6 +48,7 @@ nlohmann::json Provider::discovery() const {
         {"response_modes_supported", {"query"}},
         {"grant_types_supported", {"authorization_code", "refresh_token", "client_credentials"}},
         {"subject_types_supported", {"public"}},
+        {"acr_values_supported", {"aal1", "aal2"}},
         {"id_token_signing_alg_values_supported", {"RS256", "ES256", "EdDSA"}},
         {"token_endpoint_auth_methods_supported", {"client_secret_basic", "client_secret_post", "private_key_jwt", "none"}},
         {"token_endpoint_auth_signing_alg_values_supported", {"RS256", "ES256", "EdDSA"}},

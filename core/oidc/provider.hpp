@@ -27,6 +27,7 @@ struct ProviderSettings {
     int refresh_token_days = 7;
     int id_token_seconds = 3600;
     int max_sessions = 5;
+    int code_seconds = 60;
 };
 
 // An RFC 6749 error: {"error", "error_description"} with its HTTP status.

@@ -34,7 +34,7 @@ bool scopes_allowed(const std::vector<std::string>& requested, const std::vector
 }
 
 const std::vector<std::string>& supported_scopes() {
-    static const std::vector<std::string> scopes = {"openid", "profile", "email", "phone", "offline_access"};
+    static const std::vector<std::string> scopes = {"openid", "profile", "email", "phone", "address", "offline_access"};
     return scopes;
 }
 
@@ -43,8 +43,15 @@ const std::vector<std::string>& supported_claims() {
         "sub",         "iss",      "aud",         "exp",       "iat",         "auth_time",  "nonce",
         "acr",         "amr",      "sid",         "at_hash",   "name",        "given_name", "family_name",
         "preferred_username",      "picture",     "locale",    "zoneinfo",    "updated_at", "email",
-        "email_verified",          "phone_number"};
+        "email_verified",          "phone_number", "address"};
     return claims;
+}
+
+std::string acr_for(const std::vector<std::string>& amr) {
+    const bool second_factor = std::any_of(amr.begin(), amr.end(), [](const std::string& m) {
+        return m == "otp" || m == "hwk" || m == "mfa" || m == "swk";
+    });
+    return second_factor ? "aal2" : "aal1";
 }
 
 nlohmann::json user_claims(const identity::User& user, const std::string& scope) {
@@ -68,6 +75,9 @@ nlohmann::json user_claims(const identity::User& user, const std::string& scope)
         claims["email_verified"] = user.email_verified;
     }
     if (has_scope(scope, "phone") && user.phone) claims["phone_number"] = *user.phone;
+    // Janua keeps no postal address columns; an "address" object in the user's metadata is released.
+    if (has_scope(scope, "address") && user.metadata.contains("address") && user.metadata["address"].is_object())
+        claims["address"] = user.metadata["address"];
     return claims;
 }
 

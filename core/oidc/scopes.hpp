@@ -21,6 +21,9 @@ bool scopes_allowed(const std::vector<std::string>& requested, const std::vector
 const std::vector<std::string>& supported_scopes();
 const std::vector<std::string>& supported_claims();
 
+// The authentication context class: NIST SP 800-63 "aal2" when a second factor was used, else "aal1".
+std::string acr_for(const std::vector<std::string>& amr);
+
 // Standard claims for `user` released by `scope` (profile, email, phone), plus sub.
 nlohmann::json user_claims(const identity::User& user, const std::string& scope);
 

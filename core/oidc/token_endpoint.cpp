@@ -237,6 +237,7 @@ TokenResult Provider::authorization_code_grant(const OAuthClient& client, const 
                            {"at_hash", half_hash(access->token, keys->active->algorithm())}});
             if (grant.nonce) claims["nonce"] = *grant.nonce;
             if (!grant.amr.empty()) claims["amr"] = grant.amr;
+            claims["acr"] = acr_for(grant.amr);
             auto id_token = sign_id_token(*keys, claims);
             if (!id_token) return OAuthError{"temporarily_unavailable", id_token.error().message, 503};
             response["id_token"] = *id_token;
@@ -319,7 +320,9 @@ TokenResult Provider::refresh_token_grant(const OAuthClient& client, const Token
                            {"exp", now + m_settings.id_token_seconds},
                            {"auth_time", auth_time},
                            {"sid", session->id},
+                           {"acr", acr_for(session->amr)},
                            {"at_hash", half_hash(access->token, keys->active->algorithm())}});
+            if (!session->amr.empty()) claims["amr"] = session->amr;
             auto id_token = sign_id_token(*keys, claims);
             if (id_token) response["id_token"] = *id_token;
         }

@@ -37,9 +37,10 @@ Response html(int status, const std::string& app_name, const std::string& title,
              "content=\"width=device-width,initial-scale=1\"><title>" +
              escape(title) + " · " + escape(app_name) + "</title><style>" + k_style + "</style></head><body><main>" +
              body + "</main></body></html>";
-    // Pages may style themselves and post to this origin, nothing else; never framed (clickjacking).
+    // No scripts, no external assets, never framed (clickjacking). No form-action: browsers apply
+    // it to the redirects after a submit, and the flow must end at the client's redirect URI.
     r.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'");
+                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
     return r;
 }
 
