@@ -1,6 +1,7 @@
 #include "daemon/pipeline.hpp"
 
 #include "core/common/log.hpp"
+#include "core/common/time.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
 
@@ -79,6 +80,14 @@ Response Pipeline::dispatch(Request& request) {
         request.route = "unmatched";
         return error_response(make_error(ErrorCode::not_found, "no route for " + request.method + " " + request.path),
                               request.request_id);
+    }
+    if (match.route->rate_limit == RateLimit::per_ip && m_context.rate_limiter) {
+        if (const int wait = m_context.rate_limiter->acquire(request.remote_addr, unix_seconds_now()); wait > 0) {
+            m_context.metrics.increment("janua_rate_limited_total", request.route);
+            Error limited = make_error(ErrorCode::rate_limited, "too many requests from this address; retry later");
+            limited.retry_after_seconds = wait;
+            return error_response(limited, request.request_id);
+        }
     }
     if (auto refused = authenticate(request, match.route->access)) return error_response(*refused, request.request_id);
     return match.route->handler(request);

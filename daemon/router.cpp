@@ -44,6 +44,16 @@ void Router::add(Route route) {
     m_routes.push_back(std::move(route));
 }
 
+void Router::rate_limit(const std::string& method, const std::string& pattern) {
+    for (auto& route : m_routes) {
+        if (route.method == method && route.pattern == pattern) {
+            route.rate_limit = RateLimit::per_ip;
+            return;
+        }
+    }
+    throw std::logic_error("no route " + method + " " + pattern + " to rate-limit");
+}
+
 RouteMatch Router::match(Request& request) const {
     RouteMatch result;
     // Literal segments win over parameters: prefer the route with the most literal segments.

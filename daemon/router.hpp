@@ -17,6 +17,10 @@ enum class Access {
     platform_admin, // a valid access token of a platform admin
 };
 
+// Routes that take credentials or send mail count against the per-IP budget
+// (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_PER_HOUR) before their handler runs.
+enum class RateLimit { none, per_ip };
+
 using Handler = std::function<Response(Request&)>;
 
 struct Route {
@@ -24,6 +28,7 @@ struct Route {
     std::string pattern;  // e.g. "/api/v1/users/{id}"
     Access access = Access::public_route;
     Handler handler;
+    RateLimit rate_limit = RateLimit::none;
 };
 
 struct RouteMatch {
@@ -34,9 +39,12 @@ struct RouteMatch {
 class Router {
 public:
     void add(Route route);
-    void add(std::string method, std::string pattern, Access access, Handler handler) {
-        add(Route{std::move(method), std::move(pattern), access, std::move(handler)});
+    void add(std::string method, std::string pattern, Access access, Handler handler,
+             RateLimit rate_limit = RateLimit::none) {
+        add(Route{std::move(method), std::move(pattern), access, std::move(handler), rate_limit});
     }
+    // Put an existing route under the per-IP budget.
+    void rate_limit(const std::string& method, const std::string& pattern);
     // Fills request.path_params and request.route on a match.
     RouteMatch match(Request& request) const;
     const std::vector<Route>& routes() const { return m_routes; }

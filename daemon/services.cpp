@@ -31,6 +31,7 @@ identity::AuthSettings auth_settings(const config::Config& cfg) {
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings) {
     const auto& cfg = context.config;
     context.pool = std::make_unique<db::Pool>(pool_settings);
+    context.rate_limiter = std::make_unique<RateLimiter>(cfg.rate_limit_per_minute, cfg.rate_limit_per_hour);
     context.keys = tokens::make_key_manager(*context.pool, cfg);
     context.hasher = std::make_unique<identity::PasswordHasher>(identity::HasherSettings{
         cfg.password_hash_workers, cfg.password_hash_workers * 4, cfg.password_hash_wait_ms, cfg.bcrypt_rounds});

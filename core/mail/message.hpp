@@ -17,7 +17,7 @@ struct EmailMessage {
     // Without angle brackets; without "@domain" the From domain is appended; empty: senders make
     // one. The email job sets it from the job id so a retried delivery carries the same
     // Message-ID and receivers can drop the duplicate.
-    std::string message_id;
+    std::string message_id = {};
 };
 
 // Check what goes into headers: `to` must be one plain ASCII address and neither `to` nor

@@ -10,6 +10,16 @@ void register_all_routes(Router& router, DaemonContext& context) {
     register_user_routes(router, context);
     register_oauth_routes(router, context);
     register_client_routes(router, context);
+
+    // Everything that checks a password, a one-time link or a client secret, or sends mail,
+    // counts against the per-IP budget (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_PER_HOUR).
+    for (const char* path : {"/api/v1/auth/signup", "/api/v1/auth/signin", "/api/v1/auth/refresh",
+                             "/api/v1/auth/token/refresh", "/api/v1/auth/password/forgot",
+                             "/api/v1/auth/password/reset", "/api/v1/auth/email/verify",
+                             "/api/v1/auth/email/resend-verification", "/api/v1/auth/magic-link",
+                             "/api/v1/auth/change-password", "/login", "/oauth/token", "/oauth/introspect"})
+        router.rate_limit("POST", path);
+    router.rate_limit("GET", "/api/v1/auth/magic-link/verify");
 }
 
 }  // namespace janua::daemon

@@ -32,7 +32,8 @@ TEST_CASE("a job of an unknown kind fails with a clear error and may be retried"
 }
 
 TEST_CASE("a throwing handler becomes a retryable failure", "[jobs]") {
-    jobs::HandlerMap handlers{{"boom", [](const jobs::Job&) -> Status { throw std::runtime_error("disk full"); }}};
+    jobs::HandlerMap handlers{
+        {"boom", [](const jobs::Job&) -> Status { throw std::runtime_error("disk full"); }}};
     const auto outcome = jobs::run_handler(handlers, job_of("boom"));
     CHECK_FALSE(outcome.ok);
     CHECK(outcome.error == "handler threw: disk full");
@@ -40,11 +41,14 @@ TEST_CASE("a throwing handler becomes a retryable failure", "[jobs]") {
 }
 
 TEST_CASE("returned errors carry message and detail; validation errors are permanent", "[jobs]") {
-    jobs::HandlerMap handlers{
-        {"down", [](const jobs::Job&) -> Status {
-             return make_error(ErrorCode::unavailable, "email delivery failed", "connection refused");
-         }},
-        {"bad", [](const jobs::Job&) -> Status { return make_error(ErrorCode::validation, "malformed payload"); }}};
+    jobs::HandlerMap handlers{{"down",
+                               [](const jobs::Job&) -> Status {
+                                   return make_error(ErrorCode::unavailable,
+                                                     "email delivery failed", "connection refused");
+                               }},
+                              {"bad", [](const jobs::Job&) -> Status {
+                                   return make_error(ErrorCode::validation, "malformed payload");
+                               }}};
     const auto down = jobs::run_handler(handlers, job_of("down"));
     CHECK(down.error == "email delivery failed: connection refused");
     CHECK(down.kind == jobs::FailureKind::transient);

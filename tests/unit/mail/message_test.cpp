@@ -13,8 +13,8 @@ mail::EmailMessage message_to(const std::string& to, const std::string& subject 
 }  // namespace
 
 TEST_CASE("header injection through the recipient or subject is refused", "[mail]") {
-    for (const std::string to : {"alice@example.com\r\nBcc: eve@example.com", "alice@example.com\nBcc: x@y.z",
-                                 "alice@example.com\r"}) {
+    for (const std::string to : {"alice@example.com\r\nBcc: eve@example.com",
+                                 "alice@example.com\nBcc: x@y.z", "alice@example.com\r"}) {
         const auto status = mail::validate(message_to(to));
         REQUIRE_FALSE(status.ok());
         CHECK(status.error().code == ErrorCode::validation);
@@ -29,8 +29,11 @@ TEST_CASE("header injection through the recipient or subject is refused", "[mail
 TEST_CASE("a recipient must be exactly one plain address", "[mail]") {
     CHECK(mail::validate(message_to("alice@example.com")).ok());
     CHECK(mail::validate(message_to("alice+tag@sub.example.co")).ok());
-    for (const std::string to : {"", "alice", "@example.com", "alice@", "a@b@c", "alice@example.com, eve@example.com",
-                                 "Alice <alice@example.com>", "alice @example.com", "al\xc3\xaf" "ce@example.com"}) {
+    for (const std::string to :
+         {"", "alice", "@example.com", "alice@", "a@b@c", "alice@example.com, eve@example.com",
+          "Alice <alice@example.com>", "alice @example.com",
+          "al\xc3\xaf"
+          "ce@example.com"}) {
         INFO(to);
         CHECK_FALSE(mail::validate(message_to(to)).ok());
     }
@@ -42,7 +45,8 @@ TEST_CASE("a message needs a body", "[mail]") {
 }
 
 TEST_CASE("a message survives the job payload round trip", "[mail]") {
-    const mail::EmailMessage original{"a@example.com", "Caf\xc3\xa9", "text", "<b>html</b>", "id-1"};
+    const mail::EmailMessage original{"a@example.com", "Caf\xc3\xa9", "text", "<b>html</b>",
+                                      "id-1"};
     auto parsed = mail::message_from_json(mail::message_to_json(original));
     REQUIRE(parsed.ok());
     CHECK(parsed->to == original.to);

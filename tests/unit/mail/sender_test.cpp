@@ -53,7 +53,8 @@ TEST_CASE("the file sender writes one private .eml per message and nothing else"
     TempDir dir;
     const auto mail_dir = dir.path / "outbox";  // created on first use
     mail::FileSender sender(mail_dir.string(), {"Janua", "no-reply@localhost"});
-    REQUIRE(sender.send({"alice@example.com", "Hello", "Link: https://x.test/a\n", "<p>hi</p>", ""}).ok());
+    REQUIRE(sender.send({"alice@example.com", "Hello", "Link: https://x.test/a\n", "<p>hi</p>", ""})
+                .ok());
     REQUIRE(sender.send({"bob@example.com", "Hello", "text", "", ""}).ok());
     const auto files = files_in(mail_dir);
     REQUIRE(files.size() == 2);

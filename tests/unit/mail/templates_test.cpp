@@ -27,20 +27,24 @@ TEST_CASE("every template carries the link in both parts and validates", "[mail]
         INFO(message.subject);
         CHECK(message.to == "alice@example.com");
         CHECK(contains(message.text_body, k_link));
-        CHECK(contains(message.html_body, "href=\"https://id.example.com/verify?token=abc&amp;next=%2F\""));
-        CHECK(contains(message.subject, "Acme <Login>"));  // plain text in the header, encoded later
+        CHECK(contains(message.html_body,
+                       "href=\"https://id.example.com/verify?token=abc&amp;next=%2F\""));
+        CHECK(
+            contains(message.subject, "Acme <Login>"));  // plain text in the header, encoded later
         CHECK(mail::validate(message).ok());
     }
 }
 
 TEST_CASE("templates escape inserted values in the HTML part", "[mail]") {
-    const auto message = mail::invitation_email(k_context, "alice@example.com", k_link,
-                                                "<script>alert(1)</script>", "Eve \"the admin\" & co");
+    const auto message =
+        mail::invitation_email(k_context, "alice@example.com", k_link, "<script>alert(1)</script>",
+                               "Eve \"the admin\" & co");
     CHECK_FALSE(contains(message.html_body, "<script>"));
     CHECK(contains(message.html_body, "&lt;script&gt;alert(1)&lt;/script&gt;"));
     CHECK(contains(message.html_body, "Eve &quot;the admin&quot; &amp; co"));
     CHECK(contains(message.html_body, "Acme &lt;Login&gt;"));
-    CHECK(contains(message.text_body, "<script>alert(1)</script>"));  // plain text needs no escaping
+    CHECK(
+        contains(message.text_body, "<script>alert(1)</script>"));  // plain text needs no escaping
 }
 
 TEST_CASE("a line break in an organization name cannot reach the subject header", "[mail]") {
@@ -51,12 +55,15 @@ TEST_CASE("a line break in an organization name cannot reach the subject header"
 }
 
 TEST_CASE("templates state how long the link lasts", "[mail]") {
-    CHECK(contains(mail::verification_email(k_context, "a@example.com", k_link).text_body, "1 hour"));
-    CHECK(contains(mail::magic_link_email(k_context, "a@example.com", k_link).text_body, "15 minutes"));
+    CHECK(
+        contains(mail::verification_email(k_context, "a@example.com", k_link).text_body, "1 hour"));
+    CHECK(contains(mail::magic_link_email(k_context, "a@example.com", k_link).text_body,
+                   "15 minutes"));
 }
 
 TEST_CASE("templates refuse links that are not http(s)", "[mail]") {
-    CHECK_THROWS_AS(mail::verification_email(k_context, "a@example.com", "javascript:alert(1)"), std::invalid_argument);
+    CHECK_THROWS_AS(mail::verification_email(k_context, "a@example.com", "javascript:alert(1)"),
+                    std::invalid_argument);
 }
 
 TEST_CASE("mail context comes from the configuration", "[mail]") {

@@ -1,0 +1,38 @@
+#pragma once
+// Fixed-window counters per key (a client IP) for a per-minute and a per-hour budget. Kept in
+// this process's memory: with several daemons behind a load balancer each enforces its own
+// budget, so the effective limit is the sum (documented in docs/api.md).
+
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace janua {
+
+class RateLimiter {
+public:
+    // 0 disables a budget.
+    RateLimiter(int per_minute, int per_hour) : m_per_minute(per_minute), m_per_hour(per_hour) {}
+
+    // Count one attempt for `key`; 0 when allowed, else the seconds until it would be.
+    int acquire(const std::string& key, std::int64_t now_seconds);
+
+private:
+    struct Windows {
+        std::int64_t minute = -1;
+        int minute_count = 0;
+        std::int64_t hour = -1;
+        int hour_count = 0;
+    };
+    void prune(std::int64_t now_seconds);
+
+    int m_per_minute;
+    int m_per_hour;
+    std::mutex m_mutex;
+    std::unordered_map<std::string, Windows> m_windows;
+    std::int64_t m_last_prune = 0;
+};
+
+}  // namespace janua
