@@ -2,7 +2,7 @@
 
 #include "core/common/log.hpp"
 #include "core/jobs/enqueue.hpp"
-#include "core/jobs/listener.hpp"
+#include "core/db/notification_listener.hpp"
 #include "core/jobs/wake.hpp"
 
 #include <unistd.h>
@@ -159,7 +159,9 @@ void Worker::start(int threads) {
     }
     if (m_state->settings.listen) {
         m_listener =
-            std::make_unique<NotificationListener>(*m_state->settings.listen, k_notify_channel);
+            // Every notification, and every (re)connect, rings the doorbell: jobs may have been
+            // enqueued elsewhere, or while the listener was away.
+            std::make_unique<db::NotificationListener>(*m_state->settings.listen, k_notify_channel, [] { wake::ring(); });
         m_listener->start();
     }
     log::info("job worker started", {{"worker", m_state->settings.worker_id},

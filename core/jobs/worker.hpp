@@ -14,9 +14,12 @@
 #include <thread>
 #include <vector>
 
+namespace janua::db {
+class NotificationListener;
+}
+
 namespace janua::jobs {
 
-class NotificationListener;
 
 struct WorkerSettings {
     std::string worker_id;  // empty: hostname:pid:n; each thread appends "#<index>"
@@ -66,7 +69,7 @@ class Worker {
   private:
     std::shared_ptr<State> m_state;
     std::vector<std::thread> m_threads;
-    std::unique_ptr<NotificationListener> m_listener;
+    std::unique_ptr<db::NotificationListener> m_listener;
 };
 
 }  // namespace janua::jobs
