@@ -103,6 +103,10 @@ std::optional<Error> Pipeline::authenticate(Request& request, Access access) {
     if (!m_context.auth) return make_error(ErrorCode::unavailable, "authentication is not available yet");
     auto principal = m_context.auth->authenticate(*token);
     if (!principal) return principal.error();
+    // A token an application got through OAuth speaks for the user only towards that application
+    // (and userinfo); Janua's own API needs a first-party token (RFC 9700 2.3).
+    if (access != Access::client_token && !principal->is_first_party())
+        return make_error(ErrorCode::authorization, "this access token was issued to another application");
     if (access == Access::platform_admin && !principal->is_platform_admin)
         return make_error(ErrorCode::authorization, "this needs a platform administrator");
     request.principal = std::move(principal.value());

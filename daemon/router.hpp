@@ -13,8 +13,9 @@ namespace janua::daemon {
 enum class Access {
     public_route,   // anyone
     optional_user,  // anyone; the caller is identified when a valid token is sent
-    user,           // a valid access token
-    platform_admin, // a valid access token of a platform admin
+    user,           // a valid first-party access token (issued by /api/v1/auth, not to an OAuth client)
+    platform_admin, // a valid first-party access token of a platform admin
+    client_token,   // a valid access token issued to any client (userinfo)
 };
 
 // Routes that take credentials or send mail count against the per-IP budget

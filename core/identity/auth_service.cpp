@@ -86,7 +86,7 @@ Result<std::string> AuthService::access_token_for(const std::string& user_id, co
     tokens::AccessTokenRequest request;
     request.subject = user_id;
     request.session_id = session_id;
-    request.client_id = "janua";
+    request.client_id = k_first_party_client_id;
     request.scope = "openid profile email";
     request.audience = m_settings.audience;
     request.amr = amr;

@@ -34,6 +34,9 @@ struct AuthSettings {
     PasswordPolicy password_policy;
 };
 
+// The client_id of tokens from /api/v1/auth (Janua's own API and apps built on it).
+inline constexpr const char* k_first_party_client_id = "janua";
+
 // Who is making a request, as far as the transport knows.
 struct RequestMeta {
     std::string ip;
@@ -71,6 +74,8 @@ struct Principal {
     std::string scope;
     std::optional<std::string> organization_id;
     bool is_platform_admin = false;
+
+    bool is_first_party() const { return client_id == k_first_party_client_id; }
 };
 
 // A sign-in through the hosted login page: the browser keeps `cookie_token`.

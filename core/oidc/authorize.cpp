@@ -7,6 +7,8 @@
 #include "core/oidc/provider.hpp"
 #include "core/oidc/scopes.hpp"
 
+#include <algorithm>
+
 namespace janua::oidc {
 namespace {
 
@@ -59,6 +61,7 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
 
     if (param(params, "request") != "" || param(params, "request_uri") != "")
         return fail("request_not_supported", "request objects are not supported");
+    if (param(params, "response_type").empty()) return fail("invalid_request", "response_type is required");
     if (param(params, "response_type") != "code") return fail("unsupported_response_type", "only response_type=code is supported");
     if (!client->has_grant(k_grant_authorization_code))
         return fail("unauthorized_client", "this client may not use the authorization code flow");
@@ -80,8 +83,9 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
     }
 
     const std::string prompt = param(params, "prompt");
-    const bool prompt_none = prompt == "none";
-    if (prompt_none && prompt.find(' ') != std::string::npos) return fail("invalid_request", "prompt=none must stand alone");
+    const auto prompts = parse_scope(prompt);  // the same space-separated list syntax
+    const bool prompt_none = std::find(prompts.begin(), prompts.end(), "none") != prompts.end();
+    if (prompt_none && prompts.size() > 1) return fail("invalid_request", "prompt=none must stand alone");
 
     // Is the browser signed in recently enough?
     bool need_login = !browser || prompt.find("login") != std::string::npos;
@@ -124,7 +128,8 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
     grant.client_id = client->client_id;
     grant.user_id = browser->user.id;
     grant.browser_session_id = browser->session.id;
-    grant.redirect_uri = redirect_uri;
+    // As given: when the request left it out, the code exchange may leave it out too (RFC 6749 4.1.3).
+    grant.redirect_uri = param(params, "redirect_uri");
     grant.scope = join_scope(requested);
     if (!param(params, "nonce").empty()) grant.nonce = param(params, "nonce").substr(0, 512);
     if (!challenge.empty()) grant.code_challenge = challenge;

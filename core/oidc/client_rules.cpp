@@ -248,6 +248,9 @@ Result<ClientSpec> validate_client_spec(ClientSpec spec) {
     else if (spec.name.size() > 200) problems.add("name", "too_long", "must be at most 200 characters");
     if (spec.client_id && !is_valid_client_id(*spec.client_id))
         problems.add("client_id", "syntax", "must be 1-128 letters, digits, '.', '_', ':' or '-'");
+    // "janua" marks first-party tokens (identity::k_first_party_client_id); no registered client may take it.
+    if (spec.client_id && *spec.client_id == "janua")
+        problems.add("client_id", "reserved", "'janua' is reserved for Janua's own tokens");
 
     dedupe(spec.grant_types);
     if (spec.grant_types.empty()) problems.add("grant_types", "required", "must list at least one grant type");

@@ -179,8 +179,11 @@ TokenResult Provider::authorization_code_grant(const OAuthClient& client, const 
         if (redemption.outcome != codes::Outcome::valid) return invalid_grant("authorization code is invalid or expired");
         const auto& grant = redemption.grant;
         if (grant.client_id != client.client_id) return invalid_grant("authorization code was issued to another client");
-        if (param(request.form, "redirect_uri") != grant.redirect_uri)
-            return invalid_grant("redirect_uri does not match the authorization request");
+        const std::string redirect_uri = param(request.form, "redirect_uri");
+        const bool redirect_ok = grant.redirect_uri.empty()
+                                     ? redirect_uri.empty() || (client.redirect_uris.size() == 1 && redirect_uri == client.redirect_uris[0])
+                                     : redirect_uri == grant.redirect_uri;
+        if (!redirect_ok) return invalid_grant("redirect_uri does not match the authorization request");
         const std::string verifier = param(request.form, "code_verifier");
         if (grant.code_challenge) {
             if (!verify_s256(verifier, *grant.code_challenge)) return invalid_grant("code_verifier does not match");

@@ -188,8 +188,8 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         }
         return oauth_json(200, std::get<nlohmann::json>(result));
     };
-    router.add("GET", "/oauth/userinfo", Access::user, userinfo);
-    router.add("POST", "/oauth/userinfo", Access::user, userinfo);
+    router.add("GET", "/oauth/userinfo", Access::client_token, userinfo);
+    router.add("POST", "/oauth/userinfo", Access::client_token, userinfo);
 
     router.add("POST", "/oauth/introspect", Access::public_route, [&provider](Request& r) {
         auto request = token_request(r);
