@@ -57,10 +57,14 @@ constexpr Statement k_set_password{
     "users_set_password",
     "UPDATE users SET password_hash = $2, password_algorithm = $3, password_changed_at = now(), updated_at = now(), "
     "failed_login_attempts = 0, locked_until = NULL WHERE id = $1"};
+// A lock that has run out starts the count afresh: this failure is the first of a new series.
 constexpr Statement k_failed_login{
     "users_failed_login",
-    "UPDATE users SET failed_login_attempts = failed_login_attempts + 1, last_failed_login_at = now(), "
-    "locked_until = CASE WHEN failed_login_attempts + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END "
+    "UPDATE users SET "
+    "failed_login_attempts = CASE WHEN locked_until <= now() THEN 1 ELSE failed_login_attempts + 1 END, "
+    "last_failed_login_at = now(), "
+    "locked_until = CASE WHEN (CASE WHEN locked_until <= now() THEN 1 ELSE failed_login_attempts + 1 END) >= $2 "
+    "  THEN now() + make_interval(mins => $3) WHEN locked_until <= now() THEN NULL ELSE locked_until END "
     "WHERE id = $1 RETURNING failed_login_attempts"};
 constexpr Statement k_successful_login{
     "users_successful_login",

@@ -42,7 +42,13 @@ constexpr Statement k_list{"keys_list",
                            "FROM signing_keys ORDER BY created_at"};
 constexpr Statement k_notify{"keys_notify", "SELECT pg_notify('janua_keys', $1)"};
 
-std::string new_kid() { return crypto::base64url_encode(crypto::random_bytes(12)); }
+// Never starting with '-', so a kid is never mistaken for an option on a command line.
+std::string new_kid() {
+    std::string kid;
+    do kid = crypto::base64url_encode(crypto::random_bytes(12));
+    while (kid.front() == '-');
+    return kid;
+}
 
 void insert_key(db::Transaction& tx, const crypto::FernetKeyring& cipher, crypto::JwsAlgorithm algorithm,
                 const std::string& state, std::string& kid_out) {
