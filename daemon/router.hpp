@@ -16,6 +16,8 @@ enum class Access {
     user,           // a valid first-party access token (issued by /api/v1/auth, not to an OAuth client)
     platform_admin, // a valid first-party access token of a platform admin
     client_token,   // a valid access token issued to any client (userinfo)
+    organization,   // an organization-scoped route: the path has {org_id} and the caller must hold
+                    // Route::permission in that organization (or be a platform admin)
 };
 
 // Routes that take credentials or send mail count against the per-IP budget
@@ -30,6 +32,7 @@ struct Route {
     Access access = Access::public_route;
     Handler handler;
     RateLimit rate_limit = RateLimit::none;
+    std::string permission;  // Access::organization only: "resource:action", e.g. "members:read"
 };
 
 struct RouteMatch {
@@ -42,7 +45,7 @@ public:
     void add(Route route);
     void add(std::string method, std::string pattern, Access access, Handler handler,
              RateLimit rate_limit = RateLimit::none) {
-        add(Route{std::move(method), std::move(pattern), access, std::move(handler), rate_limit});
+        add(Route{std::move(method), std::move(pattern), access, std::move(handler), rate_limit, {}});
     }
     // Put an existing route under the per-IP budget.
     void rate_limit(const std::string& method, const std::string& pattern);

@@ -297,8 +297,15 @@ Result<Principal> AuthService::authenticate(const std::string& bearer_token) {
         return sessions::active_owner_is_admin(tx, verified->session_id, verified->subject);
     });
     if (!is_admin) return make_error(ErrorCode::token, "the session of this access token has ended");
-    return Principal{verified->subject, verified->session_id, verified->client_id, verified->scope,
-                     verified->organization_id, *is_admin};
+    Principal principal;
+    principal.user_id = verified->subject;
+    principal.session_id = verified->session_id;
+    principal.client_id = verified->client_id;
+    principal.scope = verified->scope;
+    principal.organization_id = verified->organization_id;
+    principal.is_platform_admin = *is_admin;
+    principal.amr = verified->amr;
+    return principal;
 }
 
 std::vector<sessions::Session> AuthService::list_sessions(const std::string& user_id) {

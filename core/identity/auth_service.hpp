@@ -13,6 +13,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace janua::identity {
 
@@ -74,6 +75,12 @@ struct Principal {
     std::string scope;
     std::optional<std::string> organization_id;
     bool is_platform_admin = false;
+    std::vector<std::string> amr;  // authentication methods of the session (pwd, otp, hwk, ...)
+    // Set when the caller authenticated with an API key (jk_...): the key's id and the permissions it
+    // was scoped to. user_id is then the key's creator (empty for a platform-admin key) and
+    // organization_id the one organization the key is limited to, if any.
+    std::optional<std::string> api_key_id;
+    std::vector<std::string> api_key_permissions;
 
     bool is_first_party() const { return client_id == k_first_party_client_id; }
 };

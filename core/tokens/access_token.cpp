@@ -95,6 +95,9 @@ Result<VerifiedAccessToken> verify_access_token(std::string_view token, const Ke
     verified.client_id = text("client_id");
     verified.scope = text("scope");
     if (claims.contains("org_id") && claims["org_id"].is_string()) verified.organization_id = claims["org_id"].get<std::string>();
+    if (claims.contains("amr") && claims["amr"].is_array())
+        for (const auto& method : claims["amr"])
+            if (method.is_string()) verified.amr.push_back(method.get<std::string>());
     verified.kid = kid;
     verified.claims = std::move(claims);
     return verified;

@@ -41,6 +41,7 @@ struct VerifiedAccessToken {
     std::string client_id;
     std::string scope;
     std::optional<std::string> organization_id;
+    std::vector<std::string> amr;
     std::string kid;
 };
 
