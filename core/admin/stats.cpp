@@ -16,8 +16,7 @@ const db::Statement k_sessions{"admin_stats_sessions",
 // Sign-ins are sessions started (password, magic link, hosted login); failures come from the audit trail.
 const db::Statement k_daily{
     "admin_stats_daily",
-    "WITH days AS (SELECT generate_series((now() AT TIME ZONE 'UTC')::date - ($1::int - 1), "
-    "(now() AT TIME ZONE 'UTC')::date, interval '1 day')::date AS day) "
+    "WITH days AS (SELECT (now() AT TIME ZONE 'UTC')::date - n AS day FROM generate_series(0, $1::int - 1) AS n) "
     "SELECT to_char(d.day, 'YYYY-MM-DD'), "
     "(SELECT count(*) FROM sessions s WHERE s.created_at >= d.day::timestamp AT TIME ZONE 'UTC' "
     " AND s.created_at < (d.day + 1)::timestamp AT TIME ZONE 'UTC'), "

@@ -6,6 +6,7 @@
 #include "daemon/routes/routes.hpp"
 
 #include <algorithm>
+#include <cctype>
 
 namespace janua::daemon {
 namespace {
@@ -30,6 +31,28 @@ Error invalid(const std::string& field, const std::string& message) {
 Response policy_or_error(const Result<policies::Policy>& result, const Request& r, int status = 200) {
     if (!result) return error_response(result.error(), r.request_id);
     return Response::json(status, policies::to_json(*result));
+}
+
+// RFC 3339 with its offset ("2026-11-23T09:30:00+01:00", "…Z", optional fraction): Unix seconds.
+std::optional<std::int64_t> parse_instant(const std::string& text) {
+    if (text.size() < 20 || text.size() > 40 || text[10] != 'T') return std::nullopt;
+    auto base = parse_rfc3339(text.substr(0, 19));
+    if (!base) return std::nullopt;
+    std::size_t at = 19;
+    if (text[at] == '.') {
+        ++at;
+        const std::size_t digits = at;
+        while (at < text.size() && std::isdigit(static_cast<unsigned char>(text[at]))) ++at;
+        if (at == digits) return std::nullopt;
+    }
+    const std::string zone = text.substr(at);
+    if (zone == "Z" || zone == "z") return base;
+    if (zone.size() != 6 || (zone[0] != '+' && zone[0] != '-') || zone[3] != ':') return std::nullopt;
+    for (int i : {1, 2, 4, 5})
+        if (!std::isdigit(static_cast<unsigned char>(zone[i]))) return std::nullopt;
+    const int minutes = ((zone[1] - '0') * 10 + (zone[2] - '0')) * 60 + (zone[4] - '0') * 10 + (zone[5] - '0');
+    if (minutes > 14 * 60) return std::nullopt;
+    return *base - (zone[0] == '+' ? 1 : -1) * static_cast<std::int64_t>(minutes) * 60;
 }
 
 Scope scope_of(const Request& r, bool organization) {
@@ -78,7 +101,7 @@ Response evaluate(DaemonContext& context, Request& r, const Scope& scope) {
                 ctx.ip = *ip;
             } else if (key == "time") {
                 std::optional<std::int64_t> t;
-                if (value.is_string()) t = parse_rfc3339(value.get<std::string>());
+                if (value.is_string()) t = parse_instant(value.get<std::string>());
                 else if (value.is_number_integer()) t = value.get<std::int64_t>();
                 if (!t) return error_response(invalid("context.time", "must be an RFC 3339 time or Unix seconds"), r.request_id);
                 ctx.unix_time = *t;

@@ -246,10 +246,12 @@ TEST_CASE("runtime settings are validated by type and range", "[admin]") {
     CHECK(missing_key.exit_code == 2);
 
     // A PATCH of several settings applies them together.
-    auto both = server.call("PATCH", "/api/v1/admin/settings", {{"rate_limit_per_minute", 2}, {"magic_links_enabled", false}});
+    auto both = server.call("PATCH", "/api/v1/admin/settings", {{"signup_enabled", false}, {"magic_links_enabled", false}});
     REQUIRE(both.status == 200);
     CHECK(post(server.base(), "/api/v1/auth/magic-link", {{"email", "plain@example.com"}}).status == 403);
-    // Two sign-ins allowed per minute now; the third is limited.
+    CHECK(signup_status(server.base(), "new@example.com", k_password) == 403);
+    // Rate limits apply at once: with 2 per minute, the third attempt in a minute is refused.
+    REQUIRE(server.call("PUT", "/api/v1/admin/settings/rate_limit_per_minute", {{"value", 2}}).status == 200);
     signin_response(server.base(), "plain@example.com", k_password);
     signin_response(server.base(), "plain@example.com", k_password);
     CHECK(signin_response(server.base(), "plain@example.com", k_password).status == 429);

@@ -259,6 +259,8 @@ TEST_CASE("time windows are evaluated at the requested time", "[policies]") {
     CHECK(at("2026-11-23T07:59:00Z") == "not_applicable");  // 08:59
     CHECK(at("2026-11-23T16:00:00Z") == "not_applicable");  // 17:00, the end is exclusive
     CHECK(at("2026-11-22T10:00:00Z") == "not_applicable");  // Sunday
+    CHECK(at("2026-11-23T09:30:00.250+01:00") == "allow");   // an offset in the request time counts
+    CHECK(at("2026-11-23T12:30:00+05:00") == "not_applicable");  // 07:30 UTC = 08:30 in Berlin
 }
 
 TEST_CASE("organization policies stay inside their organization", "[policies]") {
