@@ -32,9 +32,9 @@ struct DaemonContext {
     std::unique_ptr<oidc::Provider> provider;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
-    std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> shutting_down{false};
+    std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
 };
 
 }  // namespace janua::daemon

@@ -183,6 +183,7 @@ Decision evaluate(const std::vector<Policy>& policies, const Subject& subject, c
         e.policy_id = policy.id;
         e.name = policy.name;
         e.effect = policy.effect;
+        e.global = !policy.organization_id;
         if (!policy.enabled) e.result = "disabled";
         else if (policy.organization_id && resource_org != policy.organization_id) e.result = "out_of_scope";
         else if (!attached(policy, subject)) e.result = "subject_not_attached";

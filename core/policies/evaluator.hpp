@@ -44,6 +44,7 @@ struct PolicyExplanation {
     std::string policy_id;
     std::string name;
     Effect effect = Effect::allow;
+    bool global = true;  // a platform-wide policy rather than an organization's
     // matched | disabled | out_of_scope | subject_not_attached | action_not_matched |
     // resource_not_matched | conditions_not_met
     std::string result;

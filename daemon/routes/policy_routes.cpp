@@ -144,11 +144,16 @@ Response evaluate(DaemonContext& context, Request& r, const Scope& scope) {
             subject = std::move(found).value();
         }
         auto decision = policies::decide(tx, subject, action, resource, ctx);
-        if (scope) {  // an organization sees only its own policies in the explanation
+        if (scope) {
+            // An organization sees its own policies in full; of the platform's global policies
+            // only name, effect and result (their conditions are the platform's business).
             auto& list = decision.evaluated;
             list.erase(std::remove_if(list.begin(), list.end(),
                                       [&](const policies::PolicyExplanation& e) { return e.result == "out_of_scope"; }),
                        list.end());
+            for (auto& e : list)
+                if (e.global) e.conditions.clear();
+            if (decision.decided_by && decision.decided_by->global) decision.decided_by->conditions.clear();
         }
         json out = policies::to_json(decision);
         out["subject"] = {{"user_id", subject.user_id.empty() ? json(nullptr) : json(subject.user_id)}};

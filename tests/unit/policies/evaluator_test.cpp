@@ -25,6 +25,7 @@ Policy make(const std::string& id, Effect effect, json conditions = json::object
     p.actions = std::move(actions);
     p.resources = std::move(resources);
     p.subjects = {{"everyone", "", ""}};
+    if (conditions.is_null()) conditions = json::object();  // a C++ `{}` argument is JSON null
     auto parsed = parse_conditions(conditions);
     REQUIRE(parsed.ok());
     p.conditions = parsed.value();
