@@ -1,5 +1,7 @@
 #include "cli/direct.hpp"
 
+#include "core/admin/runtime_settings.hpp"
+
 
 namespace janua::cli {
 
@@ -15,8 +17,17 @@ identity::UserAdmin& DirectServices::users() {
         m_hasher = std::make_unique<identity::PasswordHasher>(
             identity::HasherSettings{1, 4, 120000, m_config.bcrypt_rounds});
         m_users = std::make_unique<identity::UserAdmin>(*m_pool, *m_hasher, identity::password_policy_from(m_config));
+        m_users->use_runtime_settings(&runtime_settings());  // the database's password_min_length applies here too
     }
     return *m_users;
+}
+
+admin::RuntimeSettings& DirectServices::runtime_settings() {
+    if (!m_runtime) {
+        m_runtime = std::make_unique<admin::RuntimeSettings>(m_config);
+        m_runtime->reload(*m_pool);
+    }
+    return *m_runtime;
 }
 
 oidc::ClientService& DirectServices::clients() {

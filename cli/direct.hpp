@@ -1,6 +1,7 @@
 #pragma once
 // The CLI's direct mode: the same core services the daemon uses, on a small pool of its own.
 
+#include "core/admin/runtime_settings.hpp"
 #include "core/config/config.hpp"
 #include "core/db/pool.hpp"
 #include "core/identity/password_hasher.hpp"
@@ -19,6 +20,8 @@ public:
     identity::UserAdmin& users();
     oidc::ClientService& clients();
     tokens::KeyManager& keys();
+    // The database's runtime settings over this configuration (read once).
+    admin::RuntimeSettings& runtime_settings();
 
 private:
     const config::Config& m_config;
@@ -27,6 +30,7 @@ private:
     std::unique_ptr<identity::UserAdmin> m_users;
     std::unique_ptr<oidc::ClientService> m_clients;
     std::unique_ptr<tokens::KeyManager> m_keys;
+    std::unique_ptr<admin::RuntimeSettings> m_runtime;
 };
 
 }  // namespace janua::cli

@@ -6,7 +6,14 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="client completion config db keys user version" ;;
+    "") words="admin client completion config db keys user version" ;;
+    admin)
+      case "$verb" in
+        "") words="stats maintenance settings" ;;
+        stats) words="--days" ;;
+        maintenance) words="--message" ;;
+        settings) words="" ;;
+      esac ;;
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;

@@ -103,6 +103,11 @@ int serve(const config::Loaded& loaded) {
         }
     });
     key_listener.start();
+    // Runtime system settings (and maintenance mode): a trigger NOTIFYs janua_settings on every change.
+    daemon::refresh_runtime_settings(context);
+    db::NotificationListener settings_listener(pool_settings, admin::k_settings_channel,
+                                               [&context] { daemon::refresh_runtime_settings(context); });
+    settings_listener.start();
     daemon::BackgroundWork background(context, pool_settings);
     background.start();
 
@@ -137,6 +142,7 @@ int serve(const config::Loaded& loaded) {
     serving.join();
     background.stop();
     key_listener.stop();
+    settings_listener.stop();
     context.pool->close_idle();
     {
         std::lock_guard lock(done_mutex);

@@ -1,6 +1,7 @@
 #pragma once
 // What every route handler may use: configuration, the database pool and the core services.
 
+#include "core/admin/runtime_settings.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
 #include "core/db/pool.hpp"
@@ -33,6 +34,7 @@ struct DaemonContext {
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> shutting_down{false};
+    std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
 };
 
 }  // namespace janua::daemon

@@ -4,6 +4,7 @@
 #include "core/common/time.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
+#include "daemon/maintenance.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -90,6 +91,9 @@ Response Pipeline::dispatch(Request& request) {
         }
     }
     if (auto refused = authenticate(request, match.route->access)) return error_response(*refused, request.request_id);
+    if (m_context.runtime_settings)  // maintenance mode: non-admin writes get 503 (daemon/maintenance.cpp)
+        if (auto closed = maintenance_refusal(request, *m_context.runtime_settings->snapshot()))
+            return error_response(*closed, request.request_id);
     return match.route->handler(request);
 }
 

@@ -40,11 +40,24 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     context.user_admin = std::make_unique<identity::UserAdmin>(*context.pool, *context.hasher,
                                                                identity::password_policy_from(cfg));
     context.clients = std::make_unique<oidc::ClientService>(*context.pool);
+    context.runtime_settings = std::make_unique<admin::RuntimeSettings>(cfg);
+    context.auth->use_runtime_settings(context.runtime_settings.get());
+    context.user_admin->use_runtime_settings(context.runtime_settings.get());
     context.provider = std::make_unique<oidc::Provider>(
         oidc::ProviderSettings{cfg.jwt_issuer, cfg.jwt_audience, cfg.jwt_access_token_expire_minutes * 60,
                                cfg.jwt_refresh_token_expire_days, cfg.id_token_expire_minutes * 60,
                                cfg.max_sessions_per_identity, cfg.authorization_code_ttl_seconds},
         *context.pool, *context.keys, *context.clients);
+}
+
+void refresh_runtime_settings(DaemonContext& context) {
+    try {
+        context.runtime_settings->reload(*context.pool);
+        const auto snapshot = context.runtime_settings->snapshot();
+        context.rate_limiter->set_limits(snapshot->rate_limit_per_minute, snapshot->rate_limit_per_hour);
+    } catch (const std::exception& e) {
+        log::warn("cannot reload runtime settings; keeping the previous ones", {{"error", e.what()}});
+    }
 }
 
 struct BackgroundWork::Impl {

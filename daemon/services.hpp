@@ -10,6 +10,10 @@ namespace janua::daemon {
 
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings);
 
+// Re-read the runtime system settings and apply those held outside the snapshot (rate limits).
+// Logs and keeps the previous values when the database cannot be read.
+void refresh_runtime_settings(DaemonContext& context);
+
 class BackgroundWork {
 public:
     BackgroundWork(DaemonContext& context, const db::PoolSettings& pool_settings);

@@ -3,6 +3,7 @@
 // this process's memory: with several daemons behind a load balancer each enforces its own
 // budget, so the effective limit is the sum (documented in docs/api.md).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -18,6 +19,11 @@ public:
 
     // Count one attempt for `key`; 0 when allowed, else the seconds until it would be.
     int acquire(const std::string& key, std::int64_t now_seconds);
+    // New budgets at run time (system settings); counts so far are kept.
+    void set_limits(int per_minute, int per_hour) {
+        m_per_minute = per_minute;
+        m_per_hour = per_hour;
+    }
 
 private:
     struct Windows {
@@ -28,8 +34,8 @@ private:
     };
     void prune(std::int64_t now_seconds);
 
-    int m_per_minute;
-    int m_per_hour;
+    std::atomic<int> m_per_minute;
+    std::atomic<int> m_per_hour;
     std::mutex m_mutex;
     std::unordered_map<std::string, Windows> m_windows;
     std::int64_t m_last_prune = 0;

@@ -41,7 +41,7 @@ Result<User> AuthService::update_profile(const std::string& user_id, const nlohm
 Status AuthService::change_password(const Principal& caller, const std::string& current_password,
                                     const std::string& new_password, const RequestMeta& meta) {
     if (current_password.empty()) return make_error(ErrorCode::validation, "current_password is required");
-    if (auto policy = check_password(m_settings.password_policy, new_password); !policy) return policy.error();
+    if (auto policy = check_password(password_policy(), new_password); !policy) return policy.error();
     auto user = m_pool.transact([&](db::Transaction& tx) { return users::find_by_id(tx, caller.user_id); });
     if (!user || !user->password_hash) return make_error(ErrorCode::authentication, "current password is wrong");
     auto matches = m_hasher.verify(current_password, *user->password_hash, user->password_algorithm);
@@ -73,7 +73,7 @@ void AuthService::forgot_password(const std::string& email, const RequestMeta& m
 
 Status AuthService::reset_password(const std::string& token, const std::string& new_password, const RequestMeta& meta) {
     if (token.empty()) return make_error(ErrorCode::validation, "token is required");
-    if (auto policy = check_password(m_settings.password_policy, new_password); !policy) return policy.error();
+    if (auto policy = check_password(password_policy(), new_password); !policy) return policy.error();
     // Hash first: the token is spent only together with the new password.
     auto hash = m_hasher.hash(new_password);
     if (!hash) return hash.error();
@@ -112,7 +112,7 @@ void AuthService::resend_verification(const std::string& email, const RequestMet
 }
 
 Status AuthService::request_magic_link(const std::string& email, const RequestMeta& meta) {
-    if (!m_settings.enable_magic_links) return make_error(ErrorCode::authorization, "magic links are disabled");
+    if (!magic_links_enabled()) return make_error(ErrorCode::authorization, "magic links are disabled");
     const auto normalized = normalize_email(email);
     if (!normalized) {
         Error e = make_error(ErrorCode::validation, "email must be a valid email address");
@@ -131,7 +131,7 @@ Status AuthService::request_magic_link(const std::string& email, const RequestMe
 }
 
 Result<AuthResult> AuthService::verify_magic_link(const std::string& token, const RequestMeta& meta) {
-    if (!m_settings.enable_magic_links) return make_error(ErrorCode::authorization, "magic links are disabled");
+    if (!magic_links_enabled()) return make_error(ErrorCode::authorization, "magic links are disabled");
     return m_pool.transact([&](db::Transaction& tx) -> Result<AuthResult> {
         auto user_id = user_tokens::consume(tx, token, "magic_link");
         if (!user_id) return bad_link();

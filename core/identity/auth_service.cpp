@@ -1,6 +1,8 @@
 // Sign-up, sign-in, refresh, sign-out and bearer authentication.
 #include "core/identity/auth_service.hpp"
 
+#include "core/admin/runtime_settings.hpp"
+
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/time.hpp"
@@ -115,15 +117,29 @@ TokenPair AuthService::start_session(db::Transaction& tx, const User& user, cons
                      session.id};
 }
 
+bool AuthService::signups_enabled() const {
+    return m_runtime ? m_runtime->snapshot()->signup_enabled : m_settings.enable_signups;
+}
+
+bool AuthService::magic_links_enabled() const {
+    return m_runtime ? m_runtime->snapshot()->magic_links_enabled : m_settings.enable_magic_links;
+}
+
+PasswordPolicy AuthService::password_policy() const {
+    PasswordPolicy policy = m_settings.password_policy;
+    if (m_runtime) policy.min_length = m_runtime->snapshot()->password_min_length;
+    return policy;
+}
+
 Result<AuthResult> AuthService::signup(const SignupRequest& request, const RequestMeta& meta) {
-    if (!m_settings.enable_signups) return make_error(ErrorCode::authorization, "sign-ups are disabled");
+    if (!signups_enabled()) return make_error(ErrorCode::authorization, "sign-ups are disabled");
     const auto email = normalize_email(request.email);
     if (!email) return validation_error("email", "must be a valid email address");
     if (request.username && !is_valid_username(*request.username))
         return validation_error("username", "must be 1-64 letters, digits, '.', '_' or '-'");
     for (const auto* name : {&request.first_name, &request.last_name})
         if (*name && name->value().size() > 255) return validation_error("name", "must be at most 255 characters");
-    if (auto policy = check_password(m_settings.password_policy, request.password); !policy) return policy.error();
+    if (auto policy = check_password(password_policy(), request.password); !policy) return policy.error();
 
     auto hash = m_hasher.hash(request.password);
     if (!hash) return hash.error();

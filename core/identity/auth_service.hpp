@@ -15,6 +15,10 @@
 #include <string>
 #include <vector>
 
+namespace janua::admin {
+class RuntimeSettings;
+}
+
 namespace janua::identity {
 
 struct AuthSettings {
@@ -131,6 +135,9 @@ public:
     int revoke_other_sessions(const Principal& caller, const RequestMeta& meta);
 
     const AuthSettings& settings() const { return m_settings; }
+    // Runtime system settings (signup_enabled, magic_links_enabled, password_min_length) override
+    // the configured values when given; the object must outlive this service.
+    void use_runtime_settings(const admin::RuntimeSettings* runtime) { m_runtime = runtime; }
 
 private:
     // Everything a password sign-in checks (lockout, status, the password); `rehashed` gets a
@@ -142,12 +149,16 @@ private:
     Result<std::string> access_token_for(const std::string& user_id, const std::string& session_id,
                                          const std::vector<std::string>& amr, std::int64_t auth_time);
     std::string link(const std::string& base, const std::string& path, const std::string& token) const;
+    bool signups_enabled() const;
+    bool magic_links_enabled() const;
+    PasswordPolicy password_policy() const;
 
     AuthSettings m_settings;
     db::Pool& m_pool;
     PasswordHasher& m_hasher;
     tokens::KeyManager& m_keys;
     Mailer m_mailer;
+    const admin::RuntimeSettings* m_runtime = nullptr;
 };
 
 // Lower-case, trimmed, and shaped like an address (one @, a dot in the domain, no spaces).

@@ -1,5 +1,6 @@
 #include "core/identity/user_admin.hpp"
 
+#include "core/admin/runtime_settings.hpp"
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/identity/auth_service.hpp"
@@ -35,6 +36,12 @@ Result<std::string> UserAdmin::resolve(db::Transaction& tx, const std::string& k
     return user->id;
 }
 
+PasswordPolicy UserAdmin::password_policy() const {
+    PasswordPolicy policy = m_policy;
+    if (m_runtime) policy.min_length = m_runtime->snapshot()->password_min_length;
+    return policy;
+}
+
 Result<User> UserAdmin::create(const CreateUserRequest& request, const Actor& actor) {
     const auto email = normalize_email(request.email);
     nlohmann::json details = nlohmann::json::array();
@@ -51,7 +58,7 @@ Result<User> UserAdmin::create(const CreateUserRequest& request, const Actor& ac
     }
     std::optional<std::string> hash;
     if (request.password) {
-        if (auto policy = check_password(m_policy, *request.password); !policy) return policy.error();
+        if (auto policy = check_password(password_policy(), *request.password); !policy) return policy.error();
         auto hashed = m_hasher.hash(*request.password);
         if (!hashed) return hashed.error();
         hash = hashed.value();
@@ -120,7 +127,7 @@ Status UserAdmin::remove(const std::string& key, const Actor& actor) {
 }
 
 Status UserAdmin::set_password(const std::string& key, const std::string& password, const Actor& actor) {
-    if (auto policy = check_password(m_policy, password); !policy) return policy.error();
+    if (auto policy = check_password(password_policy(), password); !policy) return policy.error();
     auto hash = m_hasher.hash(password);
     if (!hash) return hash.error();
     return m_pool.transact([&](db::Transaction& tx) -> Status {

@@ -14,6 +14,10 @@
 #include <string>
 #include <vector>
 
+namespace janua::admin {
+class RuntimeSettings;
+}
+
 namespace janua::identity {
 
 // Who asks for the change, for the audit trail.
@@ -51,13 +55,18 @@ public:
     Status set_password(const std::string& key, const std::string& password, const Actor& actor);
     Result<std::vector<sessions::Session>> sessions_of(const std::string& key);
     Result<int> revoke_sessions(const std::string& key, const Actor& actor);
+    // Runtime system settings override the configured minimum password length when given.
+    void use_runtime_settings(const admin::RuntimeSettings* runtime) { m_runtime = runtime; }
 
 private:
     Result<std::string> resolve(db::Transaction& tx, const std::string& key);
 
     db::Pool& m_pool;
     PasswordHasher& m_hasher;
+    PasswordPolicy password_policy() const;
+
     PasswordPolicy m_policy;
+    const admin::RuntimeSettings* m_runtime = nullptr;
 };
 
 }  // namespace janua::identity
