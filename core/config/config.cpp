@@ -1,4 +1,5 @@
 #include "core/config/config.hpp"
+#include "core/policies/ip_range.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -60,6 +61,7 @@ const std::vector<Setting>& settings_table() {
         {"MAX_REQUEST_BODY_BYTES", "1048576", IntSetting{&C::max_request_body_bytes, 1024, 1073741824}, Secret::no, "largest request body accepted (413 above)"},
         {"SHUTDOWN_GRACE_SECONDS", "10", IntSetting{&C::shutdown_grace_seconds, 0, 600}, Secret::no, "how long in-flight requests may finish after SIGTERM"},
         {"CORS_ORIGINS", "http://localhost:3000", ListSetting{&C::cors_origins}, Secret::no, "comma-separated origins allowed by CORS"},
+        {"TRUSTED_PROXIES", "", ListSetting{&C::trusted_proxies}, Secret::no, "reverse proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client"},
 
         {"JWT_ALGORITHM", "RS256", StringSetting{&C::jwt_algorithm, {"RS256", "ES256", "EdDSA"}}, Secret::no, "algorithm of new signing keys"},
         {"JWT_ISSUER", "", StringSetting{&C::jwt_issuer, {}}, Secret::no, "iss claim of issued tokens (default: BASE_URL)"},
@@ -292,6 +294,12 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
     }
     if (c.email_provider == "smtp" && c.smtp_host.empty())
         return make_error(ErrorCode::validation, "invalid setting SMTP_HOST: required when EMAIL_PROVIDER=smtp");
+    for (const auto& proxy : c.trusted_proxies) {
+        std::string why;
+        if (!policies::parse_ip_range(proxy, why))
+            return make_error(ErrorCode::validation,
+                              "invalid setting TRUSTED_PROXIES: '" + proxy + "' is not an address or CIDR range (" + why + ")");
+    }
     if (c.listen.find(':') == std::string::npos)
         return make_error(ErrorCode::validation, "invalid setting JANUA_LISTEN: must be HOST:PORT (got '" + c.listen + "')");
     return std::nullopt;

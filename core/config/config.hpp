@@ -34,6 +34,7 @@ struct Config {
     int max_request_body_bytes = 0;
     int shutdown_grace_seconds = 0;
     std::vector<std::string> cors_origins;
+    std::vector<std::string> trusted_proxies;
 
     // JWT & sessions
     std::string jwt_algorithm;
