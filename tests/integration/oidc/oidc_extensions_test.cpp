@@ -535,7 +535,7 @@ TEST_CASE("dynamic registration is off by default: 404 and not in discovery", "[
 }
 
 TEST_CASE("openid-client registers itself; RFC 7592 read, update, delete with the registration token", "[oidc][ext][register]") {
-    OidcServer s({{"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "true"}});
+    OidcServer s(Env{{"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "true"}});
     CHECK(body_of(get(s.base(), "/.well-known/openid-configuration"))["registration_endpoint"] == s.base() + "/oauth/register");
     auto out = extensions({"register", s.base(),
                            json{{"client_name", "Robot"}, {"grant_types", {"client_credentials"}}, {"scope", "api:read"}}.dump()});
@@ -574,7 +574,7 @@ TEST_CASE("openid-client registers itself; RFC 7592 read, update, delete with th
 }
 
 TEST_CASE("dynamic registration validates metadata and honours the initial access token", "[oidc][ext][register]") {
-    OidcServer s({{"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "true"}, {"OAUTH_REGISTRATION_INITIAL_ACCESS_TOKEN", "let-me-register-0123456789"}});
+    OidcServer s(Env{{"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "true"}, {"OAUTH_REGISTRATION_INITIAL_ACCESS_TOKEN", "let-me-register-0123456789"}});
     const json good = {{"client_name", "Web"}, {"redirect_uris", {k_redirect}}, {"scope", "openid profile"}};
     CHECK(post(s.base(), "/oauth/register", good).status == 401);
     CHECK(post(s.base(), "/oauth/register", good, "wrong").status == 401);
