@@ -18,8 +18,6 @@ inline Response oauth_json(int status, const nlohmann::json& body) {
 inline Response oauth_error(const oidc::OAuthError& e, bool basic_auth_used = false) {
     Response r = oauth_json(e.status, {{"error", e.error}, {"error_description", e.description}});
     if (e.status == 401) r.set_header("WWW-Authenticate", basic_auth_used ? "Basic realm=\"janua\"" : "Bearer");
-    // RFC 9449 5: a DPoP error names the algorithms januad accepts.
-    if (e.error == "invalid_dpop_proof") r.set_header("WWW-Authenticate", "DPoP algs=\"RS256 ES256 EdDSA\"");
     return r;
 }
 

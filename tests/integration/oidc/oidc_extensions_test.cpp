@@ -184,7 +184,8 @@ TEST_CASE("a user who denies on /device gives the polling device access_denied",
 
 TEST_CASE("device flow with DPoP: the polled tokens are bound to the device's key", "[oidc][ext][device][dpop]") {
     OidcServer s;
-    s.add_client("tv", {"--public", "--grant-type", k_device_grant, "--scope", "openid", "--scope", "profile"});
+    s.add_client("tv", {"--public", "--grant-type", k_device_grant, "--scope", "openid", "--scope", "profile", "--scope",
+                        "offline_access"});
     auto out = extensions({"device", s.base(), "tv", "-", s.email, k_password, "allow", "dpop"});
     INFO(out.dump(2));
     CHECK(strcasecmp(out["tokens"]["token_type"].get<std::string>().c_str(), "dpop") == 0);
@@ -402,7 +403,6 @@ TEST_CASE("DPoP proofs at the token endpoint: algorithms, replay, htm, htu, iat,
     auto replayed = client_credentials_with_proof(s, secret, proof);
     CHECK(replayed.status == 400);
     CHECK(oauth_error(replayed) == "invalid_dpop_proof");
-    CHECK(replayed.header("WWW-Authenticate").rfind("DPoP", 0) == 0);
     CHECK(oauth_error(client_credentials_with_proof(s, secret, dpop_proof(key, "GET", token_url))) == "invalid_dpop_proof");
     CHECK(oauth_error(client_credentials_with_proof(s, secret, dpop_proof(key, "POST", s.base() + "/oauth/userinfo"))) ==
           "invalid_dpop_proof");
@@ -414,13 +414,22 @@ TEST_CASE("DPoP proofs at the token endpoint: algorithms, replay, htm, htu, iat,
 
 TEST_CASE("userinfo and introspection with DPoP-bound tokens: scheme, proof, ath, key", "[oidc][ext][dpop]") {
     OidcServer s;
-    const std::string secret = s.add_client("svc", {"--grant-type", "client_credentials", "--scope", "api:read"})["client_secret"];
+    const auto web_secret = s.web_client("web");
+    const std::string subject = s.rp_flow("web", web_secret)["access_token"];
+    const std::string secret = s.add_client("gateway", {"--grant-type", k_exchange_grant, "--scope", "openid", "--scope", "profile",
+                                                        "--scope", "email"})["client_secret"];
     json key, other;
     std::string jwks;
     keygen("ES256", key, jwks);
     keygen("ES256", other, jwks);
-    auto issued = client_credentials_with_proof(s, secret, dpop_proof(key, "POST", s.base() + "/oauth/token"));
+    // A user token bound to `key`: token exchange with a DPoP proof.
+    auto issued = post_form(s.base(), "/oauth/token",
+                            {{"grant_type", k_exchange_grant}, {"client_id", "gateway"}, {"client_secret", secret},
+                             {"subject_token", subject}, {"subject_token_type", k_access_token_type}},
+                            {{"DPoP", dpop_proof(key, "POST", s.base() + "/oauth/token")}});
+    INFO(issued.body);
     REQUIRE(issued.status == 200);
+    CHECK(body_of(issued)["token_type"] == "DPoP");
     const std::string token = body_of(issued)["access_token"];
     const std::string userinfo_url = s.base() + "/oauth/userinfo";
     auto call = [&](const std::string& authorization, const std::string& proof) {
@@ -434,20 +443,23 @@ TEST_CASE("userinfo and introspection with DPoP-bound tokens: scheme, proof, ath
     CHECK(oauth_error(as_bearer) == "invalid_token");
     CHECK(oauth_error(call("DPoP " + token, "")) == "invalid_token");
     CHECK(oauth_error(call("DPoP " + token, dpop_proof(key, "GET", userinfo_url))) == "invalid_token");  // no ath
-    CHECK(oauth_error(call("DPoP " + token, dpop_proof(key, "GET", userinfo_url, "another-token"))) == "invalid_token");
-    CHECK(oauth_error(call("DPoP " + token, dpop_proof(other, "GET", userinfo_url, token))) == "invalid_token");
-    CHECK(oauth_error(call("DPoP " + token, dpop_proof(key, "POST", userinfo_url, token))) == "invalid_token");
-    // The right proof passes the binding; this client token has no openid scope, so userinfo
-    // itself answers insufficient_scope (403), not invalid_token.
+    CHECK(oauth_error(call("DPoP " + token, dpop_proof(key, "GET", userinfo_url, subject))) == "invalid_token");  // ath mismatch
+    CHECK(oauth_error(call("DPoP " + token, dpop_proof(other, "GET", userinfo_url, token))) == "invalid_token");  // another key
+    CHECK(oauth_error(call("DPoP " + token, dpop_proof(key, "POST", userinfo_url, token))) == "invalid_token");  // htm
+    CHECK(oauth_error(call("DPoP " + token, dpop_proof(key, "GET", s.base() + "/oauth/token", token))) == "invalid_token");  // htu
+    // An unbound token may not pose as DPoP.
+    CHECK(oauth_error(call("DPoP " + subject, dpop_proof(key, "GET", userinfo_url, subject))) == "invalid_token");
     const auto good = dpop_proof(key, "GET", userinfo_url, token);
     auto bound = call("DPoP " + token, good);
-    CHECK(bound.status == 403);
-    CHECK(oauth_error(bound) == "insufficient_scope");
+    INFO(bound.body);
+    CHECK(bound.status == 200);
+    CHECK(body_of(bound)["sub"] == s.user_id);
     auto replay = call("DPoP " + token, good);
     CHECK(replay.status == 401);
+    CHECK(replay.header("WWW-Authenticate").rfind("DPoP", 0) == 0);
 
     // Introspection tells a resource server the token is DPoP-bound and to which key.
-    auto info = post_form(s.base(), "/oauth/introspect", {{"token", token}, {"client_id", "svc"}, {"client_secret", secret}});
+    auto info = post_form(s.base(), "/oauth/introspect", {{"token", token}, {"client_id", "gateway"}, {"client_secret", secret}});
     REQUIRE(info.status == 200);
     CHECK(body_of(info)["token_type"] == "DPoP");
     CHECK(body_of(info)["cnf"]["jkt"] == parse_jwt(token).payload["cnf"]["jkt"]);
