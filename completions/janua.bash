@@ -17,10 +17,10 @@ _janua() {
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;
-        create) words="--name --id --public --secret-file --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent" ;;
+        create) words="--name --id --public --secret-file --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent --require-par" ;;
         list) words="--search --limit --cursor" ;;
         get) words="" ;;
-        update) words="--name --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent --enabled" ;;
+        update) words="--name --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent --require-par --enabled" ;;
         rotate-secret) words="--grace-seconds --secret-file" ;;
         delete) words="" ;;
       esac ;;

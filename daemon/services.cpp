@@ -43,11 +43,17 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     context.runtime_settings = std::make_unique<admin::RuntimeSettings>(cfg);
     context.auth->use_runtime_settings(context.runtime_settings.get());
     context.user_admin->use_runtime_settings(context.runtime_settings.get());
-    context.provider = std::make_unique<oidc::Provider>(
-        oidc::ProviderSettings{cfg.jwt_issuer, cfg.jwt_audience, cfg.jwt_access_token_expire_minutes * 60,
-                               cfg.jwt_refresh_token_expire_days, cfg.id_token_expire_minutes * 60,
-                               cfg.max_sessions_per_identity, cfg.authorization_code_ttl_seconds},
-        *context.pool, *context.keys, *context.clients);
+    oidc::ProviderSettings provider_settings;
+    provider_settings.issuer = cfg.jwt_issuer;
+    provider_settings.audience = cfg.jwt_audience;
+    provider_settings.access_token_seconds = cfg.jwt_access_token_expire_minutes * 60;
+    provider_settings.refresh_token_days = cfg.jwt_refresh_token_expire_days;
+    provider_settings.id_token_seconds = cfg.id_token_expire_minutes * 60;
+    provider_settings.max_sessions = cfg.max_sessions_per_identity;
+    provider_settings.code_seconds = cfg.authorization_code_ttl_seconds;
+    provider_settings.dynamic_registration = cfg.oauth_dynamic_registration_enabled;
+    provider_settings.registration_initial_access_token = cfg.oauth_registration_initial_access_token;
+    context.provider = std::make_unique<oidc::Provider>(provider_settings, *context.pool, *context.keys, *context.clients);
 }
 
 void refresh_runtime_settings(DaemonContext& context) {

@@ -67,7 +67,7 @@ Result<std::string> read_secret_file(const std::string& path) {
 }
 
 struct ClientArgs {
-    std::string key, name, id, method, secret_file, jwks_file, jwks_uri, consent, enabled, search, cursor, grace;
+    std::string key, name, id, method, secret_file, jwks_file, jwks_uri, consent, enabled, require_par, search, cursor, grace;
     std::vector<std::string> grant_types, redirect_uris, post_logout_redirect_uris, scopes;
     int access_ttl = 0, refresh_ttl = 0, limit = 50;
     bool is_public = false;
@@ -95,6 +95,7 @@ Result<nlohmann::json> settings_body(const ClientArgs& a) {
     if (a.refresh_ttl != 0) body["refresh_token_ttl_seconds"] = a.refresh_ttl;
     if (!a.consent.empty()) body["require_consent"] = a.consent == "true";
     if (!a.enabled.empty()) body["enabled"] = a.enabled == "true";
+    if (!a.require_par.empty()) body["require_pushed_authorization_requests"] = a.require_par == "true";
     return body;
 }
 
@@ -112,7 +113,9 @@ void settings_options(CommandSpec& cmd, ClientArgs& a) {
         .option("--jwks-uri", &a.jwks_uri, "https URL of the client's JWK Set (private_key_jwt)")
         .option("--access-token-ttl", &a.access_ttl, "access token lifetime in seconds (default: the server's)")
         .option("--refresh-token-ttl", &a.refresh_ttl, "refresh token lifetime in seconds (default: the server's)")
-        .choice("--require-consent", &a.consent, {"true", "false"}, "ask users for consent (default true)");
+        .choice("--require-consent", &a.consent, {"true", "false"}, "ask users for consent (default true)")
+        .choice("--require-par", &a.require_par, {"true", "false"},
+                "authorization requests must be pushed to /oauth/par first (RFC 9126; default false)");
 }
 
 }  // namespace

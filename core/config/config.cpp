@@ -70,6 +70,8 @@ const std::vector<Setting>& settings_table() {
         {"JWT_REFRESH_TOKEN_EXPIRE_DAYS", "7", IntSetting{&C::jwt_refresh_token_expire_days, 1, 365}, Secret::no, "refresh token (session) lifetime in days"},
         {"AUTHORIZATION_CODE_TTL_SECONDS", "60", IntSetting{&C::authorization_code_ttl_seconds, 1, 600}, Secret::no, "lifetime of OAuth authorization codes"},
         {"ID_TOKEN_EXPIRE_MINUTES", "60", IntSetting{&C::id_token_expire_minutes, 1, 1440}, Secret::no, "lifetime of OpenID Connect ID tokens"},
+        {"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "false", BoolSetting{&C::oauth_dynamic_registration_enabled}, Secret::no, "let OAuth clients register themselves at /oauth/register (RFC 7591)"},
+        {"OAUTH_REGISTRATION_INITIAL_ACCESS_TOKEN", "", StringSetting{&C::oauth_registration_initial_access_token, {}}, Secret::yes, "when set, /oauth/register needs it as a Bearer token (empty: open registration)"},
         {"SIGNING_KEY_ROTATION_DAYS", "90", IntSetting{&C::signing_key_rotation_days, 0, 3650}, Secret::no, "rotate signing keys automatically after this many days (0: only by hand)"},
 
         {"SECRET_KEY", k_dev_secret_key, StringSetting{&C::secret_key, {}}, Secret::yes, "secret for CSRF and state cookies; must be changed in production"},

@@ -45,6 +45,9 @@ struct Config {
     int signing_key_rotation_days = 0;
     int authorization_code_ttl_seconds = 0;
     int id_token_expire_minutes = 0;
+    // OAuth dynamic client registration (RFC 7591/7592)
+    bool oauth_dynamic_registration_enabled = false;
+    std::string oauth_registration_initial_access_token;
 
     // Security
     std::string secret_key;

@@ -36,11 +36,24 @@ AuthorizeDecision error_page(const std::string& message) {
 
 }  // namespace
 
-AuthorizeDecision Provider::authorize(const Params& params, const std::optional<BrowserLogin>& browser) {
-    const std::string client_id = param(params, "client_id");
+AuthorizeDecision Provider::authorize(const Params& given, const std::optional<BrowserLogin>& browser) {
+    const std::string client_id = param(given, "client_id");
     if (client_id.empty()) return error_page("the request has no client_id");
     auto client = m_clients.get(client_id);
     if (!client || !client->enabled) return error_page("unknown or disabled client '" + client_id + "'");
+
+    // RFC 9126 4: a request_uri from /oauth/par stands for the pushed parameters, and only those.
+    std::optional<std::string> pushed_id;
+    Params pushed;
+    if (param(given, "request_uri").rfind(k_request_uri_prefix, 0) == 0) {
+        auto loaded = load_pushed_request(client->client_id, param(given, "request_uri"));
+        if (auto* message = std::get_if<std::string>(&loaded)) return error_page(*message);
+        pushed = std::get<Params>(loaded);
+        pushed_id = param(given, "request_uri").substr(std::string(k_request_uri_prefix).size());
+    } else if (client->require_pushed_authorization_requests) {
+        return error_page("this client must push its authorization requests to /oauth/par first (RFC 9126)");
+    }
+    const Params& params = pushed_id ? pushed : given;
 
     // Until the redirect URI is known to be registered, errors are shown here, never sent there.
     std::string redirect_uri = param(params, "redirect_uri");
@@ -59,28 +72,9 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
         return d;
     };
 
-    if (param(params, "request") != "" || param(params, "request_uri") != "")
-        return fail("request_not_supported", "request objects are not supported");
-    if (param(params, "response_type").empty()) return fail("invalid_request", "response_type is required");
-    if (param(params, "response_type") != "code") return fail("unsupported_response_type", "only response_type=code is supported");
-    if (!client->has_grant(k_grant_authorization_code))
-        return fail("unauthorized_client", "this client may not use the authorization code flow");
-
+    if (auto problem = authorization_request_problem(*client, params)) return fail(problem->error, problem->description);
     const auto requested = parse_scope(param(params, "scope"));
-    if (requested.empty()) return fail("invalid_scope", "scope is required");
-    if (!scopes_allowed(requested, client->scopes) || !scopes_allowed(requested, supported_scopes()))
-        return fail("invalid_scope", "the client may not request one of these scopes");
-
     const std::string challenge = param(params, "code_challenge");
-    const std::string method = param(params, "code_challenge_method");
-    if (!challenge.empty()) {
-        if (method != "S256") return fail("invalid_request", "code_challenge_method must be S256");
-        if (!is_valid_pkce_value(challenge)) return fail("invalid_request", "code_challenge is malformed");
-    } else if (client->is_public) {
-        return fail("invalid_request", "public clients must use PKCE (code_challenge with S256)");
-    } else if (!method.empty()) {
-        return fail("invalid_request", "code_challenge_method without code_challenge");
-    }
 
     const std::string prompt = param(params, "prompt");
     const auto prompts = parse_scope(prompt);  // the same space-separated list syntax
@@ -101,6 +95,7 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
     }
     if (need_login) {
         if (prompt_none) return fail("login_required", "the user is not signed in");
+        if (pushed_id) drop_pushed_prompt(*pushed_id);  // honoured once, or the login would loop
         AuthorizeDecision d;
         d.step = AuthorizeStep::login;
         d.client_id = client->client_id;
@@ -116,6 +111,7 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
     }
     if (need_consent) {
         if (prompt_none) return fail("consent_required", "the user has not consented to this client");
+        if (pushed_id) drop_pushed_prompt(*pushed_id);
         AuthorizeDecision d;
         d.step = AuthorizeStep::consent;
         d.client_id = client->client_id;
@@ -135,15 +131,45 @@ AuthorizeDecision Provider::authorize(const Params& params, const std::optional<
     if (!challenge.empty()) grant.code_challenge = challenge;
     grant.auth_time = browser->session.auth_time;
     grant.amr = browser->session.amr;
-    const auto code = m_pool.transact([&](db::Transaction& tx) { return codes::issue(tx, grant, m_settings.code_seconds); });
+    const auto code = m_pool.transact([&](db::Transaction& tx) -> std::optional<std::string> {
+        if (pushed_id && !spend_pushed_request(tx, *pushed_id)) return std::nullopt;
+        return codes::issue(tx, grant, m_settings.code_seconds);
+    });
+    if (!code) return error_page("this request_uri was already used; start the sign-in again");
 
     AuthorizeDecision d;
     d.step = AuthorizeStep::redirect;
-    std::vector<std::pair<std::string, std::string>> items = {{"code", code}};
+    std::vector<std::pair<std::string, std::string>> items = {{"code", *code}};
     if (!state.empty()) items.emplace_back("state", state);
     items.emplace_back("iss", m_settings.issuer);
     d.location = with_query(redirect_uri, items);
     return d;
+}
+
+std::optional<OAuthError> Provider::authorization_request_problem(const OAuthClient& client, const Params& params) {
+    auto bad = [](const char* error, const std::string& description) { return OAuthError{error, description, 400}; };
+    if (param(params, "request") != "") return bad("request_not_supported", "request objects are not supported");
+    if (param(params, "request_uri") != "")
+        return bad("request_uri_not_supported", "only request_uri values from the pushed authorization request endpoint are accepted");
+    if (param(params, "response_type").empty()) return bad("invalid_request", "response_type is required");
+    if (param(params, "response_type") != "code") return bad("unsupported_response_type", "only response_type=code is supported");
+    if (!client.has_grant(k_grant_authorization_code))
+        return bad("unauthorized_client", "this client may not use the authorization code flow");
+    const auto requested = parse_scope(param(params, "scope"));
+    if (requested.empty()) return bad("invalid_scope", "scope is required");
+    if (!scopes_allowed(requested, client.scopes) || !scopes_allowed(requested, supported_scopes()))
+        return bad("invalid_scope", "the client may not request one of these scopes");
+    const std::string challenge = param(params, "code_challenge");
+    const std::string method = param(params, "code_challenge_method");
+    if (!challenge.empty()) {
+        if (method != "S256") return bad("invalid_request", "code_challenge_method must be S256");
+        if (!is_valid_pkce_value(challenge)) return bad("invalid_request", "code_challenge is malformed");
+    } else if (client.is_public) {
+        return bad("invalid_request", "public clients must use PKCE (code_challenge with S256)");
+    } else if (!method.empty()) {
+        return bad("invalid_request", "code_challenge_method without code_challenge");
+    }
+    return std::nullopt;
 }
 
 AuthorizeDecision Provider::deny(const Params& params) {

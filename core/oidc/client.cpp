@@ -99,7 +99,8 @@ const std::set<std::string> k_settings = {"name",
                                           "access_token_ttl_seconds",
                                           "refresh_token_ttl_seconds",
                                           "require_consent",
-                                          "enabled"};
+                                          "enabled",
+                                          "require_pushed_authorization_requests"};
 
 // The members a registration and a patch share.
 void read_settings(BodyReader& in, const json& body, ClientSpec& spec) {
@@ -122,6 +123,7 @@ void read_settings(BodyReader& in, const json& body, ClientSpec& spec) {
     in.number("refresh_token_ttl_seconds", spec.refresh_token_ttl_seconds);
     if (auto v = in.boolean("require_consent")) spec.require_consent = *v;
     if (auto v = in.boolean("enabled")) spec.enabled = *v;
+    if (auto v = in.boolean("require_pushed_authorization_requests")) spec.require_pushed_authorization_requests = *v;
 }
 
 }  // namespace
@@ -154,6 +156,7 @@ json to_json(const OAuthClient& c) {
         {"refresh_token_ttl_seconds", optional_number(c.refresh_token_ttl_seconds)},
         {"require_consent", c.require_consent},
         {"enabled", c.enabled},
+        {"require_pushed_authorization_requests", c.require_pushed_authorization_requests},
         {"created_by", optional_text(c.created_by)},
         {"previous_secret_expires_at",
          c.previous_secret_expires_at.empty() ? json(nullptr) : json(c.previous_secret_expires_at)},
@@ -198,6 +201,7 @@ ClientSpec spec_of(const OAuthClient& client) {
     spec.refresh_token_ttl_seconds = client.refresh_token_ttl_seconds;
     spec.require_consent = client.require_consent;
     spec.enabled = client.enabled;
+    spec.require_pushed_authorization_requests = client.require_pushed_authorization_requests;
     return spec;
 }
 

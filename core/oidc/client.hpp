@@ -41,6 +41,7 @@ struct OAuthClient {
     std::optional<int> refresh_token_ttl_seconds;  // none: the server default
     bool require_consent = true;
     bool enabled = true;
+    bool require_pushed_authorization_requests = false;  // RFC 9126 5
     std::optional<std::string> created_by;
     std::string previous_secret_expires_at;  // RFC 3339; empty when there is no previous secret
     std::string created_at;
@@ -80,6 +81,7 @@ struct ClientSpec {
     std::optional<int> refresh_token_ttl_seconds;
     bool require_consent = true;
     bool enabled = true;
+    bool require_pushed_authorization_requests = false;
     std::optional<std::string> secret;  // supplied by the operator; otherwise one is generated
 };
 

@@ -15,7 +15,8 @@ using db::Statement;
     "array_to_json(post_logout_redirect_uris)::text, array_to_json(grant_types)::text, "                          \
     "array_to_json(response_types)::text, array_to_json(scopes)::text, jwks::text, jwks_uri, "                    \
     "access_token_ttl_seconds, refresh_token_ttl_seconds, require_consent, enabled, created_by, created_at, "     \
-    "updated_at, (previous_secret_expires_at IS NOT NULL AND previous_secret_expires_at > now())"
+    "updated_at, (previous_secret_expires_at IS NOT NULL AND previous_secret_expires_at > now()), "            \
+    "require_pushed_authorization_requests"
 
 // Lists travel as JSON arrays of strings and become text[] in their original order.
 #define JANUA_TEXT_ARRAY(n) \
@@ -28,9 +29,9 @@ constexpr Statement k_insert{
     "oauth_clients_insert",
     "INSERT INTO oauth_clients (client_id, name, is_public, secret_hash, token_endpoint_auth_method, redirect_uris, "
     "post_logout_redirect_uris, grant_types, response_types, scopes, jwks, jwks_uri, access_token_ttl_seconds, "
-    "refresh_token_ttl_seconds, require_consent, enabled, created_by) "
+    "refresh_token_ttl_seconds, require_consent, enabled, created_by, require_pushed_authorization_requests) "
     "VALUES ($1, $2, $3, $4, $5, " JANUA_TEXT_ARRAY("$6") ", " JANUA_TEXT_ARRAY("$7") ", " JANUA_TEXT_ARRAY("$8") ", "
-    JANUA_TEXT_ARRAY("$9") ", " JANUA_TEXT_ARRAY("$10") ", $11::jsonb, $12, $13, $14, $15, $16, $17::uuid) "
+    JANUA_TEXT_ARRAY("$9") ", " JANUA_TEXT_ARRAY("$10") ", $11::jsonb, $12, $13, $14, $15, $16, $17::uuid, $18) "
     "ON CONFLICT (client_id) DO NOTHING RETURNING " JANUA_CLIENT_COLUMNS};
 constexpr Statement k_update{
     "oauth_clients_update",
@@ -38,7 +39,7 @@ constexpr Statement k_update{
     "post_logout_redirect_uris = " JANUA_TEXT_ARRAY("$5") ", grant_types = " JANUA_TEXT_ARRAY("$6") ", "
     "response_types = " JANUA_TEXT_ARRAY("$7") ", scopes = " JANUA_TEXT_ARRAY("$8") ", jwks = $9::jsonb, "
     "jwks_uri = $10, access_token_ttl_seconds = $11, refresh_token_ttl_seconds = $12, require_consent = $13, "
-    "enabled = $14, updated_at = now() WHERE client_id = $1 RETURNING " JANUA_CLIENT_COLUMNS};
+    "enabled = $14, require_pushed_authorization_requests = $15, updated_at = now() WHERE client_id = $1 RETURNING " JANUA_CLIENT_COLUMNS};
 // The right-hand sides see the row as it was, so the old current secret becomes the previous one.
 constexpr Statement k_replace_secret{
     "oauth_clients_replace_secret",
@@ -84,6 +85,7 @@ OAuthClient from_row(const pqxx::row& r) {
     c.created_by = db::optional_field<std::string>(r[20]);
     c.created_at = db::timestamp(r[21]);
     c.updated_at = db::timestamp(r[22]);
+    c.require_pushed_authorization_requests = r[24].as<bool>();
     return c;
 }
 
@@ -140,7 +142,7 @@ Result<OAuthClient> insert(db::Transaction& tx, const ClientSpec& spec, const st
                                   json_list(spec.response_types.value_or(std::vector<std::string>{})),
                                   json_list(spec.scopes), jwks_text(spec.jwks), spec.jwks_uri,
                                   spec.access_token_ttl_seconds, spec.refresh_token_ttl_seconds, spec.require_consent,
-                                  spec.enabled, created_by));
+                                  spec.enabled, created_by, spec.require_pushed_authorization_requests));
     if (!inserted) return make_error(ErrorCode::conflict, "a client with client_id '" + client_id + "' already exists");
     return *inserted;
 }
@@ -150,7 +152,8 @@ std::optional<OAuthClient> update(db::Transaction& tx, const std::string& client
                          json_list(spec.post_logout_redirect_uris), json_list(spec.grant_types),
                          json_list(spec.response_types.value_or(std::vector<std::string>{})), json_list(spec.scopes),
                          jwks_text(spec.jwks), spec.jwks_uri, spec.access_token_ttl_seconds,
-                         spec.refresh_token_ttl_seconds, spec.require_consent, spec.enabled));
+                         spec.refresh_token_ttl_seconds, spec.require_consent, spec.enabled,
+                         spec.require_pushed_authorization_requests));
 }
 
 std::optional<OAuthClient> replace_secret(db::Transaction& tx, const std::string& client_id,

@@ -191,8 +191,13 @@ std::optional<RuleProblem> redirect_uri_problem(std::string_view uri) {
 std::optional<RuleProblem> jwks_uri_problem(std::string_view uri) {
     std::string scheme;
     if (auto p = basic_uri_problem(uri, scheme)) return p;
-    if (scheme != "https") return RuleProblem{"insecure_scheme", "must be an https URL"};
-    return parse_authority(uri.substr(scheme.size() + 1)).problem;
+    if (scheme != "https" && scheme != "http") return RuleProblem{"insecure_scheme", "must be an https URL"};
+    auto authority = parse_authority(uri.substr(scheme.size() + 1));
+    if (authority.problem) return authority.problem;
+    // Plain http only where nothing can sit in between: a key server on this machine (tests, dev).
+    if (scheme == "http" && authority.host != "localhost" && authority.host != "127.0.0.1")
+        return RuleProblem{"insecure_scheme", "must be an https URL (http only for localhost and 127.0.0.1)"};
+    return std::nullopt;
 }
 
 std::optional<RuleProblem> jwks_problem(const json& jwks) {

@@ -24,7 +24,7 @@ struct RuleProblem {
 // scheme named after a reverse domain for native apps (com.example.app:/callback; RFC 8252 7.1).
 std::optional<RuleProblem> redirect_uri_problem(std::string_view uri);
 
-// A jwks_uri must be an absolute https URL without a fragment.
+// A jwks_uri must be an absolute https URL without a fragment (http only on localhost / 127.0.0.1).
 std::optional<RuleProblem> jwks_uri_problem(std::string_view uri);
 
 // A client JWK Set: {"keys": [...]} of public keys only (no "d", no symmetric keys), each one

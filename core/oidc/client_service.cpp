@@ -60,6 +60,11 @@ std::string generate_client_secret() { return crypto::random_token(32); }
 std::string hash_client_secret(const std::string& secret) { return crypto::sha256_hex(secret); }
 
 Result<CreatedClient> ClientService::create(ClientSpec spec, const Actor& actor) {
+    return create(std::move(spec), actor, {});
+}
+
+Result<CreatedClient> ClientService::create(ClientSpec spec, const Actor& actor,
+                                            const std::function<void(db::Transaction&, const OAuthClient&)>& also) {
     auto valid = validate_client_spec(std::move(spec));
     if (!valid) return valid.error();
     ClientSpec s = std::move(valid).value();
@@ -80,6 +85,7 @@ Result<CreatedClient> ClientService::create(ClientSpec spec, const Actor& actor)
                 {"token_endpoint_auth_method", client->token_endpoint_auth_method},
                 {"grant_types", client->grant_types},
                 {"redirect_uris", client->redirect_uris}});
+        if (also) also(tx, *client);
         created.client = std::move(client).value();
         return created;
     });

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -55,6 +56,10 @@ public:
 
     // Validate and register. Conflict when the client_id is taken.
     Result<CreatedClient> create(ClientSpec spec, const Actor& actor);
+    // The same, running `also` inside the creating transaction (dynamic registration stores the
+    // registration access token there).
+    Result<CreatedClient> create(ClientSpec spec, const Actor& actor,
+                                 const std::function<void(db::Transaction&, const OAuthClient&)>& also);
     Result<OAuthClient> get(const std::string& client_id);
     Result<clients::ClientPage> list(const clients::ListFilter& filter);
     // Apply a partial update (see apply_client_patch) and validate the result as a whole.

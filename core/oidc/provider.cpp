@@ -33,7 +33,7 @@ Provider::Provider(ProviderSettings settings, db::Pool& pool, tokens::KeyManager
     : m_settings(std::move(settings)), m_pool(pool), m_keys(keys), m_clients(clients) {}
 
 nlohmann::json Provider::discovery() const {
-    return {
+    nlohmann::json doc = {
         {"issuer", m_settings.issuer},
         {"authorization_endpoint", endpoint("/oauth/authorize")},
         {"token_endpoint", endpoint("/oauth/token")},
@@ -42,11 +42,16 @@ nlohmann::json Provider::discovery() const {
         {"introspection_endpoint", endpoint("/oauth/introspect")},
         {"revocation_endpoint", endpoint("/oauth/revoke")},
         {"end_session_endpoint", endpoint("/oauth/logout")},
+        {"device_authorization_endpoint", endpoint("/oauth/device_authorization")},
+        {"pushed_authorization_request_endpoint", endpoint("/oauth/par")},
+        {"require_pushed_authorization_requests", false},
+        {"dpop_signing_alg_values_supported", {"RS256", "ES256", "EdDSA"}},
         {"scopes_supported", supported_scopes()},
         {"claims_supported", supported_claims()},
         {"response_types_supported", {"code"}},
         {"response_modes_supported", {"query"}},
-        {"grant_types_supported", {"authorization_code", "refresh_token", "client_credentials"}},
+        {"grant_types_supported", {"authorization_code", "refresh_token", "client_credentials", k_grant_device_code,
+                                   k_grant_token_exchange}},
         {"subject_types_supported", {"public"}},
         {"acr_values_supported", {"aal1", "aal2"}},
         {"id_token_signing_alg_values_supported", {"RS256", "ES256", "EdDSA"}},
@@ -63,6 +68,8 @@ nlohmann::json Provider::discovery() const {
         {"frontchannel_logout_supported", false},
         {"backchannel_logout_supported", false},
     };
+    if (m_settings.dynamic_registration) doc["registration_endpoint"] = endpoint("/oauth/register");
+    return doc;
 }
 
 TokenResult Provider::userinfo(const identity::Principal& caller) {
@@ -92,8 +99,10 @@ TokenResult Provider::introspect(const TokenRequest& request) {
             });
             if (!active) return inactive;
         }
-        nlohmann::json out = {{"active", true}, {"token_type", "Bearer"}};
-        for (const char* claim : {"scope", "client_id", "sub", "exp", "iat", "nbf", "iss", "aud", "jti", "sid"})
+        // RFC 9449 6.2: a bound token reports its key, so a resource server can check the proof.
+        const bool bound = verified->claims.contains("cnf");
+        nlohmann::json out = {{"active", true}, {"token_type", bound ? "DPoP" : "Bearer"}};
+        for (const char* claim : {"scope", "client_id", "sub", "exp", "iat", "nbf", "iss", "aud", "jti", "sid", "cnf", "act"})
             if (verified->claims.contains(claim)) out[claim] = verified->claims[claim];
         return out;
     }

@@ -8,6 +8,7 @@
 #include "core/identity/sessions.hpp"
 #include "core/identity/user.hpp"
 #include "core/oidc/client_service.hpp"
+#include "core/oidc/remote_jwks.hpp"
 #include "core/tokens/signing_keys.hpp"
 
 #include <map>
@@ -20,6 +21,9 @@ namespace janua::oidc {
 
 using Params = std::map<std::string, std::string>;
 
+// RFC 9126 2.2: the request_uri /oauth/par hands out is this prefix and a random reference.
+inline constexpr const char* k_request_uri_prefix = "urn:ietf:params:oauth:request_uri:";
+
 struct ProviderSettings {
     std::string issuer;
     std::string audience;
@@ -28,7 +32,13 @@ struct ProviderSettings {
     int id_token_seconds = 3600;
     int max_sessions = 5;
     int code_seconds = 60;
+    int device_code_seconds = 600;    // RFC 8628 3.2 expires_in
+    int device_poll_interval = 5;     // RFC 8628 3.2 interval (seconds)
+    int par_seconds = 90;             // RFC 9126 2.2 expires_in
+    bool dynamic_registration = false;  // /oauth/register is listed in discovery
+    std::string registration_initial_access_token;  // when set, registering needs it as Bearer
 };
+
 
 // An RFC 6749 error: {"error", "error_description"} with its HTTP status.
 struct OAuthError {
@@ -36,6 +46,13 @@ struct OAuthError {
     std::string description;
     int status = 400;
 };
+
+// What /oauth/register answers (RFC 7591 3.2, RFC 7592 2): 201, 200 or 204 with this body.
+struct RegistrationResponse {
+    int status = 200;
+    nlohmann::json body = nlohmann::json::object();
+};
+using RegistrationResult = std::variant<RegistrationResponse, OAuthError>;
 
 // The signed-in browser, from the hosted pages' session cookie.
 struct BrowserLogin {
@@ -64,6 +81,16 @@ struct TokenRequest {
     Params form;
     std::string authorization_header;
     identity::RequestMeta meta;
+    std::string dpop;  // the DPoP header (RFC 9449), if any
+    std::optional<std::string> dpop_jkt;  // set by the provider once the proof checked out
+};
+
+// A pending device authorization as the /device page shows it (RFC 8628 3.3).
+struct DeviceRequestView {
+    std::string user_code;  // normalised, e.g. "BCDF-GHJK"
+    std::string client_id;
+    std::string client_name;
+    std::vector<std::string> scopes;
 };
 
 using TokenResult = std::variant<nlohmann::json, OAuthError>;
@@ -95,17 +122,80 @@ public:
     // The browser session behind a hosted-pages cookie.
     std::optional<BrowserLogin> browser_login(const std::string& cookie_token);
 
+    // RFC 8628: POST /oauth/device_authorization.
+    TokenResult device_authorization(const TokenRequest& request);
+    // The pending request a user code names; nullopt when unknown, expired or already decided.
+    std::optional<DeviceRequestView> device_request(const std::string& user_code);
+    // The signed-in user approves or denies it; false when the code is no longer pending.
+    bool decide_device_request(const std::string& user_code, const BrowserLogin& browser, bool approve,
+                               const identity::RequestMeta& meta);
+
+    // RFC 9126: POST /oauth/par. The body is {"request_uri", "expires_in"} (HTTP 201).
+    TokenResult pushed_authorization_request(const TokenRequest& request);
+    // The parameters an authorization request stands for: those pushed, when it names a
+    // request_uri that is still usable; otherwise `params` unchanged.
+    Params effective_params(const Params& params);
+
+    // Dynamic client registration (RFC 7591) and management (RFC 7592). `authorization` is the
+    // request's Authorization header: the initial access token, or the registration access token.
+    bool registration_enabled() const { return m_settings.dynamic_registration; }
+    RegistrationResult register_client(const std::string& authorization, const nlohmann::json& metadata,
+                                       const identity::RequestMeta& meta);
+    RegistrationResult read_registration(const std::string& client_id, const std::string& authorization);
+    RegistrationResult update_registration(const std::string& client_id, const std::string& authorization,
+                                           const nlohmann::json& metadata, const identity::RequestMeta& meta);
+    RegistrationResult delete_registration(const std::string& client_id, const std::string& authorization,
+                                           const identity::RequestMeta& meta);
+
+    // RFC 9449 7: a resource request with `token` under `scheme` ("Bearer" or "DPoP"). A DPoP-bound
+    // token needs scheme DPoP and a proof of its key over this request (with ath); a Bearer token
+    // may not be sent as DPoP. Nullopt when the binding holds.
+    std::optional<OAuthError> check_token_binding(const std::string& token, const std::string& scheme,
+                                                  const std::string& dpop_header, const std::string& method,
+                                                  const std::string& path);
+
 private:
     std::variant<OAuthClient, OAuthError> authenticate_client(const TokenRequest& request);
     TokenResult authorization_code_grant(const OAuthClient& client, const TokenRequest& request);
     TokenResult refresh_token_grant(const OAuthClient& client, const TokenRequest& request);
     TokenResult client_credentials_grant(const OAuthClient& client, const TokenRequest& request);
+    TokenResult device_code_grant(const OAuthClient& client, const TokenRequest& request);
+    TokenResult token_exchange_grant(const OAuthClient& client, const TokenRequest& request);
+
+    // What a user grant (code or device) issues: a client session, an access token (DPoP-bound
+    // when the request proved a key), a refresh token when the client may refresh, an ID token
+    // for openid; audited. `session_id` receives the new session's id.
+    struct UserGrant {
+        std::string grant_type;
+        std::string scope;
+        std::vector<std::string> amr;
+        std::string auth_time;  // RFC 3339
+        std::optional<std::string> nonce;
+    };
+    std::variant<nlohmann::json, OAuthError> issue_user_tokens(db::Transaction& tx, const OAuthClient& client,
+                                                               const identity::User& user, const UserGrant& grant,
+                                                               const TokenRequest& request, std::string& session_id);
+    // Verify the request's DPoP proof for `path` and remember its jti; the key's thumbprint.
+    std::variant<std::string, OAuthError> check_dpop_proof(const std::string& proof, const std::string& method,
+                                                           const std::string& path,
+                                                           const std::optional<std::string>& access_token);
+    // The pushed parameters behind a request_uri of this client, or why it cannot be used.
+    std::variant<Params, std::string> load_pushed_request(const std::string& client_id, const std::string& request_uri);
+    // Mark a pushed request used (when a code is issued from it); false when it already was.
+    bool spend_pushed_request(db::Transaction& tx, const std::string& request_id);
+    void drop_pushed_prompt(const std::string& request_id);
+    // An authorization request's parameter rules that need no user (shared with PAR).
+    std::optional<OAuthError> authorization_request_problem(const OAuthClient& client, const Params& params);
     std::string endpoint(const std::string& path) const;
+    // The registration access token of a dynamically registered client matches; else an error.
+    std::optional<OAuthError> check_registration_token(const std::string& client_id, const std::string& authorization);
+    nlohmann::json registration_metadata(const OAuthClient& client) const;
 
     ProviderSettings m_settings;
     db::Pool& m_pool;
     tokens::KeyManager& m_keys;
     ClientService& m_clients;
+    RemoteJwksCache m_remote_jwks{RemoteJwksOptions{300, 5, 5000, 64 * 1024}};
 };
 
 }  // namespace janua::oidc

@@ -3,6 +3,7 @@
 #include "core/common/time.hpp"
 #include "core/common/url.hpp"
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/identity/user_repository.hpp"
 #include "core/oidc/authorization_codes.hpp"
 #include "core/oidc/id_token.hpp"
@@ -28,6 +29,13 @@ constexpr db::Statement k_forget_old_jtis{"assertion_forget_old_jtis",
 constexpr db::Statement k_revoke_session{
     "oauth_revoke_session",
     "UPDATE sessions SET revoked_at = now(), revoked_reason = $2 WHERE id = $1 AND revoked_at IS NULL"};
+
+constexpr db::Statement k_bind_session_to_key{"oauth_bind_session_dpop",
+                                               "UPDATE sessions SET dpop_jkt = $2 WHERE id = $1"};
+constexpr db::Statement k_session_key{"oauth_session_dpop", "SELECT dpop_jkt FROM sessions WHERE id = $1"};
+
+// Thrown out of the refresh transaction so that the rotation rolls back.
+struct RefreshKeyMismatch {};
 
 std::string param(const Params& params, const char* name) {
     auto it = params.find(name);
@@ -106,9 +114,18 @@ std::variant<OAuthClient, OAuthError> Provider::authenticate_client(const TokenR
             return invalid_client("client_assertion is expired or lives too long");
         if (!claims.contains("jti") || !claims["jti"].is_string() || claims["jti"].get<std::string>().empty())
             return invalid_client("client_assertion needs a jti");
+        nlohmann::json jwks = client->jwks;
+        if (!jwks.is_object() && client->jwks_uri) {
+            std::optional<std::string> kid;
+            if (parsed->header.contains("kid") && parsed->header["kid"].is_string()) kid = parsed->header["kid"].get<std::string>();
+            auto fetched = m_remote_jwks.keys(client->client_id, *client->jwks_uri, kid);
+            if (!fetched) return invalid_client("the client's jwks_uri could not be read: " + fetched.error().message);
+            jwks = *fetched;
+        }
         bool verified = false;
-        if (client->jwks.is_object() && client->jwks.contains("keys") && client->jwks["keys"].is_array()) {
-            for (const auto& jwk : client->jwks["keys"]) {
+        if (jwks.is_object() && jwks.contains("keys") && jwks["keys"].is_array()) {
+            for (const auto& jwk : jwks["keys"]) {
+                if (!jwk.is_object()) continue;
                 if (parsed->header.contains("kid") && jwk.contains("kid") && jwk["kid"] != parsed->header["kid"]) continue;
                 auto key = crypto::VerificationKey::from_jwk(jwk);
                 if (key && crypto::jws_verify(*parsed, *key)) {
@@ -116,8 +133,6 @@ std::variant<OAuthClient, OAuthError> Provider::authenticate_client(const TokenR
                     break;
                 }
             }
-        } else {
-            return invalid_client("this client registered a jwks_uri; only inline jwks are supported so far");
         }
         if (!verified) return invalid_client("client_assertion signature does not verify");
         const bool fresh = m_pool.transact([&](db::Transaction& tx) {
@@ -142,13 +157,94 @@ TokenResult Provider::token(const TokenRequest& request) {
     if (auto* error = std::get_if<OAuthError>(&authenticated)) return *error;
     const auto& client = std::get<OAuthClient>(authenticated);
     if (grant_type != k_grant_authorization_code && grant_type != k_grant_refresh_token &&
-        grant_type != k_grant_client_credentials)
+        grant_type != k_grant_client_credentials && grant_type != k_grant_device_code && grant_type != k_grant_token_exchange)
         return OAuthError{"unsupported_grant_type", "grant_type '" + grant_type + "' is not supported", 400};
     if (!client.has_grant(grant_type))
         return OAuthError{"unauthorized_client", "this client may not use grant_type " + grant_type, 400};
-    if (grant_type == k_grant_authorization_code) return authorization_code_grant(client, request);
-    if (grant_type == k_grant_refresh_token) return refresh_token_grant(client, request);
-    return client_credentials_grant(client, request);
+    // RFC 9449 5: a DPoP proof binds what this request issues to the proof's key.
+    TokenRequest bound = request;
+    if (!request.dpop.empty()) {
+        auto jkt = check_dpop_proof(request.dpop, "POST", "/oauth/token", std::nullopt);
+        if (auto* error = std::get_if<OAuthError>(&jkt)) return *error;
+        bound.dpop_jkt = std::get<std::string>(jkt);
+    }
+    if (grant_type == k_grant_authorization_code) return authorization_code_grant(client, bound);
+    if (grant_type == k_grant_refresh_token) return refresh_token_grant(client, bound);
+    if (grant_type == k_grant_device_code) return device_code_grant(client, bound);
+    if (grant_type == k_grant_token_exchange) return token_exchange_grant(client, bound);
+    return client_credentials_grant(client, bound);
+}
+
+std::variant<nlohmann::json, OAuthError> Provider::issue_user_tokens(db::Transaction& tx, const OAuthClient& client,
+                                                                     const identity::User& user, const UserGrant& grant,
+                                                                     const TokenRequest& request, std::string& session_id) {
+    auto keys = m_keys.snapshot();
+    if (!keys->active) return OAuthError{"temporarily_unavailable", "no signing key is loaded yet", 503};
+    identity::sessions::NewSession spec;
+    spec.user_id = user.id;
+    spec.user_agent = request.meta.user_agent;
+    spec.ip_address = request.meta.ip;
+    spec.amr = grant.amr;
+    spec.lifetime_days = m_settings.refresh_token_days;
+    spec.client_id = client.client_id;
+    spec.auth_time = grant.auth_time;
+    const auto session = identity::sessions::create(tx, spec, m_settings.max_sessions * 4);
+    session_id = session.id;
+    // RFC 9449 5: a public client's refresh tokens work only with proofs of the same key.
+    if (request.dpop_jkt && client.is_public) tx.exec(k_bind_session_to_key, session.id, *request.dpop_jkt);
+
+    const auto now = unix_seconds_now();
+    const auto auth_time = parse_rfc3339(grant.auth_time).value_or(now);
+    tokens::AccessTokenRequest at;
+    at.subject = user.id;
+    at.session_id = session.id;
+    at.client_id = client.client_id;
+    at.scope = grant.scope;
+    at.audience = m_settings.audience;
+    at.amr = grant.amr;
+    at.auth_time = auth_time;
+    at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+    if (request.dpop_jkt) at.extra_claims["cnf"] = {{"jkt", *request.dpop_jkt}};
+    auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, now);
+    if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
+
+    nlohmann::json response = {{"access_token", access->token},
+                               {"token_type", request.dpop_jkt ? "DPoP" : "Bearer"},
+                               {"expires_in", access->expires_in},
+                               {"scope", grant.scope}};
+    if (client.has_grant(k_grant_refresh_token)) {
+        const int days = client.refresh_token_ttl_seconds ? std::max(1, *client.refresh_token_ttl_seconds / 86400)
+                                                          : m_settings.refresh_token_days;
+        response["refresh_token"] = tokens::refresh::issue(tx, session.id, std::nullopt, days, client.client_id, grant.scope).token;
+    }
+    if (has_scope(grant.scope, "openid")) {
+        nlohmann::json claims = user_claims(user, grant.scope);
+        claims.update({{"iss", m_settings.issuer},
+                       {"aud", client.client_id},
+                       {"azp", client.client_id},
+                       {"iat", now},
+                       {"exp", now + m_settings.id_token_seconds},
+                       {"auth_time", auth_time},
+                       {"sid", session.id},
+                       {"at_hash", half_hash(access->token, keys->active->algorithm())}});
+        if (grant.nonce) claims["nonce"] = *grant.nonce;
+        if (!grant.amr.empty()) claims["amr"] = grant.amr;
+        claims["acr"] = acr_for(grant.amr);
+        auto id_token = sign_id_token(*keys, claims);
+        if (!id_token) return OAuthError{"temporarily_unavailable", id_token.error().message, 503};
+        response["id_token"] = *id_token;
+    }
+    audit::Event e;
+    e.action = "oauth.token_issued";
+    e.actor_type = "user";
+    e.actor_id = user.id;
+    e.target_type = "client";
+    e.target_id = client.client_id;
+    e.ip_address = request.meta.ip;
+    e.request_id = request.meta.request_id;
+    e.details = {{"grant_type", grant.grant_type}, {"scope", grant.scope}, {"dpop_bound", request.dpop_jkt.has_value()}};
+    audit::record(tx, e);
+    return response;
 }
 
 TokenResult Provider::authorization_code_grant(const OAuthClient& client, const TokenRequest& request) {
@@ -192,70 +288,11 @@ TokenResult Provider::authorization_code_grant(const OAuthClient& client, const 
         }
         auto user = identity::users::find_by_id(tx, grant.user_id);
         if (!user || user->status != "ACTIVE") return invalid_grant("the user can no longer sign in");
-
-        identity::sessions::NewSession spec;
-        spec.user_id = user->id;
-        spec.user_agent = request.meta.user_agent;
-        spec.ip_address = request.meta.ip;
-        spec.amr = grant.amr;
-        spec.lifetime_days = m_settings.refresh_token_days;
-        spec.client_id = client.client_id;
-        spec.auth_time = grant.auth_time;
-        const auto session = identity::sessions::create(tx, spec, m_settings.max_sessions * 4);
-        codes::record_issued_session(tx, code, session.id);
-
-        const auto now = unix_seconds_now();
-        const auto auth_time = parse_rfc3339(grant.auth_time).value_or(now);
-        tokens::AccessTokenRequest at;
-        at.subject = user->id;
-        at.session_id = session.id;
-        at.client_id = client.client_id;
-        at.scope = grant.scope;
-        at.audience = m_settings.audience;
-        at.amr = grant.amr;
-        at.auth_time = auth_time;
-        at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
-        auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, now);
-        if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
-
-        nlohmann::json response = {{"access_token", access->token},
-                                   {"token_type", "Bearer"},
-                                   {"expires_in", access->expires_in},
-                                   {"scope", grant.scope}};
-        if (client.has_grant(k_grant_refresh_token)) {
-            const int days = client.refresh_token_ttl_seconds ? std::max(1, *client.refresh_token_ttl_seconds / 86400)
-                                                              : m_settings.refresh_token_days;
-            response["refresh_token"] =
-                tokens::refresh::issue(tx, session.id, std::nullopt, days, client.client_id, grant.scope).token;
-        }
-        if (has_scope(grant.scope, "openid")) {
-            nlohmann::json claims = user_claims(*user, grant.scope);
-            claims.update({{"iss", m_settings.issuer},
-                           {"aud", client.client_id},
-                           {"azp", client.client_id},
-                           {"iat", now},
-                           {"exp", now + m_settings.id_token_seconds},
-                           {"auth_time", auth_time},
-                           {"sid", session.id},
-                           {"at_hash", half_hash(access->token, keys->active->algorithm())}});
-            if (grant.nonce) claims["nonce"] = *grant.nonce;
-            if (!grant.amr.empty()) claims["amr"] = grant.amr;
-            claims["acr"] = acr_for(grant.amr);
-            auto id_token = sign_id_token(*keys, claims);
-            if (!id_token) return OAuthError{"temporarily_unavailable", id_token.error().message, 503};
-            response["id_token"] = *id_token;
-        }
-        audit::Event e;
-        e.action = "oauth.token_issued";
-        e.actor_type = "user";
-        e.actor_id = user->id;
-        e.target_type = "client";
-        e.target_id = client.client_id;
-        e.ip_address = request.meta.ip;
-        e.request_id = request.meta.request_id;
-        e.details = {{"grant_type", "authorization_code"}, {"scope", grant.scope}};
-        audit::record(tx, e);
-        return response;
+        std::string session_id;
+        auto issued = issue_user_tokens(tx, client, *user, {"authorization_code", grant.scope, grant.amr, grant.auth_time, grant.nonce},
+                                        request, session_id);
+        if (std::holds_alternative<nlohmann::json>(issued)) codes::record_issued_session(tx, code, session_id);
+        return issued;
     });
 }
 
@@ -265,6 +302,7 @@ TokenResult Provider::refresh_token_grant(const OAuthClient& client, const Token
     auto keys = m_keys.snapshot();
     if (!keys->active) return OAuthError{"temporarily_unavailable", "no signing key is loaded yet", 503};
     using Outcome = std::variant<nlohmann::json, OAuthError>;
+    try {
     return m_pool.transact([&](db::Transaction& tx) -> Outcome {
         auto owner = tokens::refresh::owner_of(tx, presented);
         // A token of another client (or a first-party one) is simply invalid here; it is not spent.
@@ -296,6 +334,14 @@ TokenResult Provider::refresh_token_grant(const OAuthClient& client, const Token
         auto session = identity::sessions::find(tx, rotation.session_id);
         auto user = identity::users::find_by_id(tx, rotation.user_id);
         if (!session || !user) return invalid_grant("refresh token is invalid or expired");
+        // RFC 9449 5: a bound refresh token needs a proof of the same key. The rotation above is
+        // undone with the transaction, so a thief without the key spends nothing.
+        auto bound_key = tx.exec(k_session_key, session->id);
+        if (!bound_key.empty() && !bound_key[0][0].is_null()) {
+            const auto key = bound_key[0][0].as<std::string>();
+            if (!request.dpop_jkt || !crypto::constant_time_equals(*request.dpop_jkt, key))
+                throw RefreshKeyMismatch{};
+        }
         const auto now = unix_seconds_now();
         const auto auth_time = parse_rfc3339(session->auth_time).value_or(now);
         tokens::AccessTokenRequest at;
@@ -307,10 +353,11 @@ TokenResult Provider::refresh_token_grant(const OAuthClient& client, const Token
         at.amr = session->amr;
         at.auth_time = auth_time;
         at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+        if (request.dpop_jkt) at.extra_claims["cnf"] = {{"jkt", *request.dpop_jkt}};
         auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, now);
         if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
         nlohmann::json response = {{"access_token", access->token},
-                                   {"token_type", "Bearer"},
+                                   {"token_type", request.dpop_jkt ? "DPoP" : "Bearer"},
                                    {"expires_in", access->expires_in},
                                    {"refresh_token", rotation.next.token},
                                    {"scope", scope}};
@@ -331,6 +378,9 @@ TokenResult Provider::refresh_token_grant(const OAuthClient& client, const Token
         }
         return response;
     });
+    } catch (const RefreshKeyMismatch&) {
+        return OAuthError{"invalid_dpop_proof", "this refresh token is bound to a DPoP key: send a DPoP proof of that key", 400};
+    }
 }
 
 TokenResult Provider::client_credentials_grant(const OAuthClient& client, const TokenRequest& request) {
@@ -352,6 +402,7 @@ TokenResult Provider::client_credentials_grant(const OAuthClient& client, const 
     at.scope = join_scope(granted);
     at.audience = m_settings.audience;
     at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+    if (request.dpop_jkt) at.extra_claims["cnf"] = {{"jkt", *request.dpop_jkt}};
     auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, unix_seconds_now());
     if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
     m_pool.transact([&](db::Transaction& tx) {
@@ -361,11 +412,11 @@ TokenResult Provider::client_credentials_grant(const OAuthClient& client, const 
         e.actor_id = client.client_id;
         e.ip_address = request.meta.ip;
         e.request_id = request.meta.request_id;
-        e.details = {{"grant_type", "client_credentials"}, {"scope", at.scope}};
+        e.details = {{"grant_type", "client_credentials"}, {"scope", at.scope}, {"dpop_bound", request.dpop_jkt.has_value()}};
         audit::record(tx, e);
     });
     return nlohmann::json{{"access_token", access->token},
-                          {"token_type", "Bearer"},
+                          {"token_type", request.dpop_jkt ? "DPoP" : "Bearer"},
                           {"expires_in", access->expires_in},
                           {"scope", at.scope}};
 }

@@ -45,6 +45,9 @@ Result<IssuedAccessToken> issue_access_token(const KeySnapshot& keys, const std:
     if (request.organization_id) claims["org_id"] = *request.organization_id;
     if (!request.amr.empty()) claims["amr"] = request.amr;
     if (request.auth_time > 0) claims["auth_time"] = request.auth_time;
+    if (request.extra_claims.is_object())
+        for (const auto& [name, value] : request.extra_claims.items())
+            if (!claims.contains(name)) claims[name] = value;
     const nlohmann::json header = {{"typ", "at+jwt"}, {"kid", keys.active_kid}};
     issued.token = crypto::jws_sign(header, claims.dump(), *keys.active);
     return issued;

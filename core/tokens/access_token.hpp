@@ -22,6 +22,8 @@ struct AccessTokenRequest {
     std::vector<std::string> amr;
     std::int64_t auth_time = 0;
     std::int64_t lifetime_seconds = 900;
+    // Extension claims (e.g. cnf for DPoP, act for token exchange); never override the above.
+    nlohmann::json extra_claims = nlohmann::json::object();
 };
 
 struct IssuedAccessToken {

@@ -32,7 +32,7 @@ Response error_page(int status, const std::string& app_name, const std::string& 
 Response message_page(const std::string& app_name, const std::string& title, const std::string& message);
 Response redirect(const std::string& location);
 
-// Only our own authorization endpoint may be a return target (no open redirects).
+// Only our own authorization endpoint and /device may be a return target (no open redirects).
 bool is_safe_return_to(const std::string& return_to);
 
 }  // namespace janua::daemon::pages

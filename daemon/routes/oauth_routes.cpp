@@ -2,58 +2,20 @@
 // handlers over oidc::Provider and identity::AuthService.
 #include "core/common/url.hpp"
 #include "daemon/pages/hosted_pages.hpp"
+#include "daemon/routes/oauth_http.hpp"
 #include "daemon/routes/routes.hpp"
+
+#include <strings.h>
 
 #include <sstream>
 
 namespace janua::daemon {
+void register_oauth_extension_routes(Router& router, DaemonContext& context);
+
 namespace {
 
 using oidc::Params;
-
-// OAuth responses: RFC 6749 5.1/5.2 bodies, never cached.
-Response oauth_json(int status, const nlohmann::json& body) {
-    Response r = Response::json(status, body);
-    r.set_header("Cache-Control", "no-store");
-    r.set_header("Pragma", "no-cache");
-    return r;
-}
-
-Response oauth_error(const oidc::OAuthError& e, bool basic_auth_used = false) {
-    Response r = oauth_json(e.status, {{"error", e.error}, {"error_description", e.description}});
-    if (e.status == 401) r.set_header("WWW-Authenticate", basic_auth_used ? "Basic realm=\"janua\"" : "Bearer");
-    return r;
-}
-
-Response token_result(const oidc::TokenResult& result, bool basic_auth_used) {
-    if (auto* e = std::get_if<oidc::OAuthError>(&result)) return oauth_error(*e, basic_auth_used);
-    return oauth_json(200, std::get<nlohmann::json>(result));
-}
-
-// Parameters from the query (GET) or the form body (POST); OAuth forbids repeating one.
-std::variant<Params, std::string> request_params(const Request& r) {
-    Params params;
-    if (r.method == "POST") {
-        std::string duplicate;
-        auto form = parse_form(r.body, &duplicate);
-        if (!form) return std::string("the form body is malformed");
-        if (!duplicate.empty()) return "parameter '" + duplicate + "' is repeated";
-        return *form;
-    }
-    for (const auto& [k, v] : r.query) {
-        if (!params.emplace(k, v).second) return "parameter '" + k + "' is repeated";
-    }
-    return params;
-}
-
-std::variant<oidc::TokenRequest, oidc::OAuthError> token_request(const Request& r) {
-    const std::string type = r.header("Content-Type");
-    if (type.rfind("application/x-www-form-urlencoded", 0) != 0)
-        return oidc::OAuthError{"invalid_request", "send the parameters as application/x-www-form-urlencoded", 400};
-    auto params = request_params(r);
-    if (auto* problem = std::get_if<std::string>(&params)) return oidc::OAuthError{"invalid_request", *problem, 400};
-    return oidc::TokenRequest{std::get<Params>(params), r.header("Authorization"), meta_of(r)};
-}
+using namespace oauth_http;
 
 // Where the hosted pages send the browser back to: the authorization request, minus the
 // prompt that sent it away (or it would loop).
@@ -158,7 +120,8 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
             return pages::redirect(return_to);  // the authorization request asks again
         const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
         if (!browser) return pages::redirect(return_to);
-        const auto params = params_of_return_to(return_to);
+        // A pushed request (RFC 9126) is consented to as it was pushed.
+        const auto params = provider.effective_params(params_of_return_to(return_to));
         if (form_field(*form, "decision") != "allow") {
             const auto denied = provider.deny(params);
             if (denied.step == oidc::AuthorizeStep::redirect) return pages::redirect(denied.location);
@@ -179,17 +142,32 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         return token_result(provider.token(tr), !tr.authorization_header.empty());
     });
 
-    auto userinfo = [&provider](Request& r) {
-        auto result = provider.userinfo(*r.principal);
-        if (auto* e = std::get_if<oidc::OAuthError>(&result)) {
-            Response resp = oauth_error(*e);
-            resp.set_header("WWW-Authenticate", "Bearer error=\"" + e->error + "\"");
+    // Userinfo authenticates its own caller: besides Bearer it takes DPoP-bound tokens with
+    // Authorization: DPoP and a proof (RFC 9449 7), which the pipeline does not know.
+    auto userinfo = [&provider, &auth](Request& r) {
+        const std::string header = r.header("Authorization");
+        const auto space = header.find(' ');
+        const std::string scheme = space == std::string::npos ? "" : header.substr(0, space);
+        const std::string token = space == std::string::npos ? "" : header.substr(space + 1);
+        const bool dpop = strcasecmp(scheme.c_str(), "DPoP") == 0;
+        auto refuse = [dpop](const oidc::OAuthError& e) {
+            Response resp = oauth_error(e);
+            resp.set_header("WWW-Authenticate", std::string(dpop ? "DPoP algs=\"RS256 ES256 EdDSA\", " : "Bearer ") +
+                                                    "error=\"" + e.error + "\"");
             return resp;
-        }
+        };
+        if (token.empty() || (!dpop && strcasecmp(scheme.c_str(), "Bearer") != 0))
+            return refuse({"invalid_token", "send Authorization: Bearer <access token> (or DPoP <token> with a DPoP proof)", 401});
+        auto principal = auth.authenticate(token);
+        if (!principal) return refuse({"invalid_token", principal.error().message, 401});
+        if (auto e = provider.check_token_binding(token, dpop ? "DPoP" : "Bearer", r.header("DPoP"), r.method, "/oauth/userinfo"))
+            return refuse(*e);
+        auto result = provider.userinfo(*principal);
+        if (auto* e = std::get_if<oidc::OAuthError>(&result)) return refuse(*e);
         return oauth_json(200, std::get<nlohmann::json>(result));
     };
-    router.add("GET", "/oauth/userinfo", Access::client_token, userinfo);
-    router.add("POST", "/oauth/userinfo", Access::client_token, userinfo);
+    router.add("GET", "/oauth/userinfo", Access::public_route, userinfo);
+    router.add("POST", "/oauth/userinfo", Access::public_route, userinfo);
 
     router.add("POST", "/oauth/introspect", Access::public_route, [&provider](Request& r) {
         auto request = token_request(r);
@@ -220,6 +198,8 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
     };
     router.add("GET", "/oauth/logout", Access::public_route, logout);
     router.add("POST", "/oauth/logout", Access::public_route, logout);
+
+    register_oauth_extension_routes(router, context);
 }
 
 }  // namespace janua::daemon

@@ -5,6 +5,9 @@
 //       A fresh key pair: {"private_jwk": {...}, "jwks": {"keys": [public JWK]}} (ALG: RS256, ES256, EdDSA).
 //   node oidc-jwt-tools.mjs assertion PRIVATE_JWK_JSON CLIENT_ID AUDIENCE [JTI] [EXP_IN_SECONDS]
 //       An RFC 7523 client assertion (iss = sub = CLIENT_ID, aud, jti, iat, exp); prints the compact JWS.
+//   node oidc-jwt-tools.mjs dpop-proof PRIVATE_JWK_JSON METHOD URL [ACCESS_TOKEN|-] [JTI|-] [IAT_OFFSET]
+//       An RFC 9449 DPoP proof (typ dpop+jwt, the public jwk in the header, htm, htu, iat, jti,
+//       and ath when ACCESS_TOKEN is given); prints the compact JWS.
 //   node oidc-jwt-tools.mjs verify-id-token JWKS_URL ID_TOKEN ISSUER AUDIENCE [ACCESS_TOKEN]
 //       Verifies the ID token's signature against the JWKS, its iss, aud and exp; with ACCESS_TOKEN also
 //       recomputes at_hash (OIDC Core 3.1.3.6: left half of the hash that matches the alg).
@@ -40,6 +43,18 @@ try {
       .setAudience(audience)
       .setIssuedAt(now)
       .setExpirationTime(now + Number(expArg ?? 60))
+      .sign(key);
+    console.log(token);
+  } else if (command === 'dpop-proof') {
+    const [jwkJson, method, url, accessToken, jtiArg, iatOffset] = args;
+    const jwk = JSON.parse(jwkJson);
+    const key = await importJWK(jwk, jwk.alg);
+    const { d, p, q, dp, dq, qi, kid, alg, ...pub } = jwk;
+    const claims = { htm: method, htu: url, jti: jtiArg && jtiArg !== '-' ? jtiArg : randomUUID() };
+    if (accessToken && accessToken !== '-') claims.ath = createHash('sha256').update(accessToken).digest('base64url');
+    const token = await new SignJWT(claims)
+      .setProtectedHeader({ alg: jwk.alg, typ: 'dpop+jwt', jwk: pub })
+      .setIssuedAt(Math.floor(Date.now() / 1000) + Number(iatOffset ?? 0))
       .sign(key);
     console.log(token);
   } else if (command === 'verify-id-token') {

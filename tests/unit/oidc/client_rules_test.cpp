@@ -204,6 +204,13 @@ TEST_CASE("private_key_jwt needs public keys or an https jwks_uri", "[oidc][clie
     CHECK(validate_client_spec(spec));
     spec.jwks_uri = "http://acme.example/jwks.json";
     CHECK(has_problem(validate_client_spec(spec), "jwks_uri", "insecure_scheme"));
+    // A key server on this machine may use plain http (tests, development); nothing else may.
+    spec.jwks_uri = "http://127.0.0.1:8080/jwks.json";
+    CHECK(validate_client_spec(spec));
+    spec.jwks_uri = "http://localhost/jwks.json";
+    CHECK(validate_client_spec(spec));
+    spec.jwks_uri = "http://10.0.0.1/jwks.json";
+    CHECK(has_problem(validate_client_spec(spec), "jwks_uri", "insecure_scheme"));
 
     spec.jwks_uri.reset();
     spec.jwks = public_jwks();
