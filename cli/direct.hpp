@@ -6,6 +6,9 @@
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/oidc/client_service.hpp"
+#include "core/orgs/invitation_service.hpp"
+#include "core/orgs/org_service.hpp"
+#include "core/rbac/api_keys.hpp"
 #include "core/tokens/signing_keys.hpp"
 
 #include <memory>
@@ -19,6 +22,9 @@ public:
     identity::UserAdmin& users();
     oidc::ClientService& clients();
     tokens::KeyManager& keys();
+    orgs::OrgService& orgs();
+    orgs::InvitationService& invitations();
+    rbac::ApiKeyService& api_keys();
 
 private:
     const config::Config& m_config;
@@ -27,6 +33,9 @@ private:
     std::unique_ptr<identity::UserAdmin> m_users;
     std::unique_ptr<oidc::ClientService> m_clients;
     std::unique_ptr<tokens::KeyManager> m_keys;
+    std::unique_ptr<orgs::OrgService> m_orgs;
+    std::unique_ptr<orgs::InvitationService> m_invitations;
+    std::unique_ptr<rbac::ApiKeyService> m_api_keys;
 };
 
 }  // namespace janua::cli

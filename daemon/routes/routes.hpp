@@ -13,6 +13,9 @@ void register_key_routes(Router& router, DaemonContext& context);
 void register_user_routes(Router& router, DaemonContext& context);
 void register_oauth_routes(Router& router, DaemonContext& context);
 void register_client_routes(Router& router, DaemonContext& context);
+void register_org_routes(Router& router, DaemonContext& context);
+void register_invitation_routes(Router& router, DaemonContext& context);
+void register_api_key_routes(Router& router, DaemonContext& context);
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);
