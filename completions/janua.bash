@@ -6,7 +6,15 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="client completion config db keys user version" ;;
+    "") words="apikey client completion config db keys org role user version" ;;
+    apikey)
+      case "$verb" in
+        "") words="create list revoke rotate" ;;
+        create) words="--name --permission --org --user --expires-in-days --platform-admin" ;;
+        list) words="" ;;
+        revoke) words="" ;;
+        rotate) words="--grace-seconds" ;;
+      esac ;;
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;
@@ -40,6 +48,30 @@ _janua() {
         retire) words="" ;;
         jwks) words="" ;;
         generate-field-key) words="" ;;
+      esac ;;
+    org)
+      case "$verb" in
+        "") words="create list get update delete members add-member remove-member set-role invite" ;;
+        create) words="--slug --name --owner --settings --metadata" ;;
+        list) words="--limit --cursor" ;;
+        get) words="" ;;
+        update) words="--name --slug --settings --metadata" ;;
+        delete) words="" ;;
+        members) words="" ;;
+        add-member) words="--role" ;;
+        remove-member) words="" ;;
+        set-role) words="" ;;
+        invite) words="--role --expires-in-days" ;;
+      esac ;;
+    role)
+      case "$verb" in
+        "") words="create list update delete grant revoke" ;;
+        create) words="--permission --description" ;;
+        list) words="" ;;
+        update) words="--permission --description" ;;
+        delete) words="" ;;
+        grant) words="" ;;
+        revoke) words="" ;;
       esac ;;
     user)
       case "$verb" in
