@@ -192,4 +192,11 @@ TEST_CASE("switching the active organization", "[orgs]") {
     CHECK(call(s, "POST", "/api/v1/auth/switch-organization", s.outsider.token, {{"organization_id", s.id}}).status == 404);
     auto cleared = ok_json(call(s, "POST", "/api/v1/auth/switch-organization", s.viewer.token, {{"organization_id", nullptr}}));
     CHECK_FALSE(parse_jwt(cleared["access_token"]).payload.contains("org_id"));
+
+    // The session remembers the active organization: refreshed access tokens keep it.
+    auto fresh = signup(s.base(), "switcher@example.com");
+    add_member(s, s.id, s.owner.token, TestUser{fresh["user"]["id"], "switcher@example.com", fresh["access_token"]}, "viewer");
+    ok_json(call(s, "POST", "/api/v1/auth/switch-organization", fresh["access_token"], {{"organization_id", "acme"}}));
+    auto refreshed = ok_json(refresh_response(s.base(), fresh["refresh_token"]));
+    CHECK(parse_jwt(refreshed["access_token"]).payload["org_id"] == s.id);
 }
