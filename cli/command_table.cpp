@@ -58,6 +58,9 @@ void build_command_table(CommandTable& table) {
     add_client_commands(table);
     add_key_commands(table);
     add_admin_commands(table);
+    add_org_commands(table);
+    add_role_commands(table);
+    add_apikey_commands(table);
     add_completion_command(table);
 }
 

@@ -71,6 +71,9 @@ void add_user_commands(CommandTable& table);
 void add_client_commands(CommandTable& table);
 void add_key_commands(CommandTable& table);
 void add_admin_commands(CommandTable& table);
+void add_org_commands(CommandTable& table);
+void add_role_commands(CommandTable& table);
+void add_apikey_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

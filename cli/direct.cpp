@@ -13,9 +13,9 @@ DirectServices::DirectServices(const config::Config& config) : m_config(config) 
 
 identity::UserAdmin& DirectServices::users() {
     if (!m_users) {
-        // One worker and no queue wait: the CLI hashes one password at a time.
-        m_hasher = std::make_unique<identity::PasswordHasher>(
-            identity::HasherSettings{1, 4, 120000, m_config.bcrypt_rounds});
+        if (!m_hasher)  // one worker and no queue wait: the CLI hashes one password at a time
+            m_hasher = std::make_unique<identity::PasswordHasher>(
+                identity::HasherSettings{1, 4, 120000, m_config.bcrypt_rounds});
         m_users = std::make_unique<identity::UserAdmin>(*m_pool, *m_hasher, identity::password_policy_from(m_config));
         m_users->use_runtime_settings(&runtime_settings());  // the database's password_min_length applies here too
     }
@@ -40,6 +40,26 @@ tokens::KeyManager& DirectServices::keys() {
         m_keys = tokens::make_key_manager(*m_pool, m_config);
     }
     return *m_keys;
+}
+
+orgs::OrgService& DirectServices::orgs() {
+    if (!m_orgs) m_orgs = std::make_unique<orgs::OrgService>(*m_pool, orgs::OrgSettings{m_config.max_organizations_per_identity});
+    return *m_orgs;
+}
+
+orgs::InvitationService& DirectServices::invitations() {
+    if (!m_invitations) {
+        if (!m_hasher)
+            m_hasher = std::make_unique<identity::PasswordHasher>(
+                identity::HasherSettings{1, 4, 120000, m_config.bcrypt_rounds});
+        m_invitations = std::make_unique<orgs::InvitationService>(*m_pool, *m_hasher, orgs::invitation_settings(m_config));
+    }
+    return *m_invitations;
+}
+
+rbac::ApiKeyService& DirectServices::api_keys() {
+    if (!m_api_keys) m_api_keys = std::make_unique<rbac::ApiKeyService>(*m_pool);
+    return *m_api_keys;
 }
 
 }  // namespace janua::cli

@@ -7,6 +7,9 @@
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/oidc/client_service.hpp"
+#include "core/orgs/invitation_service.hpp"
+#include "core/orgs/org_service.hpp"
+#include "core/rbac/api_keys.hpp"
 #include "core/tokens/signing_keys.hpp"
 
 #include <memory>
@@ -22,6 +25,9 @@ public:
     tokens::KeyManager& keys();
     // The database's runtime settings over this configuration (read once).
     admin::RuntimeSettings& runtime_settings();
+    orgs::OrgService& orgs();
+    orgs::InvitationService& invitations();
+    rbac::ApiKeyService& api_keys();
 
 private:
     const config::Config& m_config;
@@ -31,6 +37,9 @@ private:
     std::unique_ptr<oidc::ClientService> m_clients;
     std::unique_ptr<tokens::KeyManager> m_keys;
     std::unique_ptr<admin::RuntimeSettings> m_runtime;
+    std::unique_ptr<orgs::OrgService> m_orgs;
+    std::unique_ptr<orgs::InvitationService> m_invitations;
+    std::unique_ptr<rbac::ApiKeyService> m_api_keys;
 };
 
 }  // namespace janua::cli

@@ -10,6 +10,10 @@
 #include "core/identity/user_admin.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/oidc/provider.hpp"
+#include "core/orgs/invitation_service.hpp"
+#include "core/orgs/org_service.hpp"
+#include "core/rbac/access.hpp"
+#include "core/rbac/api_keys.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "daemon/metrics.hpp"
 
@@ -30,6 +34,11 @@ struct DaemonContext {
     std::unique_ptr<identity::UserAdmin> user_admin;
     std::unique_ptr<oidc::ClientService> clients;
     std::unique_ptr<oidc::Provider> provider;
+    // Organizations, RBAC, invitations, API keys.
+    std::unique_ptr<rbac::AccessControl> access;
+    std::unique_ptr<rbac::ApiKeyService> api_keys;
+    std::unique_ptr<orgs::OrgService> orgs;
+    std::unique_ptr<orgs::InvitationService> invitations;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -5,6 +5,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
 #include "daemon/maintenance.hpp"
+#include "core/rbac/api_keys.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -28,6 +29,14 @@ void add_security_headers(Response& response, bool https) {
     set_default("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     set_default("Cache-Control", "no-store");
     if (https) set_default("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+}
+
+// Routes an API key may call besides organization routes and (for platform-admin keys) admin routes.
+bool accepts_api_keys(const Route& route) {
+    if (route.access == Access::organization || route.access == Access::platform_admin) return true;
+    for (const char* prefix : {"/api/v1/organizations", "/api/v1/api-keys", "/api/v1/rbac/"})
+        if (route.pattern.rfind(prefix, 0) == 0) return true;
+    return false;
 }
 
 }  // namespace
@@ -90,14 +99,15 @@ Response Pipeline::dispatch(Request& request) {
             return error_response(limited, request.request_id);
         }
     }
-    if (auto refused = authenticate(request, match.route->access)) return error_response(*refused, request.request_id);
+    if (auto refused = authenticate(request, *match.route)) return error_response(*refused, request.request_id);
     if (m_context.runtime_settings)  // maintenance mode: non-admin writes get 503 (daemon/maintenance.cpp)
         if (auto closed = maintenance_refusal(request, *m_context.runtime_settings->snapshot()))
             return error_response(*closed, request.request_id);
     return match.route->handler(request);
 }
 
-std::optional<Error> Pipeline::authenticate(Request& request, Access access) {
+std::optional<Error> Pipeline::authenticate(Request& request, const Route& route) {
+    const Access access = route.access;
     if (access == Access::public_route) return std::nullopt;
     const auto token = bearer_token(request);
     if (!token) {
@@ -105,19 +115,47 @@ std::optional<Error> Pipeline::authenticate(Request& request, Access access) {
         return make_error(ErrorCode::token, "authentication required: send Authorization: Bearer <access token>");
     }
     if (!m_context.auth) return make_error(ErrorCode::unavailable, "authentication is not available yet");
-    auto principal = m_context.auth->authenticate(*token);
+    const bool api_key = rbac::looks_like_api_key(*token);
+    auto principal = api_key && m_context.api_keys ? m_context.api_keys->authenticate(*token, meta_of(request))
+                                                   : m_context.auth->authenticate(*token);
     if (!principal) return principal.error();
     // A token an application got through OAuth speaks for the user only towards that application
     // (and userinfo); Janua's own API needs a first-party token (RFC 9700 2.3).
     if (access != Access::client_token && !principal->is_first_party())
         return make_error(ErrorCode::authorization, "this access token was issued to another application");
+    // API keys are for automation against organizations and the admin API, not for a user's
+    // own account (sessions, password, MFA): those need the user's own sign-in.
+    if (api_key && !accepts_api_keys(route))
+        return make_error(ErrorCode::authorization, "API keys cannot call this route; use a user's access token");
     if (access == Access::platform_admin && !principal->is_platform_admin)
         return make_error(ErrorCode::authorization, "this needs a platform administrator");
-    // Organization permissions are not enforced yet: until they are, only platform admins pass.
-    if (access == Access::organization && !principal->is_platform_admin)
-        return make_error(ErrorCode::authorization, "this needs a platform administrator");
     request.principal = std::move(principal.value());
+    if (access == Access::organization) return authorize_organization(request, route);
     return std::nullopt;
+}
+
+// The one place organization permissions are enforced. Someone who cannot see the organization
+// (not a member, or a key bound to another one) gets the same 404 as for an organization that
+// does not exist, so ids and slugs cannot be probed; members without the permission get 403.
+std::optional<Error> Pipeline::authorize_organization(Request& request, const Route& route) {
+    auto org = request.path_params.find("org_id");
+    // A route declared without {org_id} or without a permission is a bug: fail closed.
+    if (org == request.path_params.end() || route.permission.empty() || !m_context.access)
+        return make_error(ErrorCode::authorization, "this route has no organization permission configured",
+                          "route " + route.pattern + " is Access::organization without {org_id} or a permission");
+    const auto decision = m_context.access->authorize(
+        rbac::caller_of(*request.principal, request.remote_addr, request.request_id), org->second, route.permission);
+    switch (decision.verdict) {
+        case rbac::Verdict::allowed:
+            org->second = decision.organization_id;  // handlers see the id, whether a slug or an id was sent
+            return std::nullopt;
+        case rbac::Verdict::forbidden:
+            return make_error(ErrorCode::authorization,
+                              "you need the permission " + route.permission + " in this organization", decision.reason);
+        case rbac::Verdict::not_found:
+            break;
+    }
+    return make_error(ErrorCode::not_found, "organization not found");
 }
 
 Response Pipeline::preflight(Request& request) {

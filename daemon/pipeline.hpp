@@ -18,8 +18,10 @@ public:
 private:
     Response dispatch(Request& request);
     Response preflight(Request& request);
-    // Enforce the route's access rule; sets request.principal.
-    std::optional<Error> authenticate(Request& request, Access access);
+    // Enforce the route's access rule (and, for organization routes, its permission); sets
+    // request.principal and, for organization routes, the canonical id in path param org_id.
+    std::optional<Error> authenticate(Request& request, const Route& route);
+    std::optional<Error> authorize_organization(Request& request, const Route& route);
     void finish(Request& request, Response& response, double seconds);
 
     const Router& m_router;

@@ -28,6 +28,15 @@ identity::AuthSettings auth_settings(const config::Config& cfg) {
     return s;
 }
 
+void build_org_services(DaemonContext& context) {
+    const auto& cfg = context.config;
+    context.access = std::make_unique<rbac::AccessControl>(*context.pool);
+    context.api_keys = std::make_unique<rbac::ApiKeyService>(*context.pool);
+    context.orgs = std::make_unique<orgs::OrgService>(*context.pool, orgs::OrgSettings{cfg.max_organizations_per_identity});
+    context.invitations = std::make_unique<orgs::InvitationService>(*context.pool, *context.hasher,
+                                                                    orgs::invitation_settings(cfg));
+}
+
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings) {
     const auto& cfg = context.config;
     context.pool = std::make_unique<db::Pool>(pool_settings);
@@ -54,6 +63,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     provider_settings.dynamic_registration = cfg.oauth_dynamic_registration_enabled;
     provider_settings.registration_initial_access_token = cfg.oauth_registration_initial_access_token;
     context.provider = std::make_unique<oidc::Provider>(provider_settings, *context.pool, *context.keys, *context.clients);
+    build_org_services(context);
 }
 
 void refresh_runtime_settings(DaemonContext& context) {

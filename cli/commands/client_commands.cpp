@@ -1,7 +1,7 @@
 // janua client ...: direct mode calls oidc::ClientService, remote mode the /api/v1/oauth/clients
 // routes; both build the same JSON body and print the same JSON.
 #include "cli/command_table.hpp"
-#include "cli/direct.hpp"
+#include "cli/runner.hpp"
 
 #include <fstream>
 #include <memory>
@@ -19,26 +19,11 @@ const std::vector<Column> k_client_columns = {{"client_id", "CLIENT ID"},
 
 identity::Actor cli_actor() { return identity::Actor{"system", std::string("janua-cli"), "", ""}; }
 
-// Run `direct` against the database or `remote` against the daemon; print what comes back.
+// The shared runner (cli/runner.hpp) on the client service, with the client table's columns.
 template <class Direct, class Remote>
-int run_either(CliContext& ctx, Direct direct, Remote remote) {
-    Result<nlohmann::json> result = nlohmann::json(nullptr);
-    if (ctx.remote()) {
-        result = remote();
-    } else {
-        const auto* cfg = ctx.config();
-        if (!cfg) return exit_usage;
-        try {
-            DirectServices services(*cfg);
-            result = direct(services.clients());
-        } catch (const db::DatabaseUnavailable& e) {
-            return ctx.fail(make_error(ErrorCode::unavailable, e.what()));
-        }
-    }
-    if (!result) return ctx.fail(result.error());
-    if (result->is_object() && result->contains("data") && ctx.format() == OutputFormat::table)
-        return ctx.print((*result)["data"], k_client_columns);
-    return ctx.print(*result);
+int run_client(CliContext& ctx, Direct direct, Remote remote) {
+    return run_either(
+        ctx, [&](DirectServices& services) { return direct(services.clients()); }, std::move(remote), k_client_columns);
 }
 
 template <class T>
@@ -144,7 +129,7 @@ void add_client_commands(CommandTable& table) {
             if (!secret) return ctx.fail(secret.error());
             (*body)["client_secret"] = *secret;
         }
-        return run_either(
+        return run_client(
             ctx,
             [&](oidc::ClientService& clients) -> Result<nlohmann::json> {
                 auto spec = oidc::client_spec_from_json(*body);
@@ -160,7 +145,7 @@ void add_client_commands(CommandTable& table) {
         .option("--cursor", &a->cursor, "next_cursor of the previous page");
     list.example = "janua client list --output json | jq -r '.data[].client_id'";
     list.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_client(
             ctx,
             [&](oidc::ClientService& clients) -> Result<nlohmann::json> {
                 oidc::clients::ListFilter filter;
@@ -185,7 +170,7 @@ void add_client_commands(CommandTable& table) {
     auto& get = table.add("client", "get", "Show one client (never its secret)");
     get.option("client_id", &a->key, "client_id", true);
     get.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_client(
             ctx, [&](oidc::ClientService& clients) { return as_json(clients.get(a->key)); },
             [&] { return ctx.call("GET", client_path(a->key)); });
     };
@@ -199,7 +184,7 @@ void add_client_commands(CommandTable& table) {
         auto patch = settings_body(*a);
         if (!patch) return ctx.fail(patch.error());
         if (patch->empty()) return ctx.fail("nothing to change: give at least one option (see --help)", exit_usage);
-        return run_either(
+        return run_client(
             ctx, [&](oidc::ClientService& clients) { return as_json(clients.update(a->key, *patch, cli_actor())); },
             [&] { return ctx.call("PATCH", client_path(a->key), *patch); });
     };
@@ -231,7 +216,7 @@ void add_client_commands(CommandTable& table) {
             supplied = *secret;
             body["client_secret"] = *secret;
         }
-        return run_either(
+        return run_client(
             ctx,
             [&](oidc::ClientService& clients) { return as_json(clients.rotate_secret(a->key, grace, cli_actor(), supplied)); },
             [&] { return ctx.call("POST", client_path(a->key) + "/rotate-secret", body); });
@@ -241,7 +226,7 @@ void add_client_commands(CommandTable& table) {
     remove.option("client_id", &a->key, "client_id", true);
     remove.run = [a](CliContext& ctx) {
         if (!ctx.confirmed("deleting client '" + a->key + "'")) return static_cast<int>(exit_usage);
-        return run_either(
+        return run_client(
             ctx,
             [&](oidc::ClientService& clients) -> Result<nlohmann::json> {
                 auto done = clients.remove(a->key, cli_actor());

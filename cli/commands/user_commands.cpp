@@ -1,7 +1,7 @@
 // janua user ...: direct mode calls identity::UserAdmin, remote mode the /api/v1/users routes;
 // both print the same JSON.
 #include "cli/command_table.hpp"
-#include "cli/direct.hpp"
+#include "cli/runner.hpp"
 
 #include <memory>
 
@@ -21,26 +21,10 @@ nlohmann::json sessions_json(const std::vector<identity::sessions::Session>& ses
     return data;
 }
 
-// Run `direct` against the database or `remote` against the daemon; print what comes back.
+// The shared runner (cli/runner.hpp) with the user table's columns.
 template <class Direct, class Remote>
-int run_either(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = k_user_columns) {
-    Result<nlohmann::json> result = nlohmann::json(nullptr);
-    if (ctx.remote()) {
-        result = remote();
-    } else {
-        const auto* cfg = ctx.config();
-        if (!cfg) return exit_usage;
-        try {
-            DirectServices services(*cfg);
-            result = direct(services);
-        } catch (const db::DatabaseUnavailable& e) {
-            return ctx.fail(make_error(ErrorCode::unavailable, e.what()));
-        }
-    }
-    if (!result) return ctx.fail(result.error());
-    if (result->is_object() && result->contains("data") && ctx.format() == OutputFormat::table)
-        return ctx.print((*result)["data"], columns);
-    return ctx.print(*result);
+int run_user(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = k_user_columns) {
+    return run_either(ctx, std::move(direct), std::move(remote), columns);
 }
 
 template <class T>
@@ -120,7 +104,7 @@ void add_user_commands(CommandTable& table) {
         if (a->password_stdin) request.password = ctx.read_stdin_secret();
         request.is_platform_admin = a->platform_admin;
         request.email_verified = a->is_verified;
-        return run_either(
+        return run_user(
             ctx, [&](DirectServices& s) { return as_json(s.users().create(request, cli_actor())); },
             [&] {
                 nlohmann::json body = {{"email", request.email}, {"is_platform_admin", request.is_platform_admin},
@@ -140,7 +124,7 @@ void add_user_commands(CommandTable& table) {
         .option("--cursor", &a->cursor, "next_cursor of the previous page");
     list.example = "janua user list --status SUSPENDED --output json | jq -r '.data[].email'";
     list.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_user(
             ctx,
             [&](DirectServices& s) -> Result<nlohmann::json> {
                 identity::users::ListFilter filter;
@@ -167,7 +151,7 @@ void add_user_commands(CommandTable& table) {
     auto& get = table.add("user", "get", "Show one user, by id or email");
     get.option("user", &a->key, "user id or email", true);
     get.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_user(
             ctx, [&](DirectServices& s) { return as_json(s.users().get(a->key)); },
             [&] { return ctx.call("GET", user_path(a->key)); });
     };
@@ -187,7 +171,7 @@ void add_user_commands(CommandTable& table) {
     update.run = [a](CliContext& ctx) {
         auto patch = update_patch(*a);
         if (!patch) return ctx.fail(patch.error());
-        return run_either(
+        return run_user(
             ctx, [&](DirectServices& s) { return as_json(s.users().update(a->key, *patch, cli_actor())); },
             [&] { return ctx.call("PATCH", user_path(a->key), *patch); });
     };
@@ -199,7 +183,7 @@ void add_user_commands(CommandTable& table) {
         cmd.option("user", &a->key, "user id or email", true);
         const std::string new_status = status, route = verb;
         cmd.run = [a, new_status, route](CliContext& ctx) {
-            return run_either(
+            return run_user(
                 ctx, [&](DirectServices& s) { return as_json(s.users().set_status(a->key, new_status, cli_actor())); },
                 [&] { return ctx.call("POST", user_path(a->key) + "/" + route); });
         };
@@ -209,7 +193,7 @@ void add_user_commands(CommandTable& table) {
     remove.option("user", &a->key, "user id or email", true);
     remove.run = [a](CliContext& ctx) {
         if (!ctx.confirmed("deleting user '" + a->key + "'")) return static_cast<int>(exit_usage);
-        return run_either(
+        return run_user(
             ctx,
             [&](DirectServices& s) -> Result<nlohmann::json> {
                 auto done = s.users().remove(a->key, cli_actor());
@@ -230,7 +214,7 @@ void add_user_commands(CommandTable& table) {
     password.run = [a](CliContext& ctx) {
         if (!a->password_stdin) return ctx.fail("pass --password-stdin and the password on standard input", exit_usage);
         const std::string secret = ctx.read_stdin_secret();
-        return run_either(
+        return run_user(
             ctx,
             [&](DirectServices& s) -> Result<nlohmann::json> {
                 auto done = s.users().set_password(a->key, secret, cli_actor());
@@ -247,7 +231,7 @@ void add_user_commands(CommandTable& table) {
     auto& sessions = table.add("user", "sessions", "List a user's active sessions");
     sessions.option("user", &a->key, "user id or email", true);
     sessions.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_user(
             ctx,
             [&](DirectServices& s) -> Result<nlohmann::json> {
                 auto found = s.users().sessions_of(a->key);
@@ -260,7 +244,7 @@ void add_user_commands(CommandTable& table) {
     auto& revoke = table.add("user", "revoke-sessions", "Sign a user out of every session");
     revoke.option("user", &a->key, "user id or email", true);
     revoke.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_user(
             ctx,
             [&](DirectServices& s) -> Result<nlohmann::json> {
                 auto count = s.users().revoke_sessions(a->key, cli_actor());

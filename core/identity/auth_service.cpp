@@ -84,8 +84,10 @@ std::string AuthService::link(const std::string& base, const std::string& path, 
 }
 
 Result<std::string> AuthService::access_token_for(const std::string& user_id, const std::string& session_id,
-                                                  const std::vector<std::string>& amr, std::int64_t auth_time) {
+                                                  const std::vector<std::string>& amr, std::int64_t auth_time,
+                                                  const std::optional<std::string>& organization_id) {
     tokens::AccessTokenRequest request;
+    request.organization_id = organization_id;
     request.subject = user_id;
     request.session_id = session_id;
     request.client_id = k_first_party_client_id;
@@ -268,7 +270,8 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token, const R
             return make_error(ErrorCode::token, "invalid or expired refresh token");
         const auto session = sessions::find(tx, rotation.session_id);
         const auto auth_time = parse_rfc3339(session->auth_time).value_or(0);
-        auto access = access_token_for(rotation.user_id, rotation.session_id, session->amr, auth_time);
+        auto access = access_token_for(rotation.user_id, rotation.session_id, session->amr, auth_time,
+                                       session->organization_id);
         if (!access) throw db::DatabaseUnavailable(access.error().message);
         return TokenPair{access.value(), rotation.next.token,
                          static_cast<std::int64_t>(m_settings.access_token_minutes) * 60, rotation.session_id};
@@ -322,6 +325,33 @@ Result<Principal> AuthService::authenticate(const std::string& bearer_token) {
     principal.is_platform_admin = *is_admin;
     principal.amr = verified->amr;
     return principal;
+}
+
+Result<TokenPair> AuthService::switch_organization(const Principal& caller,
+                                                  const std::optional<std::string>& organization_id,
+                                                  const RequestMeta& meta) {
+    static constexpr db::Statement k_set_org{
+        "sessions_set_organization",
+        "UPDATE sessions SET organization_id = $3::uuid WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL"};
+    if (caller.session_id.empty()) return make_error(ErrorCode::authorization, "switching organizations needs a signed-in session");
+    using Outcome = std::variant<TokenPair, Error>;
+    auto outcome = m_pool.transact([&](db::Transaction& tx) -> Outcome {
+        if (tx.exec(k_set_org, caller.session_id, caller.user_id, organization_id).affected_rows() == 0)
+            return make_error(ErrorCode::token, "the session of this access token has ended");
+        const auto session = sessions::find(tx, caller.session_id);
+        const auto auth_time = parse_rfc3339(session->auth_time).value_or(0);
+        auto access = access_token_for(caller.user_id, caller.session_id, session->amr, auth_time, organization_id);
+        if (!access) throw db::DatabaseUnavailable(access.error().message);
+        auto e = event("session.organization_switched", meta, caller.user_id);
+        e.organization_id = organization_id;
+        e.target_type = "session";
+        e.target_id = caller.session_id;
+        audit::record(tx, e);
+        return TokenPair{access.value(), "", static_cast<std::int64_t>(m_settings.access_token_minutes) * 60,
+                         caller.session_id};
+    });
+    if (auto* error = std::get_if<Error>(&outcome)) return *error;
+    return std::get<TokenPair>(outcome);
 }
 
 std::vector<sessions::Session> AuthService::list_sessions(const std::string& user_id) {

@@ -130,6 +130,12 @@ public:
 
     Result<Principal> authenticate(const std::string& bearer_token);
 
+    // A new access token for the caller's session with `organization_id` active (none: no
+    // organization); the session remembers it, so refreshed tokens keep it. The caller has
+    // checked that the user belongs to the organization.
+    Result<TokenPair> switch_organization(const Principal& caller, const std::optional<std::string>& organization_id,
+                                          const RequestMeta& meta);
+
     std::vector<sessions::Session> list_sessions(const std::string& user_id);
     Status revoke_session(const Principal& caller, const std::string& session_id, const RequestMeta& meta);
     int revoke_other_sessions(const Principal& caller, const RequestMeta& meta);
@@ -147,7 +153,8 @@ private:
     TokenPair start_session(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
                             const RequestMeta& meta);
     Result<std::string> access_token_for(const std::string& user_id, const std::string& session_id,
-                                         const std::vector<std::string>& amr, std::int64_t auth_time);
+                                         const std::vector<std::string>& amr, std::int64_t auth_time,
+                                         const std::optional<std::string>& organization_id = std::nullopt);
     std::string link(const std::string& base, const std::string& path, const std::string& token) const;
     bool signups_enabled() const;
     bool magic_links_enabled() const;

@@ -15,6 +15,9 @@ void register_oauth_routes(Router& router, DaemonContext& context);
 void register_client_routes(Router& router, DaemonContext& context);
 void register_policy_routes(Router& router, DaemonContext& context);
 void register_admin_routes(Router& router, DaemonContext& context);
+void register_org_routes(Router& router, DaemonContext& context);
+void register_invitation_routes(Router& router, DaemonContext& context);
+void register_api_key_routes(Router& router, DaemonContext& context);
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);

@@ -1,0 +1,99 @@
+#include "core/rbac/access.hpp"
+
+#include "core/orgs/org_repository.hpp"
+#include "core/rbac/permissions.hpp"
+
+namespace janua::rbac {
+
+Caller caller_of(const identity::Principal& principal, const std::string& ip, const std::string& request_id) {
+    Caller caller;
+    if (!principal.user_id.empty()) caller.user_id = principal.user_id;
+    caller.platform_admin = principal.is_platform_admin;
+    if (principal.api_key_id) {
+        caller.api_key_id = principal.api_key_id;
+        caller.key_permissions = principal.api_key_permissions;
+        caller.key_organization_id = principal.organization_id;
+        caller.actor = identity::Actor{"api_key", principal.api_key_id, ip, request_id};
+    } else {
+        caller.actor = identity::Actor{"user", caller.user_id, ip, request_id};
+    }
+    return caller;
+}
+
+Caller direct_caller() {
+    Caller caller;
+    caller.platform_admin = true;
+    caller.actor = identity::Actor{"system", std::string("janua-cli"), "", ""};
+    return caller;
+}
+
+bool Grant::allows(const std::string& permission) const {
+    if (permission.empty()) return false;
+    if (everything) return true;
+    if (!grants_any(role_permissions, permission)) return false;
+    return !key_permissions || grants_any(*key_permissions, permission);
+}
+
+std::string Grant::reason(const std::string& permission) const {
+    if (everything) return "platform administrator";
+    if (!grants_any(role_permissions, permission)) return "role '" + role.value_or("") + "' does not grant " + permission;
+    if (key_permissions && !grants_any(*key_permissions, permission))
+        return "the API key is not scoped to " + permission;
+    return "granted by role '" + role.value_or("") + "'" + (key_permissions ? " and the API key's scope" : "");
+}
+
+std::optional<Grant> grant_in(db::Transaction& tx, const Caller& caller, const std::string& org_id) {
+    Grant grant;
+    if (caller.platform_admin) {
+        grant.everything = true;
+        return grant;
+    }
+    if (caller.key_organization_id && *caller.key_organization_id != org_id) return std::nullopt;
+    if (!caller.user_id) return std::nullopt;
+    auto held = orgs::repo::grant_of(tx, org_id, *caller.user_id);
+    if (!held) return std::nullopt;
+    grant.role = held->role;
+    grant.role_permissions = std::move(held->permissions);
+    grant.key_permissions = caller.key_permissions;
+    return grant;
+}
+
+Decision AccessControl::authorize(const Caller& caller, const std::string& org_ref, const std::string& permission) {
+    return m_pool.transact([&](db::Transaction& tx) {
+        Decision decision;
+        auto org = orgs::repo::find(tx, org_ref);
+        if (!org) return decision;
+        auto grant = grant_in(tx, caller, org->id);
+        if (!grant) return decision;
+        decision.organization_id = org->id;
+        decision.verdict = grant->allows(permission) ? Verdict::allowed : Verdict::forbidden;
+        decision.reason = permission.empty() ? "the route declares no permission" : grant->reason(permission);
+        return decision;
+    });
+}
+
+Result<nlohmann::json> AccessControl::check(const Caller& caller, const std::string& permission,
+                                            const std::optional<std::string>& org_ref,
+                                            const std::optional<std::string>& active_org) {
+    if (!is_valid_permission(permission)) {
+        Error e = make_error(ErrorCode::validation, "permission must look like 'resource:action', 'resource:*' or '*'");
+        e.details = nlohmann::json::array({{{"field", "permission"}, {"rule", "format"}, {"message", e.message}}});
+        return e;
+    }
+    const auto ref = org_ref ? org_ref : active_org;
+    if (!ref) {
+        if (caller.platform_admin) return nlohmann::json{{"allowed", true}, {"reason", "platform administrator"}};
+        return nlohmann::json{{"allowed", false}, {"reason", "no organization given and none is active"}};
+    }
+    return m_pool.transact([&](db::Transaction& tx) -> Result<nlohmann::json> {
+        auto org = orgs::repo::find(tx, *ref);
+        auto grant = org ? grant_in(tx, caller, org->id) : std::nullopt;
+        // Same answer for "no such organization" and "not yours": nothing to probe.
+        if (!grant) return nlohmann::json{{"allowed", false}, {"reason", "not a member of the organization"}};
+        return nlohmann::json{{"allowed", grant->allows(permission)},
+                              {"reason", grant->reason(permission)},
+                              {"organization_id", org->id}};
+    });
+}
+
+}  // namespace janua::rbac
