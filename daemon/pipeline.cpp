@@ -53,6 +53,7 @@ std::string choose_request_id(const std::string& from_client) {
 Response Pipeline::handle(Request& request) {
     const auto start = std::chrono::steady_clock::now();
     request.request_id = choose_request_id(request.header("X-Request-Id"));
+    request.remote_addr = m_client_address.resolve(request.remote_addr, request.header("X-Forwarded-For"));
     Response response;
     try {
         response = request.method == "OPTIONS" ? preflight(request) : dispatch(request);

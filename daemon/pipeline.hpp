@@ -2,6 +2,7 @@
 // Everything that happens to every request, in one place: request id, routing (404/405),
 // access rules, error envelope, CORS, security headers, metrics and the access log.
 
+#include "daemon/client_address.hpp"
 #include "daemon/context.hpp"
 #include "daemon/router.hpp"
 
@@ -9,7 +10,8 @@ namespace janua::daemon {
 
 class Pipeline {
 public:
-    Pipeline(const Router& router, DaemonContext& context) : m_router(router), m_context(context) {}
+    Pipeline(const Router& router, DaemonContext& context)
+        : m_router(router), m_context(context), m_client_address(context.config.trusted_proxies) {}
 
     Response handle(Request& request);
     // For requests rejected before routing (e.g. 413 from the HTTP layer).
@@ -26,6 +28,7 @@ private:
 
     const Router& m_router;
     DaemonContext& m_context;
+    ClientAddressResolver m_client_address;
 };
 
 // A request id from the client is kept if it is short and printable; otherwise a new one.

@@ -1,6 +1,8 @@
 #include "core/rbac/access.hpp"
 
+#include "core/common/time.hpp"
 #include "core/orgs/org_repository.hpp"
+#include "core/policies/policy_store.hpp"
 #include "core/rbac/permissions.hpp"
 
 namespace janua::rbac {
@@ -9,6 +11,7 @@ Caller caller_of(const identity::Principal& principal, const std::string& ip, co
     Caller caller;
     if (!principal.user_id.empty()) caller.user_id = principal.user_id;
     caller.platform_admin = principal.is_platform_admin;
+    caller.amr = principal.amr;
     if (principal.api_key_id) {
         caller.api_key_id = principal.api_key_id;
         caller.key_permissions = principal.api_key_permissions;
@@ -68,8 +71,30 @@ Decision AccessControl::authorize(const Caller& caller, const std::string& org_r
         decision.organization_id = org->id;
         decision.verdict = grant->allows(permission) ? Verdict::allowed : Verdict::forbidden;
         decision.reason = permission.empty() ? "the route declares no permission" : grant->reason(permission);
+        if (!permission.empty()) apply_policies(tx, caller, org->id, permission, decision);
         return decision;
     });
+}
+
+void AccessControl::apply_policies(db::Transaction& tx, const Caller& caller, const std::string& org_id,
+                                   const std::string& permission, Decision& decision) {
+    if (!caller.user_id) return;  // the CLI in direct mode and platform keys: no subject to match
+    auto subject = policies::subject_for_user(tx, *caller.user_id, org_id);
+    if (!subject) return;
+    policies::Context context;
+    context.ip = policies::parse_ip(caller.actor.ip);
+    context.unix_time = unix_seconds_now();
+    context.amr = caller.amr;
+    const auto verdict = policies::decide(tx, *subject, permission, "org:" + org_id, context);
+    const std::string name = verdict.decided_by ? verdict.decided_by->name : std::string();
+    if (verdict.outcome == policies::Outcome::deny) {
+        decision.verdict = Verdict::forbidden;
+        decision.reason = "denied by policy '" + name + "'";
+    } else if (verdict.outcome == policies::Outcome::allow && decision.verdict == Verdict::forbidden) {
+        if (caller.key_permissions && !grants_any(*caller.key_permissions, permission)) return;
+        decision.verdict = Verdict::allowed;
+        decision.reason = "granted by policy '" + name + "'";
+    }
 }
 
 Result<nlohmann::json> AccessControl::check(const Caller& caller, const std::string& permission,
@@ -90,8 +115,12 @@ Result<nlohmann::json> AccessControl::check(const Caller& caller, const std::str
         auto grant = org ? grant_in(tx, caller, org->id) : std::nullopt;
         // Same answer for "no such organization" and "not yours": nothing to probe.
         if (!grant) return nlohmann::json{{"allowed", false}, {"reason", "not a member of the organization"}};
-        return nlohmann::json{{"allowed", grant->allows(permission)},
-                              {"reason", grant->reason(permission)},
+        Decision decision;
+        decision.verdict = grant->allows(permission) ? Verdict::allowed : Verdict::forbidden;
+        decision.reason = grant->reason(permission);
+        apply_policies(tx, caller, org->id, permission, decision);
+        return nlohmann::json{{"allowed", decision.verdict == Verdict::allowed},
+                              {"reason", decision.reason},
                               {"organization_id", org->id}};
     });
 }

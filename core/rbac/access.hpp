@@ -22,6 +22,7 @@ struct Caller {
     std::optional<std::string> api_key_id;
     std::optional<std::vector<std::string>> key_permissions;  // set for API keys
     std::optional<std::string> key_organization_id;           // the one organization a key may touch
+    std::vector<std::string> amr;                             // how the user signed in (policy conditions)
     identity::Actor actor;                                    // for the audit trail
 };
 
@@ -59,7 +60,10 @@ public:
     // For an organization-scoped route: `org_ref` is the {org_id} of the path (uuid or slug).
     // Non-members get not_found, exactly like an organization that does not exist, so
     // organization ids and slugs cannot be probed; members without the permission get forbidden.
-    // An empty permission is always forbidden (fail closed).
+    // An empty permission is always forbidden (fail closed). Attribute-based policies then
+    // have their say for callers who can see the organization (docs/api.md, "Combination with
+    // RBAC"): a deny refuses whatever the role grants; an allow grants what the role lacks,
+    // never beyond an API key's scope.
     Decision authorize(const Caller& caller, const std::string& org_ref, const std::string& permission);
 
     // POST /api/v1/rbac/check. `org_ref` none: the caller's active organization, if any.
@@ -68,6 +72,9 @@ public:
                                  const std::optional<std::string>& active_org);
 
 private:
+    void apply_policies(db::Transaction& tx, const Caller& caller, const std::string& org_id,
+                        const std::string& permission, Decision& decision);
+
     db::Pool& m_pool;
 };
 
