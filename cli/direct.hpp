@@ -5,6 +5,7 @@
 #include "core/db/pool.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
+#include "core/mfa/mfa_service.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/tokens/signing_keys.hpp"
 
@@ -19,6 +20,7 @@ public:
     identity::UserAdmin& users();
     oidc::ClientService& clients();
     tokens::KeyManager& keys();
+    mfa::MfaService& mfa();
 
 private:
     const config::Config& m_config;
@@ -27,6 +29,7 @@ private:
     std::unique_ptr<identity::UserAdmin> m_users;
     std::unique_ptr<oidc::ClientService> m_clients;
     std::unique_ptr<tokens::KeyManager> m_keys;
+    std::unique_ptr<mfa::MfaService> m_mfa;
 };
 
 }  // namespace janua::cli

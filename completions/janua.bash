@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="client completion config db keys user version" ;;
+    "") words="client completion config db keys mfa user version" ;;
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;
@@ -40,6 +40,13 @@ _janua() {
         retire) words="" ;;
         jwks) words="" ;;
         generate-field-key) words="" ;;
+      esac ;;
+    mfa)
+      case "$verb" in
+        "") words="status reset enroll" ;;
+        status) words="" ;;
+        reset) words="" ;;
+        enroll) words="--code" ;;
       esac ;;
     user)
       case "$verb" in

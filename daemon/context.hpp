@@ -7,6 +7,8 @@
 #include "core/identity/auth_service.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
+#include "core/mfa/mfa_service.hpp"
+#include "core/webauthn/webauthn_service.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/oidc/provider.hpp"
 #include "core/tokens/signing_keys.hpp"
@@ -29,6 +31,8 @@ struct DaemonContext {
     std::unique_ptr<identity::UserAdmin> user_admin;
     std::unique_ptr<oidc::ClientService> clients;
     std::unique_ptr<oidc::Provider> provider;
+    std::unique_ptr<mfa::MfaService> mfa;
+    std::unique_ptr<webauthn::WebAuthnService> webauthn;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

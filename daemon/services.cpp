@@ -1,6 +1,7 @@
 #include "daemon/services.hpp"
 
 #include "core/common/log.hpp"
+#include "core/crypto/field_cipher.hpp"
 #include "core/identity/outbox_mailer.hpp"
 #include "core/jobs/worker.hpp"
 #include "core/mail/email_job.hpp"
@@ -45,6 +46,14 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
                                cfg.jwt_refresh_token_expire_days, cfg.id_token_expire_minutes * 60,
                                cfg.max_sessions_per_identity, cfg.authorization_code_ttl_seconds},
         *context.pool, *context.keys, *context.clients);
+    context.mfa = std::make_unique<mfa::MfaService>(
+        mfa::MfaSettings{cfg.app_name, cfg.enable_mfa, cfg.account_lockout_threshold, cfg.account_lockout_duration_minutes},
+        *context.pool, *context.hasher, crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key),
+        context.auth.get());
+    context.webauthn = std::make_unique<webauthn::WebAuthnService>(
+        webauthn::WebAuthnSettings{cfg.webauthn_rp_id, cfg.webauthn_rp_name, cfg.webauthn_origins,
+                                   cfg.max_passkeys_per_identity, 300},
+        *context.pool, context.auth.get());
 }
 
 struct BackgroundWork::Impl {
