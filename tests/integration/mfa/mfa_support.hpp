@@ -26,7 +26,7 @@ inline std::int64_t settled_now() {
 
 // The code oathtool computes for `secret` (Base32) at `unix_seconds`.
 inline std::string oathtool_code(const std::string& secret, std::int64_t unix_seconds) {
-    auto r = run_process({"oathtool", "--totp", "-b", secret, "--now", "@" + std::to_string(unix_seconds)});
+    auto r = run_process({"/usr/bin/env", "oathtool", "--totp", "-b", secret, "--now", "@" + std::to_string(unix_seconds)});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     std::string code = r.out;
