@@ -42,6 +42,13 @@ async function codeFlow(name, prepare, signIn) {
       const at = pair.indexOf('=');
       jar.set(pair.slice(0, at), pair.slice(at + 1));
     }
+    // Chromium does not follow a fulfilled 3xx: hand the browser an equivalent refresh page.
+    if (response.status() >= 300 && response.status() < 400) {
+      const location = response.headers().location.replace(api, pageOrigin);
+      await route.fulfill({ status: 200, contentType: 'text/html',
+        body: `<!doctype html><meta http-equiv="refresh" content="0;url=${location.replace(/"/g, '&quot;')}">` });
+      return;
+    }
     await route.fulfill({ response });
   });
   let landed = null;
