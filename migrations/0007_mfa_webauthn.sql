@@ -35,6 +35,7 @@ CREATE TABLE mfa_challenges (
 );
 CREATE UNIQUE INDEX mfa_challenges_hash_key ON mfa_challenges (token_hash);
 CREATE INDEX mfa_challenges_user_idx ON mfa_challenges (user_id);
+CREATE INDEX mfa_challenges_expires_idx ON mfa_challenges (expires_at);
 
 CREATE TABLE webauthn_credentials (
     id                  uuid PRIMARY KEY DEFAULT gen_random_uuid(),
@@ -69,3 +70,4 @@ CREATE TABLE webauthn_challenges (
     used_at         timestamptz
 );
 CREATE UNIQUE INDEX webauthn_challenges_hash_key ON webauthn_challenges (challenge_hash);
+CREATE INDEX webauthn_challenges_expires_idx ON webauthn_challenges (expires_at);

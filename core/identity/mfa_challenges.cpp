@@ -14,6 +14,9 @@ constexpr Statement k_insert{
     "mfa_challenges_insert",
     "INSERT INTO mfa_challenges (token_hash, user_id, first_factor, channel, ip_address, user_agent, expires_at) "
     "VALUES ($1, $2, ARRAY(SELECT jsonb_array_elements_text($3::jsonb)), $4, $5, $6, now() + make_interval(mins => $7))"};
+// Expired challenges are swept by whoever issues a new one.
+constexpr Statement k_sweep{"mfa_challenges_sweep",
+                            "DELETE FROM mfa_challenges WHERE expires_at < now() - interval '1 hour'"};
 constexpr Statement k_find{
     "mfa_challenges_find",
     "SELECT id, user_id, array_to_json(first_factor)::text, attempts FROM mfa_challenges "
@@ -28,6 +31,7 @@ constexpr Statement k_spend{"mfa_challenges_spend", "UPDATE mfa_challenges SET u
 
 std::string issue(db::Transaction& tx, const std::string& user_id, const std::vector<std::string>& first_factor,
                   const std::string& channel, const std::string& ip, const std::string& user_agent) {
+    tx.exec(k_sweep);
     std::string token = crypto::random_token(32);
     tx.exec(k_insert, pqxx::binarystring(crypto::sha256(token)), user_id, nlohmann::json(first_factor).dump(), channel, ip,
             user_agent, k_lifetime_minutes);

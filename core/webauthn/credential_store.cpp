@@ -18,6 +18,10 @@ constexpr Statement k_put_challenge{
     "webauthn_challenge_put",
     "INSERT INTO webauthn_challenges (challenge_hash, purpose, user_id, expires_at) "
     "VALUES ($1, $2, nullif($3, '')::uuid, now() + make_interval(secs => $4))"};
+// Expired challenges are useless; whoever makes a new one sweeps them (begin is public, so the
+// table must not grow without bound).
+constexpr Statement k_sweep_challenges{"webauthn_challenge_sweep",
+                                       "DELETE FROM webauthn_challenges WHERE expires_at < now() - interval '1 hour'"};
 constexpr Statement k_consume_challenge{
     "webauthn_challenge_consume",
     "UPDATE webauthn_challenges SET used_at = now() WHERE challenge_hash = $1 AND purpose = $2 "
@@ -74,6 +78,7 @@ Credential row_to_credential(const pqxx::row& r) {
 
 void put_challenge(db::Transaction& tx, const std::string& challenge, const std::string& purpose,
                    const std::string& user_id, int lifetime_seconds) {
+    tx.exec(k_sweep_challenges);
     tx.exec(k_put_challenge, pqxx::binarystring(crypto::sha256(challenge)), purpose, user_id, lifetime_seconds);
 }
 
