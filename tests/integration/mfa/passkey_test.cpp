@@ -20,7 +20,7 @@ std::string client_data(const std::string& type, const std::string& challenge, c
 
 }  // namespace
 
-TEST_CASE("passkeys: chromium registers (none, packed x5c) and signs in; replay, tampering, other RP/origin, clones fail",
+TEST_CASE("passkeys: chromium registers (none, packed x5c) and signs in, and replay, tampering, other RP/origin, clones fail",
           "[mfa][passkey][browser]") {
     PasskeyServer s;
     const auto base = s.server.base();
@@ -134,7 +134,7 @@ TEST_CASE("passkeys: malformed and truncated CBOR, huge declared lengths and bad
     CHECK(post(base, "/api/v1/passkeys/register/begin", json::object()).status == 401);
 }
 
-TEST_CASE("hosted login: chromium signs in with password + TOTP and with a passkey; ID tokens carry the amr",
+TEST_CASE("hosted login: chromium signs in with password + TOTP and with a passkey, and ID tokens carry the amr",
           "[mfa][passkey][browser][oidc]") {
     PasskeyServer s;
     const auto base = s.server.base();

@@ -4,7 +4,7 @@
 
 using namespace janua::test::mfa;
 
-TEST_CASE("TOTP: enrol with oathtool codes; sign-in then needs the second factor", "[mfa]") {
+TEST_CASE("TOTP: enrol with oathtool codes, then sign-in needs the second factor", "[mfa]") {
     Server server;
     const auto base = server.base();
     auto created = signup(base, "totp@example.com");
@@ -71,7 +71,7 @@ TEST_CASE("TOTP: enrol with oathtool codes; sign-in then needs the second factor
     CHECK(post(base, "/api/v1/mfa/verify", {{"mfa_token", "forged"}, {"code", "123456"}}).status == 401);
 }
 
-TEST_CASE("TOTP: backup codes are single-use; recover, regenerate", "[mfa]") {
+TEST_CASE("TOTP: backup codes are single-use, recover and regenerate", "[mfa]") {
     Server server;
     const auto base = server.base();
     auto e = enrol(base, "backup@example.com");
