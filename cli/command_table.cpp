@@ -61,6 +61,7 @@ void build_command_table(CommandTable& table) {
     add_org_commands(table);
     add_role_commands(table);
     add_apikey_commands(table);
+    add_mfa_commands(table);
     add_completion_command(table);
 }
 

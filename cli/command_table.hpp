@@ -74,6 +74,7 @@ void add_admin_commands(CommandTable& table);
 void add_org_commands(CommandTable& table);
 void add_role_commands(CommandTable& table);
 void add_apikey_commands(CommandTable& table);
+void add_mfa_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

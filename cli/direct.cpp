@@ -1,6 +1,7 @@
 #include "cli/direct.hpp"
 
 #include "core/admin/runtime_settings.hpp"
+#include "core/crypto/field_cipher.hpp"
 
 
 namespace janua::cli {
@@ -60,6 +61,18 @@ orgs::InvitationService& DirectServices::invitations() {
 rbac::ApiKeyService& DirectServices::api_keys() {
     if (!m_api_keys) m_api_keys = std::make_unique<rbac::ApiKeyService>(*m_pool);
     return *m_api_keys;
+}
+
+mfa::MfaService& DirectServices::mfa() {
+    if (!m_mfa) {
+        users();  // the hasher
+        // No AuthService: sign-ins never happen in the CLI.
+        m_mfa = std::make_unique<mfa::MfaService>(
+            mfa::MfaSettings{m_config.app_name, m_config.enable_mfa, m_config.account_lockout_threshold,
+                             m_config.account_lockout_duration_minutes},
+            *m_pool, *m_hasher, crypto::make_field_keyring(m_config.field_encryption_keys, m_config.secret_key), nullptr);
+    }
+    return *m_mfa;
 }
 
 }  // namespace janua::cli

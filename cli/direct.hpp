@@ -6,6 +6,7 @@
 #include "core/db/pool.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
+#include "core/mfa/mfa_service.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/orgs/invitation_service.hpp"
 #include "core/orgs/org_service.hpp"
@@ -28,6 +29,7 @@ public:
     orgs::OrgService& orgs();
     orgs::InvitationService& invitations();
     rbac::ApiKeyService& api_keys();
+    mfa::MfaService& mfa();
 
 private:
     const config::Config& m_config;
@@ -40,6 +42,7 @@ private:
     std::unique_ptr<orgs::OrgService> m_orgs;
     std::unique_ptr<orgs::InvitationService> m_invitations;
     std::unique_ptr<rbac::ApiKeyService> m_api_keys;
+    std::unique_ptr<mfa::MfaService> m_mfa;
 };
 
 }  // namespace janua::cli

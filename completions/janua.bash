@@ -6,15 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="apikey client completion config db keys org role user version" ;;
-    apikey)
-      case "$verb" in
-        "") words="create list revoke rotate" ;;
-        create) words="--name --permission --org --user --expires-in-days --platform-admin" ;;
-        list) words="" ;;
-        revoke) words="" ;;
-        rotate) words="--grace-seconds" ;;
-      esac ;;
+    "") words="client completion config db keys mfa user version" ;;
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;
@@ -49,29 +41,12 @@ _janua() {
         jwks) words="" ;;
         generate-field-key) words="" ;;
       esac ;;
-    org)
+    mfa)
       case "$verb" in
-        "") words="create list get update delete members add-member remove-member set-role invite" ;;
-        create) words="--slug --name --owner --settings --metadata" ;;
-        list) words="--limit --cursor" ;;
-        get) words="" ;;
-        update) words="--name --slug --settings --metadata" ;;
-        delete) words="" ;;
-        members) words="" ;;
-        add-member) words="--role" ;;
-        remove-member) words="" ;;
-        set-role) words="" ;;
-        invite) words="--role --expires-in-days" ;;
-      esac ;;
-    role)
-      case "$verb" in
-        "") words="create list update delete grant revoke" ;;
-        create) words="--permission --description" ;;
-        list) words="" ;;
-        update) words="--permission --description" ;;
-        delete) words="" ;;
-        grant) words="" ;;
-        revoke) words="" ;;
+        "") words="status reset enroll" ;;
+        status) words="" ;;
+        reset) words="" ;;
+        enroll) words="--code" ;;
       esac ;;
     user)
       case "$verb" in

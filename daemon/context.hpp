@@ -8,6 +8,8 @@
 #include "core/identity/auth_service.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
+#include "core/mfa/mfa_service.hpp"
+#include "core/webauthn/webauthn_service.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/oidc/provider.hpp"
 #include "core/orgs/invitation_service.hpp"
@@ -39,6 +41,8 @@ struct DaemonContext {
     std::unique_ptr<rbac::ApiKeyService> api_keys;
     std::unique_ptr<orgs::OrgService> orgs;
     std::unique_ptr<orgs::InvitationService> invitations;
+    std::unique_ptr<mfa::MfaService> mfa;
+    std::unique_ptr<webauthn::WebAuthnService> webauthn;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -1,6 +1,7 @@
 #include "daemon/services.hpp"
 
 #include "core/common/log.hpp"
+#include "core/crypto/field_cipher.hpp"
 #include "core/identity/outbox_mailer.hpp"
 #include "core/jobs/worker.hpp"
 #include "core/mail/email_job.hpp"
@@ -64,6 +65,14 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     provider_settings.registration_initial_access_token = cfg.oauth_registration_initial_access_token;
     context.provider = std::make_unique<oidc::Provider>(provider_settings, *context.pool, *context.keys, *context.clients);
     build_org_services(context);
+    context.mfa = std::make_unique<mfa::MfaService>(
+        mfa::MfaSettings{cfg.app_name, cfg.enable_mfa, cfg.account_lockout_threshold, cfg.account_lockout_duration_minutes},
+        *context.pool, *context.hasher, crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key),
+        context.auth.get());
+    context.webauthn = std::make_unique<webauthn::WebAuthnService>(
+        webauthn::WebAuthnSettings{cfg.webauthn_rp_id, cfg.webauthn_rp_name, cfg.webauthn_origins,
+                                   cfg.max_passkeys_per_identity, 300},
+        *context.pool, context.auth.get());
 }
 
 void refresh_runtime_settings(DaemonContext& context) {

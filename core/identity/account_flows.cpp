@@ -2,6 +2,7 @@
 #include "core/audit/audit.hpp"
 #include "core/common/time.hpp"
 #include "core/identity/auth_service.hpp"
+#include "core/identity/mfa_challenges.hpp"
 #include "core/identity/profile.hpp"
 #include "core/identity/user_repository.hpp"
 #include "core/identity/user_tokens.hpp"
@@ -139,10 +140,17 @@ Result<AuthResult> AuthService::verify_magic_link(const std::string& token, cons
         if (!user || user->status != "ACTIVE") return bad_link();
         // Following the link proves control of the mailbox.
         users::mark_email_verified(tx, user->id);
-        users::record_successful_login(tx, user->id);
-        audit::record(tx, user_event("user.signin", meta, user->id));
-        AuthResult result{*user, start_session(tx, *user, {"email"}, meta), false};
-        result.user.email_verified = true;
+        user->email_verified = true;
+        // The link is a first factor like a password: a user with MFA still owes the second one.
+        if (user->mfa_enabled) {
+            AuthResult pending{*user, std::nullopt, false, std::nullopt};
+            pending.mfa_token = mfa_challenges::issue(tx, user->id, {"email"}, "api", meta.ip, meta.user_agent);
+            auto e = user_event("user.signin_mfa_required", meta, user->id);
+            e.details = {{"first_factor", "email"}};
+            audit::record(tx, e);
+            return pending;
+        }
+        AuthResult result{*user, complete_signin(tx, *user, {"email"}, meta, "magic_link"), false, std::nullopt};
         return result;
     });
 }

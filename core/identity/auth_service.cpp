@@ -6,6 +6,7 @@
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/time.hpp"
+#include "core/identity/mfa_challenges.hpp"
 #include "core/identity/profile.hpp"
 #include "core/identity/user_repository.hpp"
 #include "core/identity/user_tokens.hpp"
@@ -158,7 +159,7 @@ Result<AuthResult> AuthService::signup(const SignupRequest& request, const Reque
         audit::record(tx, event("user.signup", meta, user->id));
         const auto token = user_tokens::issue(tx, user->id, "email_verification", m_settings.email_token_minutes);
         m_mailer(tx, {OutgoingMail::Kind::verification, user->email, link(m_settings.frontend_url, "/verify-email", token)});
-        AuthResult result{user.value(), std::nullopt, false};
+        AuthResult result{user.value(), std::nullopt, false, std::nullopt};
         if (m_settings.require_email_verification) {
             result.verification_required = true;
             return result;
@@ -221,12 +222,44 @@ Result<AuthResult> AuthService::signin(const std::string& login, const std::stri
     auto user = check_credentials(login, password, meta, rehashed);
     if (!user) return user.error();
     return m_pool.transact([&](db::Transaction& tx) -> Result<AuthResult> {
-        users::record_successful_login(tx, user->id);
         if (rehashed) users::set_password(tx, user->id, *rehashed, "bcrypt");
-        audit::record(tx, event("user.signin", meta, user->id));
-        AuthResult result{*user, start_session(tx, *user, {"pwd"}, meta), false};
+        if (user->mfa_enabled) {
+            AuthResult pending{*user, std::nullopt, false, std::nullopt};
+            pending.mfa_token = mfa_challenges::issue(tx, user->id, {"pwd"}, "api", meta.ip, meta.user_agent);
+            auto e = event("user.signin_mfa_required", meta, user->id);
+            e.details = {{"first_factor", "pwd"}};
+            audit::record(tx, e);
+            return pending;
+        }
+        AuthResult result{*user, complete_signin(tx, *user, {"pwd"}, meta, "password"), false, std::nullopt};
         return result;
     });
+}
+
+TokenPair AuthService::complete_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
+                                       const RequestMeta& meta, const std::string& via) {
+    users::record_successful_login(tx, user.id);
+    auto e = event("user.signin", meta, user.id);
+    e.details = {{"via", via}, {"amr", amr}};
+    audit::record(tx, e);
+    return start_session(tx, user, amr, meta);
+}
+
+BrowserSignin AuthService::complete_browser_signin(db::Transaction& tx, const User& user,
+                                                   const std::vector<std::string>& amr, const RequestMeta& meta,
+                                                   const std::string& via) {
+    users::record_successful_login(tx, user.id);
+    auto e = event("user.signin", meta, user.id);
+    e.details = {{"via", "hosted_login"}, {"method", via}, {"amr", amr}};
+    audit::record(tx, e);
+    sessions::NewSession spec;
+    spec.user_id = user.id;
+    spec.user_agent = meta.user_agent;
+    spec.ip_address = meta.ip;
+    spec.amr = amr;
+    spec.lifetime_days = m_settings.refresh_token_days;
+    const auto session = sessions::create(tx, spec, m_settings.max_sessions);
+    return BrowserSignin{user, session.id, sessions::attach_browser_token(tx, session.id), std::nullopt};
 }
 
 Result<BrowserSignin> AuthService::signin_browser(const std::string& login, const std::string& password,
@@ -235,19 +268,16 @@ Result<BrowserSignin> AuthService::signin_browser(const std::string& login, cons
     auto user = check_credentials(login, password, meta, rehashed);
     if (!user) return user.error();
     return m_pool.transact([&](db::Transaction& tx) -> Result<BrowserSignin> {
-        users::record_successful_login(tx, user->id);
         if (rehashed) users::set_password(tx, user->id, *rehashed, "bcrypt");
-        auto e = event("user.signin", meta, user->id);
-        e.details = {{"via", "hosted_login"}};
-        audit::record(tx, e);
-        sessions::NewSession spec;
-        spec.user_id = user->id;
-        spec.user_agent = meta.user_agent;
-        spec.ip_address = meta.ip;
-        spec.amr = {"pwd"};
-        spec.lifetime_days = m_settings.refresh_token_days;
-        const auto session = sessions::create(tx, spec, m_settings.max_sessions);
-        return BrowserSignin{*user, session.id, sessions::attach_browser_token(tx, session.id)};
+        if (user->mfa_enabled) {
+            BrowserSignin pending{*user, "", "", std::nullopt};
+            pending.mfa_token = mfa_challenges::issue(tx, user->id, {"pwd"}, "browser", meta.ip, meta.user_agent);
+            auto e = event("user.signin_mfa_required", meta, user->id);
+            e.details = {{"first_factor", "pwd"}, {"via", "hosted_login"}};
+            audit::record(tx, e);
+            return pending;
+        }
+        return complete_browser_signin(tx, *user, {"pwd"}, meta, "password");
     });
 }
 

@@ -69,6 +69,9 @@ struct AuthResult {
     User user;
     std::optional<TokenPair> tokens;
     bool verification_required = false;
+    // Set instead of tokens when the user has MFA: the first factor passed, the second is owed
+    // (POST /api/v1/mfa/verify). See identity/mfa_challenges.hpp.
+    std::optional<std::string> mfa_token;
 };
 
 // The caller behind a valid bearer token.
@@ -94,6 +97,7 @@ struct BrowserSignin {
     User user;
     std::string session_id;
     std::string cookie_token;
+    std::optional<std::string> mfa_token;  // set (and no session) when the user owes a second factor
 };
 
 struct SignupRequest {
@@ -144,6 +148,13 @@ public:
     // Runtime system settings (signup_enabled, magic_links_enabled, password_min_length) override
     // the configured values when given; the object must outlive this service.
     void use_runtime_settings(const admin::RuntimeSettings* runtime) { m_runtime = runtime; }
+
+    // For the second-factor services (core/mfa, core/webauthn): finish a sign-in whose factors
+    // all passed, in the caller's transaction. `amr` lists every factor used.
+    TokenPair complete_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
+                              const RequestMeta& meta, const std::string& via);
+    BrowserSignin complete_browser_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
+                                          const RequestMeta& meta, const std::string& via);
 
 private:
     // Everything a password sign-in checks (lockout, status, the password); `rehashed` gets a

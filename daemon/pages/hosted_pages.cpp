@@ -29,7 +29,21 @@ const char* k_style =
     "margin:.8rem 0 .3rem}input[type=email],input[type=password],input[type=text]{width:100%;padding:.5rem;"
     "box-sizing:border-box}button{margin-top:1rem;padding:.6rem 1rem}.error{color:#b00020}ul{padding-left:1.2rem}";
 
-Response html(int status, const std::string& app_name, const std::string& title, const std::string& body) {
+// `script_nonce`: the one inline script the page may run (the sign-in page's passkey button).
+const char* k_passkey_script =
+    "(function(){var b=document.getElementById('passkey'),s=document.getElementById('passkey-status');"
+    "if(!window.PublicKeyCredential||!PublicKeyCredential.parseRequestOptionsFromJSON){b.hidden=true;return;}"
+    "b.addEventListener('click',async function(){s.textContent='';try{"
+    "var r=await fetch('/api/v1/passkeys/authenticate/begin',{method:'POST',headers:{'Content-Type':'application/json'},"
+    "body:'{}',credentials:'same-origin'});if(!r.ok)throw new Error('the server refused ('+r.status+')');"
+    "var o=PublicKeyCredential.parseRequestOptionsFromJSON(await r.json());"
+    "var c=await navigator.credentials.get({publicKey:o});"
+    "document.getElementById('passkey-credential').value=JSON.stringify(c.toJSON());"
+    "document.getElementById('passkey-form').submit();"
+    "}catch(e){s.textContent='Passkey sign-in did not complete: '+e.message;}});})();";
+
+Response html(int status, const std::string& app_name, const std::string& title, const std::string& body,
+              const std::string& script_nonce = "") {
     Response r;
     r.status = status;
     r.content_type = "text/html; charset=utf-8";
@@ -39,8 +53,10 @@ Response html(int status, const std::string& app_name, const std::string& title,
              body + "</main></body></html>";
     // No scripts, no external assets, never framed (clickjacking). No form-action: browsers apply
     // it to the redirects after a submit, and the flow must end at the client's redirect URI.
-    r.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'");
+    std::string policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
+    // The passkey button needs one nonce'd script and same-origin fetches for the WebAuthn options.
+    if (!script_nonce.empty()) policy += "; script-src 'nonce-" + script_nonce + "'; connect-src 'self'";
+    r.set_header("Content-Security-Policy", policy);
     return r;
 }
 
@@ -84,7 +100,34 @@ Response login_page(const Csrf& csrf, const std::string& app_name, const std::st
             "<label for=\"password\">Password</label>"
             "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
             "<button type=\"submit\">Sign in</button></form>";
-    Response r = html(error.empty() ? 200 : 401, app_name, "Sign in", body);
+    // Passkeys: a usernameless WebAuthn sign-in; the script only runs the WebAuthn calls and posts
+    // the result to /login/passkey with the same CSRF token.
+    const std::string nonce = crypto::random_token(16);
+    body += "<form id=\"passkey-form\" method=\"post\" action=\"/login/passkey\">"
+            "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
+            "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
+            "<input type=\"hidden\" id=\"passkey-credential\" name=\"credential\" value=\"\">"
+            "<button type=\"button\" id=\"passkey\">Sign in with a passkey</button>"
+            "<p id=\"passkey-status\" class=\"error\" role=\"status\"></p></form>"
+            "<script nonce=\"" + nonce + "\">" + k_passkey_script + "</script>";
+    Response r = html(error.empty() ? 200 : 401, app_name, "Sign in", body, nonce);
+    r.headers.emplace_back("Set-Cookie", csrf_cookie(csrf.cookie_value, secure));
+    return r;
+}
+
+Response mfa_page(const Csrf& csrf, const std::string& app_name, const std::string& return_to,
+                  const std::string& mfa_token, const std::string& error, bool secure) {
+    std::string body = "<h1>Two-step verification</h1>";
+    if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>";
+    body += "<form method=\"post\" action=\"/login/mfa\">"
+            "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
+            "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
+            "<input type=\"hidden\" name=\"mfa_token\" value=\"" + escape(mfa_token) + "\">"
+            "<label for=\"code\">Code from your authenticator app (or a backup code)</label>"
+            "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
+            "required autofocus>"
+            "<button type=\"submit\">Verify</button></form>";
+    Response r = html(error.empty() ? 200 : 401, app_name, "Two-step verification", body);
     r.headers.emplace_back("Set-Cookie", csrf_cookie(csrf.cookie_value, secure));
     return r;
 }

@@ -26,6 +26,9 @@ constexpr const char* k_csrf_cookie = "janua_csrf";
 
 Response login_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
                     const std::string& return_to, const std::string& login_hint, const std::string& error, bool secure);
+// The second step of the sign-in for a user with MFA: a TOTP (or backup) code, posted to /login/mfa.
+Response mfa_page(const Csrf& csrf, const std::string& app_name, const std::string& return_to,
+                  const std::string& mfa_token, const std::string& error, bool secure);
 Response consent_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
                       const std::vector<std::string>& scopes, const std::string& return_to, bool secure);
 Response error_page(int status, const std::string& app_name, const std::string& message);

@@ -15,6 +15,9 @@ void register_all_routes(Router& router, DaemonContext& context) {
     register_org_routes(router, context);
     register_invitation_routes(router, context);
     register_api_key_routes(router, context);
+    register_mfa_routes(router, context);
+    register_login_mfa_routes(router, context);
+    register_passkey_routes(router, context);
 
     // Everything that checks a password, a one-time link or a client secret, or sends mail,
     // counts against the per-IP budget (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_PER_HOUR).

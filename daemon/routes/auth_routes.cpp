@@ -1,4 +1,5 @@
 // /api/v1/auth: thin handlers over identity::AuthService.
+#include "core/identity/mfa_challenges.hpp"
 #include "core/identity/user.hpp"
 #include "daemon/routes/routes.hpp"
 
@@ -16,6 +17,11 @@ nlohmann::json tokens_json(const TokenPair& tokens) {
 }
 
 Response auth_result(int status, const AuthResult& result) {
+    // The profile waits for the second factor too.
+    if (result.mfa_token)
+        return Response::json(200, {{"mfa_required", true},
+                                    {"mfa_token", *result.mfa_token},
+                                    {"expires_in", identity::mfa_challenges::k_lifetime_minutes * 60}});
     nlohmann::json body = {{"user", identity::to_json(result.user)}};
     if (result.tokens) body.update(tokens_json(*result.tokens));
     if (result.verification_required) body["verification_required"] = true;

@@ -105,6 +105,8 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
             page.status = http_status(signed_in.error().code);
             return page;
         }
+        // A user with MFA owes the second factor first (POST /login/mfa, daemon/routes/login_mfa_routes.cpp).
+        if (signed_in->mfa_token) return pages::mfa_page(csrf, app, return_to, *signed_in->mfa_token, "", secure);
         Response next = return_to.empty() ? pages::message_page(app, "Signed in", "You are signed in.")
                                           : pages::redirect(return_to);
         next.headers.emplace_back("Set-Cookie", pages::session_cookie(signed_in->cookie_token, session_seconds, secure));

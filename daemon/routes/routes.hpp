@@ -18,6 +18,9 @@ void register_admin_routes(Router& router, DaemonContext& context);
 void register_org_routes(Router& router, DaemonContext& context);
 void register_invitation_routes(Router& router, DaemonContext& context);
 void register_api_key_routes(Router& router, DaemonContext& context);
+void register_mfa_routes(Router& router, DaemonContext& context);
+void register_login_mfa_routes(Router& router, DaemonContext& context);
+void register_passkey_routes(Router& router, DaemonContext& context);
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);

@@ -739,12 +739,19 @@ TEST_CASE("the hosted pages cannot be framed and their cookies are HttpOnly and 
     REQUIRE(contains(consent.body, "action=\"/consent\""));
     CHECK(consent.header("X-Frame-Options") == "DENY");
     CHECK(contains(consent.header("Content-Security-Policy"), "frame-ancestors 'none'"));
-    // No external assets, no scripts.
+    // No external assets and no scripts, except the sign-in page's one passkey script, which
+    // runs only under its per-response CSP nonce.
     for (const auto* body : {&login.body, &consent.body}) {
-        CHECK_FALSE(contains(*body, "<script"));
         CHECK_FALSE(contains(*body, "<link"));
         CHECK_FALSE(contains(*body, "src="));
     }
+    CHECK_FALSE(contains(consent.body, "<script"));
+    const auto csp = login.header("Content-Security-Policy");
+    const auto nonce_at = csp.find("'nonce-");
+    REQUIRE(nonce_at != std::string::npos);
+    const auto nonce = csp.substr(nonce_at + 7, csp.find('\'', nonce_at + 7) - nonce_at - 7);
+    CHECK(contains(login.body, "<script nonce=\"" + nonce + "\">"));
+    CHECK(login.body.find("<script") == login.body.rfind("<script"));
 }
 
 // Whether a page's Content-Security-Policy lets a form submission navigate to `origin` (CSP 3
