@@ -57,6 +57,8 @@ void build_command_table(CommandTable& table) {
     add_user_commands(table);
     add_client_commands(table);
     add_key_commands(table);
+    add_audit_commands(table);
+    add_webhook_commands(table);
     add_completion_command(table);
 }
 

@@ -70,6 +70,8 @@ void add_version_command(CommandTable& table);
 void add_user_commands(CommandTable& table);
 void add_client_commands(CommandTable& table);
 void add_key_commands(CommandTable& table);
+void add_audit_commands(CommandTable& table);
+void add_webhook_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

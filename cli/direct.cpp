@@ -31,4 +31,9 @@ tokens::KeyManager& DirectServices::keys() {
     return *m_keys;
 }
 
+webhooks::WebhookService& DirectServices::webhooks() {
+    if (!m_webhooks) m_webhooks = webhooks::make_webhook_service(*m_pool, m_config);
+    return *m_webhooks;
+}
+
 }  // namespace janua::cli

@@ -7,6 +7,7 @@
 #include "core/identity/user_admin.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/tokens/signing_keys.hpp"
+#include "core/webhooks/service.hpp"
 
 #include <memory>
 
@@ -19,6 +20,7 @@ public:
     identity::UserAdmin& users();
     oidc::ClientService& clients();
     tokens::KeyManager& keys();
+    webhooks::WebhookService& webhooks();
 
 private:
     const config::Config& m_config;
@@ -27,6 +29,7 @@ private:
     std::unique_ptr<identity::UserAdmin> m_users;
     std::unique_ptr<oidc::ClientService> m_clients;
     std::unique_ptr<tokens::KeyManager> m_keys;
+    std::unique_ptr<webhooks::WebhookService> m_webhooks;
 };
 
 }  // namespace janua::cli

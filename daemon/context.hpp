@@ -10,6 +10,7 @@
 #include "core/oidc/client_service.hpp"
 #include "core/oidc/provider.hpp"
 #include "core/tokens/signing_keys.hpp"
+#include "core/webhooks/service.hpp"
 #include "daemon/metrics.hpp"
 
 #include <atomic>
@@ -29,6 +30,7 @@ struct DaemonContext {
     std::unique_ptr<identity::UserAdmin> user_admin;
     std::unique_ptr<oidc::ClientService> clients;
     std::unique_ptr<oidc::Provider> provider;
+    std::unique_ptr<webhooks::WebhookService> webhooks;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

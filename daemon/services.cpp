@@ -45,11 +45,15 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
                                cfg.jwt_refresh_token_expire_days, cfg.id_token_expire_minutes * 60,
                                cfg.max_sessions_per_identity, cfg.authorization_code_ttl_seconds},
         *context.pool, *context.keys, *context.clients);
+    context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
 }
 
 struct BackgroundWork::Impl {
     std::unique_ptr<mail::MailSender> sender;
     std::unique_ptr<jobs::Worker> worker;
+    // Webhook deliveries: a queue of their own for their retry schedule (WEBHOOK_RETRY_BASE_MS).
+    std::unique_ptr<jobs::JobQueue> webhook_queue;
+    std::unique_ptr<jobs::Worker> webhook_worker;
 };
 
 BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& pool_settings)
@@ -57,14 +61,24 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     m_impl->sender = mail::make_sender(context.config);
     m_impl->worker = std::make_unique<jobs::Worker>(*context.pool, pool_settings);
     mail::register_email_handler(*m_impl->worker, *m_impl->sender);
+    m_impl->webhook_queue = std::make_unique<jobs::JobQueue>(*context.pool, webhooks::webhook_backoff(context.config));
+    jobs::WorkerSettings webhook_settings;
+    webhook_settings.lease = webhooks::webhook_lease(context.config);
+    webhook_settings.listen = pool_settings;
+    m_impl->webhook_worker = std::make_unique<jobs::Worker>(*m_impl->webhook_queue, webhook_settings);
+    context.webhooks->register_delivery_handler(*m_impl->webhook_worker);
 }
 
 BackgroundWork::~BackgroundWork() { stop(); }
 
-void BackgroundWork::start() { m_impl->worker->start(2); }
+void BackgroundWork::start() {
+    m_impl->worker->start(2);
+    m_impl->webhook_worker->start(4);
+}
 
 void BackgroundWork::stop() {
     if (m_impl->worker) (void)m_impl->worker->stop();
+    if (m_impl->webhook_worker) (void)m_impl->webhook_worker->stop();
 }
 
 }  // namespace janua::daemon

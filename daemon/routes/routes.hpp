@@ -13,6 +13,8 @@ void register_key_routes(Router& router, DaemonContext& context);
 void register_user_routes(Router& router, DaemonContext& context);
 void register_oauth_routes(Router& router, DaemonContext& context);
 void register_client_routes(Router& router, DaemonContext& context);
+void register_audit_routes(Router& router, DaemonContext& context);
+void register_webhook_routes(Router& router, DaemonContext& context);
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);
