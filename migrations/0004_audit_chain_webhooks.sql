@@ -33,10 +33,10 @@ CREATE FUNCTION audit_pii_digest(e audit_events) RETURNS bytea LANGUAGE sql STAB
                              || audit_field(e.user_agent) || audit_field(e.details::text), 'UTF8'))
 $$;
 
-CREATE FUNCTION audit_entry_hash(prev bytea, position bigint, pii bytea, e audit_events) RETURNS bytea
+CREATE FUNCTION audit_entry_hash(prev bytea, entry_seq bigint, pii bytea, e audit_events) RETURNS bytea
 LANGUAGE sql STABLE AS $$
     SELECT sha256(prev || convert_to('janua-audit-v1'
-        || audit_field(position::text) || audit_field(e.id::text)
+        || audit_field(entry_seq::text) || audit_field(e.id::text)
         || audit_field(((extract(epoch FROM e.occurred_at) * 1000000)::bigint)::text)
         || audit_field(e.actor_type) || audit_field(e.organization_id::text) || audit_field(e.action)
         || audit_field(e.outcome) || audit_field(e.target_type) || audit_field(e.request_id)
