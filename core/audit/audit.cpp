@@ -6,19 +6,21 @@ namespace janua::audit {
 namespace {
 
 // The insert and the webhook fan-out in one round trip. An endpoint subscribes to exact
-// actions, to "<prefix>.*" or to "*". NOTIFY is transactional: workers hear of the jobs at commit.
+// actions, to "<prefix>.*" or to "*"; it is never sent events about itself (its own creation,
+// update or deletion). NOTIFY is transactional: workers hear of the jobs at commit.
 constexpr db::Statement k_insert{
     "audit_insert",
     "WITH ev AS ("
     "  INSERT INTO audit_events (actor_type, actor_id, organization_id, action, outcome, target_type, target_id,"
     "    ip_address, user_agent, request_id, details)"
     "  VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, nullif($8, ''), nullif($9, ''), nullif($10, ''), $11::jsonb)"
-    "  RETURNING id, organization_id, action),"
+    "  RETURNING id, organization_id, action, target_type, target_id),"
     " hooks AS ("
     "  INSERT INTO jobs (kind, payload, max_attempts)"
     "  SELECT $12, jsonb_build_object('endpoint_id', w.id, 'event_id', ev.id, 'reason', 'event'), $13"
     "  FROM ev JOIN webhook_endpoints w ON w.organization_id = ev.organization_id AND w.enabled"
-    "  WHERE ev.action <> $14 AND EXISTS (SELECT 1 FROM unnest(w.event_types) t"
+    "  WHERE ev.action <> $14 AND (ev.target_type IS DISTINCT FROM 'webhook' OR ev.target_id IS DISTINCT FROM w.id::text)"
+    "  AND EXISTS (SELECT 1 FROM unnest(w.event_types) t"
     "    WHERE t = '*' OR t = ev.action OR (right(t, 2) = '.*' AND starts_with(ev.action, left(t, -1))))"
     "  RETURNING id)"
     " SELECT ev.id::text, (SELECT count(*) FROM hooks),"
