@@ -60,7 +60,9 @@ inline std::string superuser_value(const std::string& url, const std::string& sq
     pqxx::connection c(url);
     pqxx::work w(c);
     auto r = w.exec(sql);
-    return r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+    std::string value = r.empty() || r[0][0].is_null() ? std::string() : r[0][0].as<std::string>();
+    w.commit();
+    return value;
 }
 
 // The first statement fails with the append-only error.

@@ -112,8 +112,10 @@ TEST_CASE("webhook endpoints: create shows the secret once, validation, access, 
     auto made = cli_json({"webhook", "create", "--org", s.org, "--url", "https://hooks.example.com/x", "--event", "*",
                           "--database-url", s.db.url(), "--output", "json"});
     CHECK(made["secret"].get<std::string>().rfind("whsec_", 0) == 0);
+    // Direct mode reads its own configuration: the limit applies there too.
     auto too_many = run_janua({"webhook", "create", "--org", s.org, "--url", "https://hooks.example.com/y", "--event",
-                               "*", "--database-url", s.db.url(), "--output", "json"});
+                               "*", "--database-url", s.db.url(), "--output", "json"},
+                              {{"MAX_WEBHOOKS_PER_TENANT", "2"}});
     CHECK(too_many.exit_code == 4);
     auto no_event = run_janua({"webhook", "create", "--org", s.org, "--url", "https://hooks.example.com/x",
                                "--database-url", s.db.url()});
@@ -228,8 +230,12 @@ TEST_CASE("a daemon killed with SIGKILL mid-delivery loses no event", "[webhooks
     Receiver receiver;
     receiver.set_delay(std::chrono::milliseconds(300));
     // Created with the CLI in direct mode (same database, same field key as the daemon).
-    auto created = cli_json({"webhook", "create", "--org", s.org, "--url", receiver.url(), "--event", "user.*",
-                             "--database-url", s.db.url(), "--output", "json"});
+    auto made = run_janua({"webhook", "create", "--org", s.org, "--url", receiver.url(), "--event", "user.*",
+                           "--database-url", s.db.url(), "--output", "json"},
+                          {{"WEBHOOK_ALLOW_PRIVATE", "true"}});
+    INFO(made.err);
+    REQUIRE(made.exit_code == 0);
+    auto created = json::parse(made.out);
     receiver.set_secret(created["secret"]);
     auto pool = pool_on(s.db.url());
     auto ids = record_events(*pool, s.org, "user.signin", 30);

@@ -89,7 +89,8 @@ TEST_CASE("CSV cells are quoted and formula-looking values are defused", "[audit
     CHECK_THAT(row, Catch::StartsWith("3,id,2026-11-22T10:00:00Z,user,\"'=HYPERLINK(\"\"x\"\")\","));
     CHECK_THAT(row, Catch::Contains("\"Mozilla, \"\"quoted\"\"\nnext\""));
     CHECK_THAT(row, Catch::Contains("\"{\"\"a\"\":1}\""));
-    CHECK(std::count(csv_header().begin(), csv_header().end(), ',') == 14);
+    const std::string header = csv_header();
+    CHECK(std::count(header.begin(), header.end(), ',') == 14);
 }
 
 TEST_CASE("audit log filters are validated", "[audit]") {
