@@ -6,7 +6,14 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="client completion config db keys user version" ;;
+    "") words="audit client completion config db keys user version webhook" ;;
+    audit)
+      case "$verb" in
+        "") words="list export verify" ;;
+        list) words="--since --until --actor --action --org --outcome --target --limit --cursor --order" ;;
+        export) words="--since --until --actor --action --org --outcome --target --format" ;;
+        verify) words="" ;;
+      esac ;;
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;
@@ -58,6 +65,16 @@ _janua() {
     version)
       case "$verb" in
         *) words="" ;;
+      esac ;;
+    webhook)
+      case "$verb" in
+        "") words="create list deliveries redeliver test delete" ;;
+        create) words="--org --url --event --description --disabled" ;;
+        list) words="--org" ;;
+        deliveries) words="--org --limit --cursor" ;;
+        redeliver) words="--org" ;;
+        test) words="--org" ;;
+        delete) words="--org" ;;
       esac ;;
   esac
   case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --help" ;; esac

@@ -150,9 +150,10 @@ void add_audit_commands(CommandTable& table) {
         auto filter = filter_of(*a);
         filter.ascending = true;
         filter.cursor.reset();
+        filter.limit = 200;
+        if (auto valid = audit::validate(filter); !valid) return ctx.fail(valid.error());
         if (a->format == "csv") ctx.out() << audit::csv_header() << "\n";
         if (ctx.remote()) {
-            filter.limit = 200;
             while (true) {
                 auto page = ctx.call("GET", "/api/v1/audit-logs" + query_of(filter));
                 if (!page) return ctx.fail(page.error());

@@ -2,8 +2,10 @@
 // concurrent writers, each writing one entry per transaction (the common case: one audited
 // change per request). Prints figures; asserts nothing.
 //
-//   janua_audit_bench [DATABASE_URL] [--seconds N] [--writers 1,4,16]
+//   janua_audit_bench [DATABASE_URL] [--seconds N] [--writers 1,4,16] [--without-chain]
 //
+// --without-chain disables the sealing trigger (superuser only) to measure plain inserts for
+// comparison; the entries it writes are never sealed, so verify reports the scratch log broken.
 // DATABASE_URL (or JANUA_TEST_DATABASE_URL) must name a scratch database: the bench migrates
 // it and appends entries that cannot be deleted (the table is append-only).
 #include "core/audit/audit.hpp"
@@ -71,10 +73,12 @@ int main(int argc, char** argv) {
     std::string url;
     double seconds = 5;
     std::vector<int> writers = {1, 4, 16};
+    bool without_chain = false;
     for (int i = 1; i < argc; ++i) {
         const std::string arg = argv[i];
         if (arg == "--seconds" && i + 1 < argc) seconds = std::stod(argv[++i]);
         else if (arg == "--writers" && i + 1 < argc) writers = parse_list(argv[++i]);
+        else if (arg == "--without-chain") without_chain = true;
         else url = arg;
     }
     if (url.empty())
@@ -89,12 +93,24 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "cannot migrate: %s\n", migrated.error().message.c_str());
         return 1;
     }
-    std::printf("audit chain write throughput (%.0f s per run, one entry per transaction)\n", seconds);
-    for (int n : writers) std::printf("  %2d writers: %8.0f entries/s\n", n, run(url, n, seconds));
-
     janua::db::PoolSettings settings;
     settings.url = url;
     janua::db::Pool pool(settings);
+    auto set_chain = [&](bool on) {
+        pool.transact([&](janua::db::Transaction& tx) {
+            tx.exec_sql(std::string("ALTER TABLE audit_events ") + (on ? "ENABLE" : "DISABLE") +
+                        " TRIGGER audit_events_seal");
+        });
+    };
+    if (without_chain) set_chain(false);
+    std::printf("audit %s write throughput (%.0f s per run, one entry per transaction)\n",
+                without_chain ? "log WITHOUT the chain" : "chain", seconds);
+    for (int n : writers) std::printf("  %2d writers: %8.0f entries/s\n", n, run(url, n, seconds));
+    if (without_chain) {
+        set_chain(true);
+        return 0;
+    }
+
     const auto start = std::chrono::steady_clock::now();
     const auto report = janua::audit::verify_chain(pool);
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
