@@ -293,6 +293,9 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
     } else if (c.field_encryption_keys.empty()) {
         warnings.push_back("FIELD_ENCRYPTION_KEY is not set: using a key derived from SECRET_KEY (development only)");
     }
+    if (c.webhook_allow_private)
+        warnings.push_back("WEBHOOK_ALLOW_PRIVATE is on: webhooks may reach private and loopback addresses over plain "
+                           "http (development and tests only)");
     if (c.email_provider == "smtp" && c.smtp_host.empty())
         return make_error(ErrorCode::validation, "invalid setting SMTP_HOST: required when EMAIL_PROVIDER=smtp");
     if (c.listen.find(':') == std::string::npos)
