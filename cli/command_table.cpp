@@ -62,6 +62,8 @@ void build_command_table(CommandTable& table) {
     add_role_commands(table);
     add_apikey_commands(table);
     add_mfa_commands(table);
+    add_audit_commands(table);
+    add_webhook_commands(table);
     add_completion_command(table);
 }
 

@@ -75,6 +75,8 @@ void add_org_commands(CommandTable& table);
 void add_role_commands(CommandTable& table);
 void add_apikey_commands(CommandTable& table);
 void add_mfa_commands(CommandTable& table);
+void add_audit_commands(CommandTable& table);
+void add_webhook_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

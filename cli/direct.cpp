@@ -75,4 +75,9 @@ mfa::MfaService& DirectServices::mfa() {
     return *m_mfa;
 }
 
+webhooks::WebhookService& DirectServices::webhooks() {
+    if (!m_webhooks) m_webhooks = webhooks::make_webhook_service(*m_pool, m_config);
+    return *m_webhooks;
+}
+
 }  // namespace janua::cli

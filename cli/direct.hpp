@@ -12,6 +12,7 @@
 #include "core/orgs/org_service.hpp"
 #include "core/rbac/api_keys.hpp"
 #include "core/tokens/signing_keys.hpp"
+#include "core/webhooks/service.hpp"
 
 #include <memory>
 
@@ -30,6 +31,7 @@ public:
     orgs::InvitationService& invitations();
     rbac::ApiKeyService& api_keys();
     mfa::MfaService& mfa();
+    webhooks::WebhookService& webhooks();
 
 private:
     const config::Config& m_config;
@@ -43,6 +45,7 @@ private:
     std::unique_ptr<orgs::InvitationService> m_invitations;
     std::unique_ptr<rbac::ApiKeyService> m_api_keys;
     std::unique_ptr<mfa::MfaService> m_mfa;
+    std::unique_ptr<webhooks::WebhookService> m_webhooks;
 };
 
 }  // namespace janua::cli

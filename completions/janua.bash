@@ -6,7 +6,14 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="client completion config db keys mfa user version" ;;
+    "") words="audit client completion config db keys user version webhook" ;;
+    audit)
+      case "$verb" in
+        "") words="list export verify" ;;
+        list) words="--since --until --actor --action --org --outcome --target --limit --cursor --order" ;;
+        export) words="--since --until --actor --action --org --outcome --target --format" ;;
+        verify) words="" ;;
+      esac ;;
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;
@@ -41,13 +48,6 @@ _janua() {
         jwks) words="" ;;
         generate-field-key) words="" ;;
       esac ;;
-    mfa)
-      case "$verb" in
-        "") words="status reset enroll" ;;
-        status) words="" ;;
-        reset) words="" ;;
-        enroll) words="--code" ;;
-      esac ;;
     user)
       case "$verb" in
         "") words="create list get update suspend reactivate delete set-password sessions revoke-sessions" ;;
@@ -65,6 +65,16 @@ _janua() {
     version)
       case "$verb" in
         *) words="" ;;
+      esac ;;
+    webhook)
+      case "$verb" in
+        "") words="create list deliveries redeliver test delete" ;;
+        create) words="--org --url --event --description --disabled" ;;
+        list) words="--org" ;;
+        deliveries) words="--org --limit --cursor" ;;
+        redeliver) words="--org" ;;
+        test) words="--org" ;;
+        delete) words="--org" ;;
       esac ;;
   esac
   case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --help" ;; esac

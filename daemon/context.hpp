@@ -17,6 +17,7 @@
 #include "core/rbac/access.hpp"
 #include "core/rbac/api_keys.hpp"
 #include "core/tokens/signing_keys.hpp"
+#include "core/webhooks/service.hpp"
 #include "daemon/metrics.hpp"
 
 #include <atomic>
@@ -43,6 +44,7 @@ struct DaemonContext {
     std::unique_ptr<orgs::InvitationService> invitations;
     std::unique_ptr<mfa::MfaService> mfa;
     std::unique_ptr<webauthn::WebAuthnService> webauthn;
+    std::unique_ptr<webhooks::WebhookService> webhooks;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -73,6 +73,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
         webauthn::WebAuthnSettings{cfg.webauthn_rp_id, cfg.webauthn_rp_name, cfg.webauthn_origins,
                                    cfg.max_passkeys_per_identity, 300},
         *context.pool, context.auth.get());
+    context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
 }
 
 void refresh_runtime_settings(DaemonContext& context) {
@@ -88,6 +89,9 @@ void refresh_runtime_settings(DaemonContext& context) {
 struct BackgroundWork::Impl {
     std::unique_ptr<mail::MailSender> sender;
     std::unique_ptr<jobs::Worker> worker;
+    // Webhook deliveries: a queue of their own for their retry schedule (WEBHOOK_RETRY_BASE_MS).
+    std::unique_ptr<jobs::JobQueue> webhook_queue;
+    std::unique_ptr<jobs::Worker> webhook_worker;
 };
 
 BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& pool_settings)
@@ -95,14 +99,24 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     m_impl->sender = mail::make_sender(context.config);
     m_impl->worker = std::make_unique<jobs::Worker>(*context.pool, pool_settings);
     mail::register_email_handler(*m_impl->worker, *m_impl->sender);
+    m_impl->webhook_queue = std::make_unique<jobs::JobQueue>(*context.pool, webhooks::webhook_backoff(context.config));
+    jobs::WorkerSettings webhook_settings;
+    webhook_settings.lease = webhooks::webhook_lease(context.config);
+    webhook_settings.listen = pool_settings;
+    m_impl->webhook_worker = std::make_unique<jobs::Worker>(*m_impl->webhook_queue, webhook_settings);
+    context.webhooks->register_delivery_handler(*m_impl->webhook_worker);
 }
 
 BackgroundWork::~BackgroundWork() { stop(); }
 
-void BackgroundWork::start() { m_impl->worker->start(2); }
+void BackgroundWork::start() {
+    m_impl->worker->start(2);
+    m_impl->webhook_worker->start(4);
+}
 
 void BackgroundWork::stop() {
     if (m_impl->worker) (void)m_impl->worker->stop();
+    if (m_impl->webhook_worker) (void)m_impl->webhook_worker->stop();
 }
 
 }  // namespace janua::daemon

@@ -68,7 +68,7 @@ void add_key_commands(CommandTable& table) {
         return run_keys(
             ctx,
             [](tokens::KeyManager& keys) -> Result<nlohmann::json> {
-                auto report = keys.rotate();
+                auto report = keys.rotate(tokens::KeyChangeActor{"system", std::string("janua-cli"), "", ""});
                 if (!report) return report.error();
                 return nlohmann::json{{"active_kid", report->activated_kid},
                                       {"retiring_kid", report->retiring_kid.empty() ? nlohmann::json(nullptr)
@@ -85,7 +85,7 @@ void add_key_commands(CommandTable& table) {
         return run_keys(
             ctx,
             [&](tokens::KeyManager& keys) -> Result<nlohmann::json> {
-                auto done = keys.retire(*kid);
+                auto done = keys.retire(*kid, tokens::KeyChangeActor{"system", std::string("janua-cli"), "", ""});
                 if (!done) return done.error();
                 return nlohmann::json{{"kid", *kid}, {"state", "retired"}};
             },

@@ -121,6 +121,9 @@ const std::vector<Setting>& settings_table() {
         {"MAX_SESSIONS_PER_IDENTITY", "5", IntSetting{&C::max_sessions_per_identity, 1, 100000}, Secret::no, "concurrent sessions per user; the oldest is evicted"},
         {"MAX_PASSKEYS_PER_IDENTITY", "10", IntSetting{&C::max_passkeys_per_identity, 1, 1000}, Secret::no, "passkeys per user"},
         {"MAX_WEBHOOKS_PER_TENANT", "10", IntSetting{&C::max_webhooks_per_tenant, 1, 10000}, Secret::no, "webhook endpoints per organization"},
+        {"WEBHOOK_ALLOW_PRIVATE", "false", BoolSetting{&C::webhook_allow_private}, Secret::no, "allow webhooks to private, loopback and link-local addresses and over plain http (development and tests only)"},
+        {"WEBHOOK_TIMEOUT_SECONDS", "10", IntSetting{&C::webhook_timeout_seconds, 1, 60}, Secret::no, "seconds a webhook receiver has to answer before the attempt counts as failed"},
+        {"WEBHOOK_RETRY_BASE_MS", "10000", IntSetting{&C::webhook_retry_base_ms, 10, 3600000}, Secret::no, "first webhook retry delay in milliseconds; doubles per attempt (with jitter, capped at one hour)"},
     };
     return table;
 }
@@ -294,6 +297,9 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
     } else if (c.field_encryption_keys.empty()) {
         warnings.push_back("FIELD_ENCRYPTION_KEY is not set: using a key derived from SECRET_KEY (development only)");
     }
+    if (c.webhook_allow_private)
+        warnings.push_back("WEBHOOK_ALLOW_PRIVATE is on: webhooks may reach private and loopback addresses over plain "
+                           "http (development and tests only)");
     if (c.email_provider == "smtp" && c.smtp_host.empty())
         return make_error(ErrorCode::validation, "invalid setting SMTP_HOST: required when EMAIL_PROVIDER=smtp");
     for (const auto& proxy : c.trusted_proxies) {

@@ -102,6 +102,11 @@ struct Config {
     int max_passkeys_per_identity = 0;
     int max_webhooks_per_tenant = 0;
 
+    // Webhook delivery
+    bool webhook_allow_private = false;
+    int webhook_timeout_seconds = 0;
+    int webhook_retry_base_ms = 0;
+
     bool is_production() const { return environment == "production"; }
 };
 

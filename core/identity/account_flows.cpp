@@ -47,7 +47,15 @@ Status AuthService::change_password(const Principal& caller, const std::string& 
     if (!user || !user->password_hash) return make_error(ErrorCode::authentication, "current password is wrong");
     auto matches = m_hasher.verify(current_password, *user->password_hash, user->password_algorithm);
     if (!matches) return matches.error();
-    if (!matches.value()) return make_error(ErrorCode::authentication, "current password is wrong");
+    if (!matches.value()) {
+        m_pool.transact([&](db::Transaction& tx) {
+            auto e = user_event("user.password_changed", meta, caller.user_id);
+            e.outcome = "failure";
+            e.details = {{"reason", "wrong_current_password"}};
+            audit::record(tx, e);
+        });
+        return make_error(ErrorCode::authentication, "current password is wrong");
+    }
     auto hash = m_hasher.hash(new_password);
     if (!hash) return hash.error();
     m_pool.transact([&](db::Transaction& tx) {

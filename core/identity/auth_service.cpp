@@ -185,6 +185,11 @@ Result<User> AuthService::check_credentials(const std::string& login, const std:
         return invalid_credentials();
     }
     if (const auto until = parse_rfc3339(user->locked_until); until && *until > unix_seconds_now()) {
+        m_pool.transact([&](db::Transaction& tx) {
+            auto e = event("user.signin", meta, user->id, "failure");
+            e.details = {{"reason", "account_locked"}};
+            audit::record(tx, e);
+        });
         Error locked = make_error(ErrorCode::account_locked, "too many failed sign-ins; the account is locked for a while");
         locked.retry_after_seconds = static_cast<int>(*until - unix_seconds_now());
         return locked;
@@ -209,7 +214,14 @@ Result<User> AuthService::check_credentials(const std::string& login, const std:
         }
         return invalid_credentials();
     }
-    if (auto refused = refuse_status(*user, m_settings.require_email_verification)) return *refused;
+    if (auto refused = refuse_status(*user, m_settings.require_email_verification)) {
+        m_pool.transact([&](db::Transaction& tx) {
+            auto e = event("user.signin", meta, user->id, "failure");
+            e.details = {{"reason", "account_status"}, {"status", user->status}, {"email_verified", user->email_verified}};
+            audit::record(tx, e);
+        });
+        return *refused;
+    }
 
     if (m_hasher.needs_rehash(*user->password_hash, user->password_algorithm)) {
         if (auto fresh = m_hasher.hash(password)) rehashed = fresh.value();
@@ -299,6 +311,10 @@ Result<TokenPair> AuthService::refresh(const std::string& refresh_token, const R
         if (rotation.outcome != tokens::refresh::Outcome::rotated)
             return make_error(ErrorCode::token, "invalid or expired refresh token");
         const auto session = sessions::find(tx, rotation.session_id);
+        auto refreshed = event("session.refreshed", meta, rotation.user_id);
+        refreshed.target_type = "session";
+        refreshed.target_id = rotation.session_id;
+        audit::record(tx, refreshed);
         const auto auth_time = parse_rfc3339(session->auth_time).value_or(0);
         auto access = access_token_for(rotation.user_id, rotation.session_id, session->amr, auth_time,
                                        session->organization_id);

@@ -1,4 +1,5 @@
 #include "core/tokens/signing_keys.hpp"
+#include "core/audit/audit.hpp"
 
 #include "core/common/log.hpp"
 #include "core/crypto/field_cipher.hpp"
@@ -60,6 +61,24 @@ void insert_key(db::Transaction& tx, const crypto::FernetKeyring& cipher, crypto
 
 }  // namespace
 
+namespace {
+
+void record_key_event(db::Transaction& tx, const KeyChangeActor& actor, const std::string& action,
+                      const std::string& kid, nlohmann::json details = nlohmann::json::object()) {
+    audit::Event e;
+    e.action = action;
+    e.actor_type = actor.type;
+    e.actor_id = actor.id;
+    e.target_type = "signing_key";
+    e.target_id = kid;
+    e.ip_address = actor.ip;
+    e.request_id = actor.request_id;
+    e.details = std::move(details);
+    audit::record(tx, e);
+}
+
+}  // namespace
+
 std::unique_ptr<KeyManager> make_key_manager(db::Pool& pool, const config::Config& config) {
     return std::make_unique<KeyManager>(pool, crypto::make_field_keyring(config.field_encryption_keys, config.secret_key),
                                         *crypto::jws_algorithm_from_name(config.jwt_algorithm),
@@ -79,10 +98,12 @@ Status KeyManager::ensure_keys() {
         std::string kid;
         if (counts[0].as<int>() == 0) {
             insert_key(tx, m_cipher, m_algorithm, "active", kid);
+            record_key_event(tx, {}, "signing_key.created", kid, {{"state", "active"}});
             created = true;
         }
         if (counts[1].as<int>() == 0) {
             insert_key(tx, m_cipher, m_algorithm, "next", kid);
+            record_key_event(tx, {}, "signing_key.created", kid, {{"state", "next"}});
             created = true;
         }
         if (created) tx.exec(k_notify, std::string("created"));
@@ -92,7 +113,7 @@ Status KeyManager::ensure_keys() {
     return Ok{};
 }
 
-Result<RotationReport> KeyManager::rotate() {
+Result<RotationReport> KeyManager::rotate(const KeyChangeActor& actor) {
     RotationReport report;
     m_pool.transact([&](db::Transaction& tx) {
         tx.exec(k_lock);
@@ -106,6 +127,8 @@ Result<RotationReport> KeyManager::rotate() {
             insert_key(tx, m_cipher, m_algorithm, "active", report.activated_kid);
         }
         insert_key(tx, m_cipher, m_algorithm, "next", report.next_kid);
+        record_key_event(tx, actor, "signing_key.rotated", report.activated_kid,
+                         {{"retiring_kid", report.retiring_kid}, {"next_kid", report.next_kid}});
         tx.exec(k_notify, std::string("rotated"));
     });
     log::info("signing keys rotated",
@@ -114,7 +137,7 @@ Result<RotationReport> KeyManager::rotate() {
     return report;
 }
 
-Status KeyManager::retire(const std::string& kid) {
+Status KeyManager::retire(const std::string& kid, const KeyChangeActor& actor) {
     std::optional<Error> problem;
     m_pool.transact([&](db::Transaction& tx) {
         tx.exec(k_lock);
@@ -130,6 +153,7 @@ Status KeyManager::retire(const std::string& kid) {
         }
         if (current == "retired") return;
         tx.exec(k_retire_now, kid);
+        record_key_event(tx, actor, "signing_key.retired", kid, {{"previous_state", current}});
         tx.exec(k_notify, std::string("retired"));
     });
     if (problem) return *problem;

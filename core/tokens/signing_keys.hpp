@@ -46,6 +46,14 @@ struct RotationReport {
     std::string next_kid;
 };
 
+// Who rotated or retired a key, for the audit log (default: the system itself).
+struct KeyChangeActor {
+    std::string type = "system";  // user | api_key | system
+    std::optional<std::string> id;
+    std::string ip;
+    std::string request_id;
+};
+
 class KeyManager {
 public:
     // `retire_delay_seconds`: how long a replaced key stays published (the longest token lifetime).
@@ -54,10 +62,10 @@ public:
     // Create the first active and next keys when the database has none (safe under concurrency).
     Status ensure_keys();
     // next -> active, active -> retiring, a new next; retiring keys past their time -> retired.
-    Result<RotationReport> rotate();
+    Result<RotationReport> rotate(const KeyChangeActor& actor = {});
     // Retire a key by kid now (an emergency: tokens it signed stop verifying). The active key
     // cannot be retired; rotate first.
-    Status retire(const std::string& kid);
+    Status retire(const std::string& kid, const KeyChangeActor& actor = {});
     Result<std::vector<SigningKeyInfo>> list();
 
     // Re-read the keys from the database; safe to call from any thread.

@@ -11,6 +11,12 @@ nlohmann::json key_json(const tokens::SigningKeyInfo& k) {
             {"retired_at", t(k.retired_at)}};
 }
 
+tokens::KeyChangeActor key_actor(const Request& r) {
+    if (r.principal && r.principal->api_key_id) return {"api_key", r.principal->api_key_id, r.remote_addr, r.request_id};
+    return {"user", r.principal ? std::optional<std::string>(r.principal->user_id) : std::nullopt, r.remote_addr,
+            r.request_id};
+}
+
 }  // namespace
 
 nlohmann::json signing_keys_json(const std::vector<tokens::SigningKeyInfo>& keys) {
@@ -34,7 +40,7 @@ void register_key_routes(Router& router, DaemonContext& context) {
         return Response::json(200, {{"data", signing_keys_json(*list)}, {"next_cursor", nullptr}});
     });
     router.add("POST", "/api/v1/admin/signing-keys/rotate", Access::platform_admin, [&keys](Request& r) {
-        auto report = keys.rotate();
+        auto report = keys.rotate(key_actor(r));
         if (!report) return error_response(report.error(), r.request_id);
         return Response::json(200, {{"active_kid", report->activated_kid},
                                     {"retiring_kid", report->retiring_kid.empty() ? nlohmann::json(nullptr)
@@ -42,7 +48,7 @@ void register_key_routes(Router& router, DaemonContext& context) {
                                     {"next_kid", report->next_kid}});
     });
     router.add("POST", "/api/v1/admin/signing-keys/{kid}/retire", Access::platform_admin, [&keys](Request& r) {
-        auto status = keys.retire(r.param("kid"));
+        auto status = keys.retire(r.param("kid"), key_actor(r));
         if (!status) return error_response(status.error(), r.request_id);
         return Response::json(200, {{"kid", r.param("kid")}, {"state", "retired"}});
     });
