@@ -6,7 +6,22 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="audit client completion config db keys user version webhook" ;;
+    "") words="admin apikey audit client completion config db keys mfa org role user version webhook" ;;
+    admin)
+      case "$verb" in
+        "") words="stats maintenance settings" ;;
+        stats) words="--days" ;;
+        maintenance) words="--message" ;;
+        settings) words="" ;;
+      esac ;;
+    apikey)
+      case "$verb" in
+        "") words="create list revoke rotate" ;;
+        create) words="--name --permission --org --user --expires-in-days --platform-admin" ;;
+        list) words="" ;;
+        revoke) words="" ;;
+        rotate) words="--grace-seconds" ;;
+      esac ;;
     audit)
       case "$verb" in
         "") words="list export verify" ;;
@@ -17,10 +32,10 @@ _janua() {
     client)
       case "$verb" in
         "") words="create list get update rotate-secret delete" ;;
-        create) words="--name --id --public --secret-file --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent" ;;
+        create) words="--name --id --public --secret-file --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent --require-par" ;;
         list) words="--search --limit --cursor" ;;
         get) words="" ;;
-        update) words="--name --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent --enabled" ;;
+        update) words="--name --grant-type --redirect-uri --post-logout-redirect-uri --scope --token-auth-method --jwks-file --jwks-uri --access-token-ttl --refresh-token-ttl --require-consent --require-par --enabled" ;;
         rotate-secret) words="--grace-seconds --secret-file" ;;
         delete) words="" ;;
       esac ;;
@@ -47,6 +62,37 @@ _janua() {
         retire) words="" ;;
         jwks) words="" ;;
         generate-field-key) words="" ;;
+      esac ;;
+    mfa)
+      case "$verb" in
+        "") words="status reset enroll" ;;
+        status) words="" ;;
+        reset) words="" ;;
+        enroll) words="--code" ;;
+      esac ;;
+    org)
+      case "$verb" in
+        "") words="create list get update delete members add-member remove-member set-role invite" ;;
+        create) words="--slug --name --owner --settings --metadata" ;;
+        list) words="--limit --cursor" ;;
+        get) words="" ;;
+        update) words="--name --slug --settings --metadata" ;;
+        delete) words="" ;;
+        members) words="" ;;
+        add-member) words="--role" ;;
+        remove-member) words="" ;;
+        set-role) words="" ;;
+        invite) words="--role --expires-in-days" ;;
+      esac ;;
+    role)
+      case "$verb" in
+        "") words="create list update delete grant revoke" ;;
+        create) words="--permission --description" ;;
+        list) words="" ;;
+        update) words="--permission --description" ;;
+        delete) words="" ;;
+        grant) words="" ;;
+        revoke) words="" ;;
       esac ;;
     user)
       case "$verb" in
