@@ -75,7 +75,8 @@ TEST_CASE("audit logs are listed with filters and cursors, and exported as NDJSO
     auto scoped = body_of(get(server.base(), "/api/v1/organizations/" + org + "/audit-logs?limit=200", admin));
     CHECK(scoped["data"].size() == 5);
     for (const auto& e : scoped["data"]) CHECK(e["organization_id"] == org);
-    CHECK(get(server.base(), "/api/v1/organizations/" + org + "/audit-logs", plain).status == 403);
+    // Someone outside the organization cannot even tell it exists (docs/api.md, organizations).
+    CHECK(get(server.base(), "/api/v1/organizations/" + org + "/audit-logs", plain).status == 404);
 
     // CLI: list (direct and remote print the same JSON), export NDJSON and CSV.
     auto direct_list = cli_json({"audit", "list", "--outcome", "failure", "--database-url", server.db.url(), "--output", "json"});

@@ -48,7 +48,10 @@ std::string state_of(const Server& s, const std::string& id) {
           "SELECT coalesce(json_agg(m ORDER BY user_id)::text, '') FROM memberships m WHERE organization_id = $1",
           "SELECT coalesce(json_agg(r ORDER BY name)::text, '') FROM roles r WHERE organization_id = $1",
           "SELECT coalesce(json_agg(i ORDER BY id)::text, '') FROM invitations i WHERE organization_id = $1",
-          "SELECT coalesce(json_agg(k.id ORDER BY id)::text, '') FROM api_keys k WHERE organization_id = $1"}) {
+          "SELECT coalesce(json_agg(k.id ORDER BY id)::text, '') FROM api_keys k WHERE organization_id = $1",
+          "SELECT coalesce(json_agg(p ORDER BY id)::text, '') FROM policies p WHERE organization_id = $1",
+          "SELECT coalesce(json_agg(json_build_array(e.id, e.url, e.enabled, e.event_types) ORDER BY id)::text, '') "
+          "FROM webhook_endpoints e WHERE organization_id = $1"}) {
         auto rows = w.exec_params(query, id);
         out += rows.empty() || rows[0][0].is_null() ? std::string("-") : rows[0][0].as<std::string>();
         out += "\n";
@@ -60,7 +63,7 @@ std::string state_of(const Server& s, const std::string& id) {
 
 TEST_CASE("tenant isolation: no caller of organization A reaches organization B through any {org_id} route",
           "[orgs][isolation]") {
-    Server s;
+    Server s(Env{{"WEBHOOK_ALLOW_PRIVATE", "true"}});  // B's webhook points at a closed local port
     auto owner_a = make_user(s, "owner-a@example.com");
     auto admin_a = make_user(s, "admin-a@example.com");
     auto member_a = make_user(s, "member-a@example.com");
@@ -77,6 +80,13 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     ok_json(call(s, "POST", k_orgs + "/" + b + "/roles", owner_b.token, {{"name", "b-role"}, {"permissions", {"org:read"}}}), 201);
     const std::string invitation_b =
         ok_json(call(s, "POST", k_orgs + "/" + b + "/invitations", owner_b.token, {{"email", "invitee-b@example.com"}}), 201)["id"];
+    const std::string policy_b =
+        ok_json(call(s, "POST", k_orgs + "/" + b + "/policies", owner_b.token,
+                     {{"name", "b-policy"}, {"effect", "deny"}, {"actions", {"members:delete"}},
+                      {"resources", {"org:" + b + "/*"}}, {"subjects", {{{"type", "everyone"}}}}}), 201)["id"];
+    const std::string webhook_b =
+        ok_json(call(s, "POST", k_orgs + "/" + b + "/webhooks", owner_b.token,
+                     {{"url", "http://127.0.0.1:9/b-hook"}, {"event_types", {"member.*"}}}), 201)["id"];
     const std::string key_a = make_key(s, owner_a, {"*"}, a)["key"];
     const std::string key_a_unbound = make_key(s, admin_a, {"*"})["key"];
     const std::string key_b = make_key(s, owner_b, {"*"}, b)["key"];
@@ -87,7 +97,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         {"unbound key of A's admin", key_a_unbound}};
     // Nothing that names B may come back to them.
     const std::vector<std::string> secrets_of_b = {b, "org-b", "b-role", member_b.id, "member-b@example.com",
-                                                   "invitee-b@example.com", invitation_b, owner_b.id};
+                                                   "invitee-b@example.com", invitation_b, owner_b.id,
+                                                   policy_b, "b-policy", webhook_b, "b-hook"};
 
     auto routes = daemon_routes(s.db.url());
     std::vector<RouteInfo> scoped;
@@ -98,7 +109,9 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     // Sample values for every path parameter an organization route may have; a new parameter
     // without a sample fails the test, so new routes cannot slip through unexercised.
     const std::map<std::string, std::string> samples = {
-        {"user_id", member_b.id}, {"role", "b-role"}, {"invitation_id", invitation_b}};
+        {"user_id", member_b.id}, {"role", "b-role"}, {"invitation_id", invitation_b}, {"policy_id", policy_b},
+        {"id", webhook_b},        // webhook endpoints
+        {"delivery_id", "00000000-0000-4000-8000-000000000001"}};  // none exist; the pipeline answers first
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);
