@@ -6,29 +6,40 @@
 #include "cli/context.hpp"
 #include "cli/direct.hpp"
 
+#include <optional>
 #include <vector>
 
 namespace janua::cli {
 
+// Run `direct` with the core services on the database, or `remote` through januad. None when
+// the configuration cannot be loaded (CliContext::config has already said why).
 template <class Direct, class Remote>
-int run_either(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = {}) {
-    Result<nlohmann::json> result = nlohmann::json(nullptr);
-    if (ctx.remote()) {
-        result = remote();
-    } else {
-        const auto* cfg = ctx.config();
-        if (!cfg) return exit_usage;
-        try {
-            DirectServices services(*cfg);
-            result = direct(services);
-        } catch (const db::DatabaseUnavailable& e) {
-            return ctx.fail(make_error(ErrorCode::unavailable, e.what()));
-        }
+std::optional<Result<nlohmann::json>> call_either(CliContext& ctx, Direct direct, Remote remote) {
+    if (ctx.remote()) return Result<nlohmann::json>(remote());
+    const auto* cfg = ctx.config();
+    if (!cfg) return std::nullopt;
+    try {
+        DirectServices services(*cfg);
+        return Result<nlohmann::json>(direct(services));
+    } catch (const db::DatabaseUnavailable& e) {
+        return Result<nlohmann::json>(make_error(ErrorCode::unavailable, e.what()));
     }
+}
+
+// Print a result the same way in both modes: a list's `data` as a table, anything else as is;
+// errors map to exit codes.
+inline int print_result(CliContext& ctx, const Result<nlohmann::json>& result, const std::vector<Column>& columns = {}) {
     if (!result) return ctx.fail(result.error());
     if (result->is_object() && result->contains("data") && ctx.format() == OutputFormat::table)
         return ctx.print((*result)["data"], columns);
     return ctx.print(*result);
+}
+
+template <class Direct, class Remote>
+int run_either(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = {}) {
+    auto result = call_either(ctx, std::move(direct), std::move(remote));
+    if (!result) return exit_usage;
+    return print_result(ctx, *result, columns);
 }
 
 // A Result<T> as JSON through the to_json overload of T's namespace.

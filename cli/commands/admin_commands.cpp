@@ -3,6 +3,7 @@
 // calls /api/v1/admin; both print the same JSON.
 #include "cli/command_table.hpp"
 #include "cli/direct.hpp"
+#include "cli/runner.hpp"
 #include "core/admin/runtime_settings.hpp"
 #include "core/admin/stats.hpp"
 
@@ -21,25 +22,11 @@ admin::ActorInfo cli_actor() {
 }
 
 // Run `direct` against the database or `remote` against the daemon; print what comes back.
+// The runner, with the loaded configuration for the settings commands.
 template <class Direct, class Remote>
-int run_either(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = {}) {
-    Result<json> result = json(nullptr);
-    if (ctx.remote()) {
-        result = remote();
-    } else {
-        const auto* cfg = ctx.config();
-        if (!cfg) return exit_usage;
-        try {
-            DirectServices services(*cfg);
-            result = direct(services, *cfg);
-        } catch (const db::DatabaseUnavailable& e) {
-            return ctx.fail(make_error(ErrorCode::unavailable, e.what()));
-        }
-    }
-    if (!result) return ctx.fail(result.error());
-    if (result->is_object() && result->contains("data") && ctx.format() == OutputFormat::table)
-        return ctx.print((*result)["data"], columns);
-    return ctx.print(*result);
+int run_admin(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = {}) {
+    return run_either(
+        ctx, [&](DirectServices& services) { return direct(services, *ctx.config()); }, std::move(remote), columns);
 }
 
 json maintenance_json(const admin::Snapshot& s) {
@@ -94,7 +81,7 @@ void add_admin_commands(CommandTable& table) {
     stats.run = [a](CliContext& ctx) {
         if (a->days < 1 || a->days > admin::k_max_stats_days)
             return ctx.fail("--days must be from 1 to " + std::to_string(admin::k_max_stats_days), exit_usage);
-        return run_either(
+        return run_admin(
             ctx,
             [&](DirectServices& services, const config::Config& cfg) -> Result<json> {
                 json out = services.pool().transact([&](db::Transaction& tx) { return admin::platform_stats(tx, a->days); });
@@ -121,7 +108,7 @@ void add_admin_commands(CommandTable& table) {
             if (!a->message.empty()) changes["maintenance_message"] = a->message;
         }
         const std::string audit_action = a->action == "on" ? "admin.maintenance_enabled" : "admin.maintenance_disabled";
-        return run_either(
+        return run_admin(
             ctx,
             [&](DirectServices& services, const config::Config& cfg) -> Result<json> {
                 if (!changes.empty()) {
@@ -167,7 +154,7 @@ void add_admin_commands(CommandTable& table) {
             return make_error(ErrorCode::not_found,
                               "no runtime setting '" + a->key + "'; 'janua admin settings get' lists them");
         };
-        return run_either(
+        return run_admin(
             ctx,
             [&](DirectServices& services, const config::Config& cfg) -> Result<json> {
                 if (a->action != "get") {

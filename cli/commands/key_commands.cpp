@@ -1,6 +1,7 @@
 // janua keys ...: signing-key life cycle, directly or through the daemon.
 #include "cli/command_table.hpp"
 #include "cli/direct.hpp"
+#include "cli/runner.hpp"
 #include "core/crypto/fernet.hpp"
 
 #include <memory>
@@ -19,25 +20,11 @@ nlohmann::json key_json(const tokens::SigningKeyInfo& k) {
             {"retired_at", t(k.retired_at)}};
 }
 
+// The runner over the key manager alone.
 template <class Direct, class Remote>
 int run_keys(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = {}) {
-    Result<nlohmann::json> result = nlohmann::json(nullptr);
-    if (ctx.remote()) {
-        result = remote();
-    } else {
-        const auto* cfg = ctx.config();
-        if (!cfg) return exit_usage;
-        try {
-            DirectServices services(*cfg);
-            result = direct(services.keys());
-        } catch (const db::DatabaseUnavailable& e) {
-            return ctx.fail(make_error(ErrorCode::unavailable, e.what()));
-        }
-    }
-    if (!result) return ctx.fail(result.error());
-    if (result->is_object() && result->contains("data") && ctx.format() == OutputFormat::table)
-        return ctx.print((*result)["data"], columns);
-    return ctx.print(*result);
+    return run_either(
+        ctx, [&](DirectServices& services) { return direct(services.keys()); }, std::move(remote), columns);
 }
 
 }  // namespace
@@ -99,21 +86,16 @@ void add_key_commands(CommandTable& table) {
             ctx.out() << set.dump(2) << "\n";
             return static_cast<int>(exit_ok);
         };
-        if (ctx.remote()) {
-            auto set = ctx.call("GET", "/.well-known/jwks.json");
-            if (!set) return ctx.fail(set.error());
-            return ctx.format() == OutputFormat::yaml ? ctx.print(*set) : print(*set);
-        }
-        const auto* cfg = ctx.config();
-        if (!cfg) return static_cast<int>(exit_usage);
-        try {
-            DirectServices services(*cfg);
-            services.keys().reload();
-            const auto set = services.keys().snapshot()->jwks;
-            return ctx.format() == OutputFormat::yaml ? ctx.print(set) : print(set);
-        } catch (const db::DatabaseUnavailable& e) {
-            return ctx.fail(make_error(ErrorCode::unavailable, e.what()));
-        }
+        auto set = call_either(
+            ctx,
+            [](DirectServices& services) -> Result<nlohmann::json> {
+                services.keys().reload();
+                return services.keys().snapshot()->jwks;
+            },
+            [&] { return ctx.call("GET", "/.well-known/jwks.json"); });
+        if (!set) return static_cast<int>(exit_usage);
+        if (!*set) return ctx.fail(set->error());
+        return ctx.format() == OutputFormat::yaml ? ctx.print(**set) : print(**set);
     };
 
     auto& field_key = table.add("keys", "generate-field-key",

@@ -2,6 +2,7 @@
 // (/api/v1/organizations/{org_id}/webhooks); both modes print the same JSON.
 #include "cli/command_table.hpp"
 #include "cli/direct.hpp"
+#include "cli/runner.hpp"
 
 #include <memory>
 
@@ -33,25 +34,11 @@ Result<nlohmann::json> as_json(const Result<T>& r) {
     return webhooks::to_json(*r);
 }
 
+// The runner over the webhook service alone.
 template <class Direct, class Remote>
-int run_either(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = k_webhook_columns) {
-    Result<nlohmann::json> result = nlohmann::json(nullptr);
-    if (ctx.remote()) {
-        result = remote();
-    } else {
-        const auto* cfg = ctx.config();
-        if (!cfg) return exit_usage;
-        try {
-            DirectServices services(*cfg);
-            result = direct(services.webhooks());
-        } catch (const db::DatabaseUnavailable& e) {
-            return ctx.fail(make_error(ErrorCode::unavailable, e.what()));
-        }
-    }
-    if (!result) return ctx.fail(result.error());
-    if (result->is_object() && result->contains("data") && ctx.format() == OutputFormat::table)
-        return ctx.print((*result)["data"], columns);
-    return ctx.print(*result);
+int run_hooks(CliContext& ctx, Direct direct, Remote remote, const std::vector<Column>& columns = k_webhook_columns) {
+    return run_either(
+        ctx, [&](DirectServices& services) { return direct(services.webhooks()); }, std::move(remote), columns);
 }
 
 CommandSpec& org_option(CommandSpec& cmd, WebhookArgs& a) {
@@ -76,7 +63,7 @@ void add_webhook_commands(CommandTable& table) {
         if (a->events.empty()) return ctx.fail("give at least one --event (e.g. --event 'user.*')", exit_usage);
         nlohmann::json body = {{"url", a->url}, {"event_types", a->events}, {"enabled", !a->disabled}};
         if (!a->description.empty()) body["description"] = a->description;
-        return run_either(
+        return run_hooks(
             ctx,
             [&](webhooks::WebhookService& hooks) -> Result<nlohmann::json> {
                 auto spec = webhooks::spec_from_json(body);
@@ -89,7 +76,7 @@ void add_webhook_commands(CommandTable& table) {
     auto& list = table.add("webhook", "list", "List an organization's endpoints and their health");
     org_option(list, *a);
     list.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_hooks(
             ctx,
             [&](webhooks::WebhookService& hooks) -> Result<nlohmann::json> {
                 auto found = hooks.list(a->org);
@@ -108,7 +95,7 @@ void add_webhook_commands(CommandTable& table) {
         .option("--cursor", &a->cursor, "next_cursor of the previous page");
     deliveries.example = "janua webhook deliveries --org ORG_ID WEBHOOK_ID --output json | jq '.data[0]'";
     deliveries.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_hooks(
             ctx,
             [&](webhooks::WebhookService& hooks) -> Result<nlohmann::json> {
                 auto page = hooks.deliveries(a->org, a->id,
@@ -134,7 +121,7 @@ void add_webhook_commands(CommandTable& table) {
         .option("webhook_id", &a->id, "webhook id", true)
         .option("delivery_id", &a->delivery, "delivery id (from janua webhook deliveries)", true);
     redeliver.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_hooks(
             ctx,
             [&](webhooks::WebhookService& hooks) { return as_json(hooks.redeliver(a->org, a->id, a->delivery, cli_actor())); },
             [&] {
@@ -146,7 +133,7 @@ void add_webhook_commands(CommandTable& table) {
     auto& test = table.add("webhook", "test", "Send a webhook.test event to one endpoint now");
     org_option(test, *a).option("webhook_id", &a->id, "webhook id", true);
     test.run = [a](CliContext& ctx) {
-        return run_either(
+        return run_hooks(
             ctx, [&](webhooks::WebhookService& hooks) { return as_json(hooks.send_test(a->org, a->id, cli_actor())); },
             [&] { return ctx.call("POST", hook_path(*a) + "/test", nlohmann::json::object()); });
     };
@@ -155,7 +142,7 @@ void add_webhook_commands(CommandTable& table) {
     org_option(remove, *a).option("webhook_id", &a->id, "webhook id", true);
     remove.run = [a](CliContext& ctx) {
         if (!ctx.confirmed("deleting webhook '" + a->id + "'")) return static_cast<int>(exit_usage);
-        return run_either(
+        return run_hooks(
             ctx,
             [&](webhooks::WebhookService& hooks) -> Result<nlohmann::json> {
                 auto done = hooks.remove(a->org, a->id, cli_actor());
