@@ -1,44 +1,16 @@
 #include "daemon/pages/device_page.hpp"
+#include "daemon/pages/page_frame.hpp"
 
 namespace janua::daemon::pages {
 namespace {
 
-std::string escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-const char* k_style =
-    "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;display:flex;min-height:100vh;"
-    "align-items:center;justify-content:center}main{background:#fff;padding:2rem;border-radius:8px;"
-    "box-shadow:0 1px 4px rgba(0,0,0,.1);width:22rem}h1{font-size:1.3rem;margin-top:0}label{display:block;"
-    "margin:.8rem 0 .3rem}input[type=text]{width:100%;padding:.5rem;box-sizing:border-box;font-size:1.2rem;"
-    "letter-spacing:.15em;text-transform:uppercase}button{margin-top:1rem;padding:.6rem 1rem}.error{color:#b00020}"
-    "ul{padding-left:1.2rem}.code{font-family:monospace;font-size:1.2rem}";
-
+// The code field is typed from a TV screen: large, spaced, upper case.
 Response page(int status, const std::string& app_name, const std::string& title, const std::string& body) {
-    Response r;
-    r.status = status;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-             "content=\"width=device-width,initial-scale=1\"><title>" +
-             escape(title) + " · " + escape(app_name) + "</title><style>" + k_style + "</style></head><body><main>" +
-             body + "</main></body></html>";
-    // As the other hosted pages: no scripts, no external assets, never framed; forms post only here.
-    r.set_header("Content-Security-Policy",
-                 "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-    r.set_header("Cache-Control", "no-store");
-    return r;
+    FrameOptions options;
+    options.extra_style = "#user_code{font-size:1.2rem;letter-spacing:.15em;text-transform:uppercase}"
+                          ".code{font-family:monospace;font-size:1.2rem}";
+    options.forms_stay_here = true;  // the device forms post to /device and end on this origin
+    return page_frame(status, app_name, title, body, options);
 }
 
 }  // namespace

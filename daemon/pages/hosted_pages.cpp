@@ -1,4 +1,5 @@
 #include "daemon/pages/hosted_pages.hpp"
+#include "daemon/pages/page_frame.hpp"
 
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
@@ -6,28 +7,6 @@
 
 namespace janua::daemon::pages {
 namespace {
-
-std::string escape(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
-const char* k_style =
-    "body{font-family:system-ui,sans-serif;background:#f4f5f7;margin:0;display:flex;min-height:100vh;"
-    "align-items:center;justify-content:center}main{background:#fff;padding:2rem;border-radius:8px;"
-    "box-shadow:0 1px 4px rgba(0,0,0,.1);width:22rem}h1{font-size:1.3rem;margin-top:0}label{display:block;"
-    "margin:.8rem 0 .3rem}input[type=email],input[type=password],input[type=text]{width:100%;padding:.5rem;"
-    "box-sizing:border-box}button{margin-top:1rem;padding:.6rem 1rem}.error{color:#b00020}ul{padding-left:1.2rem}";
 
 // `script_nonce`: the one inline script the page may run (the sign-in page's passkey button).
 const char* k_passkey_script =
@@ -42,22 +21,12 @@ const char* k_passkey_script =
     "document.getElementById('passkey-form').submit();"
     "}catch(e){s.textContent='Passkey sign-in did not complete: '+e.message;}});})();";
 
+// No form-action here: the sign-in and consent flows end at the client's redirect URI.
 Response html(int status, const std::string& app_name, const std::string& title, const std::string& body,
               const std::string& script_nonce = "") {
-    Response r;
-    r.status = status;
-    r.content_type = "text/html; charset=utf-8";
-    r.body = "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-             "content=\"width=device-width,initial-scale=1\"><title>" +
-             escape(title) + " · " + escape(app_name) + "</title><style>" + k_style + "</style></head><body><main>" +
-             body + "</main></body></html>";
-    // No scripts, no external assets, never framed (clickjacking). No form-action: browsers apply
-    // it to the redirects after a submit, and the flow must end at the client's redirect URI.
-    std::string policy = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'";
-    // The passkey button needs one nonce'd script and same-origin fetches for the WebAuthn options.
-    if (!script_nonce.empty()) policy += "; script-src 'nonce-" + script_nonce + "'; connect-src 'self'";
-    r.set_header("Content-Security-Policy", policy);
-    return r;
+    FrameOptions options;
+    options.script_nonce = script_nonce;
+    return page_frame(status, app_name, title, body, options);
 }
 
 std::string field_for(const std::string& cookie_value, const std::string& secret_key) {
