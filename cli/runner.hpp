@@ -61,4 +61,23 @@ inline Result<nlohmann::json> remote_as(const Result<nlohmann::json>& called, nl
     return value;
 }
 
+// GET every page of a list endpoint (`path` may carry a query), following next_cursor: the
+// whole list as {"data": [...], "next_cursor": null}. Bounded, in case a server never ends.
+inline Result<nlohmann::json> remote_all_pages(const CliContext& ctx, const std::string& path) {
+    nlohmann::json all = nlohmann::json::array();
+    std::string cursor;
+    const char joiner = path.find('?') == std::string::npos ? '?' : '&';
+    for (int page = 0; page < 10000; ++page) {
+        auto got = ctx.call("GET", path + joiner + "limit=200" + (cursor.empty() ? "" : "&cursor=" + cursor));
+        if (!got) return got.error();
+        if (!got->is_object() || !got->contains("data") || !(*got)["data"].is_array())
+            return make_error(ErrorCode::internal, "the server answered a list without data");
+        for (auto& item : (*got)["data"]) all.push_back(std::move(item));
+        const auto& next = got->value("next_cursor", nlohmann::json());
+        if (!next.is_string() || next.get<std::string>().empty()) break;
+        cursor = next.get<std::string>();  // base64url: safe in a query as it is
+    }
+    return nlohmann::json{{"data", all}, {"next_cursor", nullptr}};
+}
+
 }  // namespace janua::cli

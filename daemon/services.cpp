@@ -92,6 +92,7 @@ struct BackgroundWork::Impl {
     // Webhook deliveries: a queue of their own for their retry schedule (WEBHOOK_RETRY_BASE_MS).
     std::unique_ptr<jobs::JobQueue> webhook_queue;
     std::unique_ptr<jobs::Worker> webhook_worker;
+    int webhook_workers = 4;  // WEBHOOK_WORKERS
 };
 
 BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& pool_settings)
@@ -105,13 +106,14 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     webhook_settings.listen = pool_settings;
     m_impl->webhook_worker = std::make_unique<jobs::Worker>(*m_impl->webhook_queue, webhook_settings);
     context.webhooks->register_delivery_handler(*m_impl->webhook_worker);
+    m_impl->webhook_workers = context.config.webhook_workers;
 }
 
 BackgroundWork::~BackgroundWork() { stop(); }
 
 void BackgroundWork::start() {
     m_impl->worker->start(2);
-    m_impl->webhook_worker->start(4);
+    m_impl->webhook_worker->start(m_impl->webhook_workers);
 }
 
 void BackgroundWork::stop() {

@@ -69,7 +69,7 @@ void add_apikey_commands(CommandTable& table) {
                 for (const auto& k : *keys) data.push_back(rbac::to_json(k));
                 return nlohmann::json{{"data", data}, {"next_cursor", nullptr}};
             },
-            [&] { return ctx.call("GET", "/api/v1/api-keys?all=true"); }, k_key_columns);
+            [&] { return remote_all_pages(ctx, "/api/v1/api-keys?all=true"); }, k_key_columns);
     };
 
     auto& revoke = table.add("apikey", "revoke", "Revoke an API key at once");

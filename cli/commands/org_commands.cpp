@@ -144,7 +144,7 @@ void add_org_commands(CommandTable& table) {
                 if (!found) return found.error();
                 return members_json(*found);
             },
-            [&] { return ctx.call("GET", org_path(a->org) + "/members"); }, k_member_columns);
+            [&] { return remote_all_pages(ctx, org_path(a->org) + "/members"); }, k_member_columns);
     };
 
     auto& add = table.add("org", "add-member", "Add an existing user to an organization (others: org invite)");

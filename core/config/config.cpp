@@ -123,6 +123,7 @@ const std::vector<Setting>& settings_table() {
         {"MAX_WEBHOOKS_PER_TENANT", "10", IntSetting{&C::max_webhooks_per_tenant, 1, 10000}, Secret::no, "webhook endpoints per organization"},
         {"WEBHOOK_ALLOW_PRIVATE", "false", BoolSetting{&C::webhook_allow_private}, Secret::no, "allow webhooks to private, loopback and link-local addresses and over plain http (development and tests only)"},
         {"WEBHOOK_TIMEOUT_SECONDS", "10", IntSetting{&C::webhook_timeout_seconds, 1, 60}, Secret::no, "seconds a webhook receiver has to answer before the attempt counts as failed"},
+        {"WEBHOOK_WORKERS", "4", IntSetting{&C::webhook_workers, 1, 64}, Secret::no, "webhook delivery threads: deliveries in flight at once (each waits up to WEBHOOK_TIMEOUT_SECONDS for a slow receiver)"},
         {"WEBHOOK_RETRY_BASE_MS", "10000", IntSetting{&C::webhook_retry_base_ms, 10, 3600000}, Secret::no, "first webhook retry delay in milliseconds; doubles per attempt (with jitter, capped at one hour)"},
     };
     return table;

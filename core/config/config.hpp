@@ -106,6 +106,7 @@ struct Config {
     bool webhook_allow_private = false;
     int webhook_timeout_seconds = 0;
     int webhook_retry_base_ms = 0;
+    int webhook_workers = 0;  // delivery threads
 
     bool is_production() const { return environment == "production"; }
 };

@@ -13,14 +13,14 @@ using db::Statement;
 constexpr Statement k_insert{
     "codes_insert",
     "INSERT INTO authorization_codes (code_hash, client_id, user_id, browser_session_id, redirect_uri, scope, nonce, "
-    "code_challenge, code_challenge_method, auth_time, amr, expires_at) "
+    "code_challenge, code_challenge_method, auth_time, amr, expires_at, dpop_jkt) "
     "VALUES ($1, $2, $3, $4::uuid, $5, $6, $7, $8::text, CASE WHEN $8::text IS NULL THEN NULL ELSE 'S256' END, "
-    "$9::timestamptz, ARRAY(SELECT jsonb_array_elements_text($10::jsonb)), now() + make_interval(secs => $11))"};
+    "$9::timestamptz, ARRAY(SELECT jsonb_array_elements_text($10::jsonb)), now() + make_interval(secs => $11), $12)"};
 constexpr Statement k_redeem{
     "codes_redeem",
     "UPDATE authorization_codes SET used_at = now() WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() "
     "RETURNING client_id, user_id, browser_session_id, redirect_uri, scope, nonce, code_challenge, auth_time, "
-    "array_to_json(amr)::text"};
+    "array_to_json(amr)::text, dpop_jkt"};
 constexpr Statement k_lookup{"codes_lookup",
                              "SELECT used_at IS NOT NULL, issued_session_id FROM authorization_codes WHERE code_hash = $1"};
 constexpr Statement k_set_session{"codes_set_session",
@@ -44,7 +44,7 @@ namespace codes {
 std::string issue(db::Transaction& tx, const CodeGrant& g, int lifetime_seconds) {
     std::string code = crypto::random_token(32);
     tx.exec(k_insert, hash_of(code), g.client_id, g.user_id, g.browser_session_id, g.redirect_uri, g.scope, g.nonce,
-            g.code_challenge, g.auth_time, nlohmann::json(g.amr).dump(), lifetime_seconds);
+            g.code_challenge, g.auth_time, nlohmann::json(g.amr).dump(), lifetime_seconds, g.dpop_jkt);
     return code;
 }
 
@@ -64,6 +64,7 @@ Redemption redeem(db::Transaction& tx, const std::string& code) {
         r.grant.code_challenge = db::optional_field<std::string>(row[6]);
         r.grant.auth_time = db::timestamp(row[7]);
         r.grant.amr = nlohmann::json::parse(row[8].as<std::string>("[]")).get<std::vector<std::string>>();
+        r.grant.dpop_jkt = db::optional_field<std::string>(row[9]);
         return r;
     }
     auto known = tx.exec(k_lookup, hash_of(code));

@@ -20,6 +20,7 @@ struct CodeGrant {
     std::optional<std::string> code_challenge;  // S256 only
     std::string auth_time;                      // RFC 3339
     std::vector<std::string> amr;
+    std::optional<std::string> dpop_jkt;  // RFC 9449 10: the token request must prove this key
 };
 
 std::string issue(db::Transaction& tx, const CodeGrant& grant, int lifetime_seconds);

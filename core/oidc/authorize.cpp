@@ -1,4 +1,5 @@
 // The authorization endpoint (RFC 6749 4.1, OIDC Core 3.1.2, RFC 7636, RFC 9207).
+#include "core/audit/audit.hpp"
 #include "core/common/time.hpp"
 #include "core/common/url.hpp"
 #include "core/identity/user_repository.hpp"
@@ -11,6 +12,15 @@
 
 namespace janua::oidc {
 namespace {
+
+// For audit details: bytes outside printable ASCII become '?' (scopes are ASCII, RFC 6749 3.3),
+// so a crafted request cannot make the entry unwritable.
+std::string printable_ascii(std::string text, std::size_t max = 1000) {
+    if (text.size() > max) text.resize(max);
+    for (auto& c : text)
+        if (c < 0x20 || c > 0x7e) c = '?';
+    return text;
+}
 
 std::string param(const Params& params, const char* name) {
     auto it = params.find(name);
@@ -131,6 +141,7 @@ AuthorizeDecision Provider::authorize(const Params& given, const std::optional<B
     if (!challenge.empty()) grant.code_challenge = challenge;
     grant.auth_time = browser->session.auth_time;
     grant.amr = browser->session.amr;
+    if (!param(params, "dpop_jkt").empty()) grant.dpop_jkt = param(params, "dpop_jkt");
     const auto code = m_pool.transact([&](db::Transaction& tx) -> std::optional<std::string> {
         if (pushed_id && !spend_pushed_request(tx, *pushed_id)) return std::nullopt;
         return codes::issue(tx, grant, m_settings.code_seconds);
@@ -159,6 +170,11 @@ std::optional<OAuthError> Provider::authorization_request_problem(const OAuthCli
     if (requested.empty()) return bad("invalid_scope", "scope is required");
     if (!scopes_allowed(requested, client.scopes) || !scopes_allowed(requested, supported_scopes()))
         return bad("invalid_scope", "the client may not request one of these scopes");
+    // RFC 9449 10: a JWK SHA-256 thumbprint, base64url without padding (43 characters).
+    const std::string jkt = param(params, "dpop_jkt");
+    if (params.count("dpop_jkt") &&
+        (jkt.size() != 43 || jkt.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") != std::string::npos))
+        return bad("invalid_request", "dpop_jkt must be the base64url SHA-256 JWK thumbprint of the DPoP key");
     const std::string challenge = param(params, "code_challenge");
     const std::string method = param(params, "code_challenge_method");
     if (!challenge.empty()) {
@@ -172,9 +188,21 @@ std::optional<OAuthError> Provider::authorization_request_problem(const OAuthCli
     return std::nullopt;
 }
 
-AuthorizeDecision Provider::deny(const Params& params) {
+AuthorizeDecision Provider::deny(const Params& params, const std::optional<BrowserLogin>& browser,
+                                  const identity::RequestMeta& meta) {
     auto client = m_clients.get(param(params, "client_id"));
     if (!client) return error_page("unknown client");
+    audit::Event e;
+    e.action = "oauth.consent_denied";
+    e.actor_type = browser ? "user" : "anonymous";
+    if (browser) e.actor_id = browser->user.id;
+    e.target_type = "oauth_client";
+    e.target_id = client->client_id;
+    e.ip_address = meta.ip;
+    e.user_agent = meta.user_agent;
+    e.request_id = meta.request_id;
+    e.details = {{"scope", printable_ascii(param(params, "scope"))}};
+    m_pool.transact([&](db::Transaction& tx) { audit::record(tx, e); });
     std::string redirect_uri = param(params, "redirect_uri");
     if (redirect_uri.empty() && client->redirect_uris.size() == 1) redirect_uri = client->redirect_uris.front();
     if (redirect_uri.empty() || !client->allows_redirect_uri(redirect_uri)) return error_page("redirect_uri is not registered");
@@ -189,8 +217,20 @@ AuthorizeDecision Provider::deny(const Params& params) {
 }
 
 void Provider::grant_consent(const std::string& user_id, const std::string& client_id,
-                             const std::vector<std::string>& scopes) {
-    m_pool.transact([&](db::Transaction& tx) { consents::grant(tx, user_id, client_id, scopes); });
+                             const std::vector<std::string>& scopes, const identity::RequestMeta& meta) {
+    m_pool.transact([&](db::Transaction& tx) {
+        consents::grant(tx, user_id, client_id, scopes);
+        audit::Event e;
+        e.action = "oauth.consent_granted";
+        e.actor_id = user_id;
+        e.target_type = "oauth_client";
+        e.target_id = client_id;
+        e.ip_address = meta.ip;
+        e.user_agent = meta.user_agent;
+        e.request_id = meta.request_id;
+        e.details = {{"scope", printable_ascii(join_scope(scopes))}};
+        audit::record(tx, e);
+    });
 }
 
 std::optional<BrowserLogin> Provider::browser_login(const std::string& cookie_token) {

@@ -86,7 +86,7 @@ pqxx::binarystring hash_of(const std::string& value) { return pqxx::binarystring
 }  // namespace
 
 TokenResult Provider::device_authorization(const TokenRequest& request) {
-    auto authenticated = authenticate_client(request);
+    auto authenticated = authenticate_client(request, "/oauth/device_authorization");
     if (auto* error = std::get_if<OAuthError>(&authenticated)) return *error;
     const auto& client = std::get<OAuthClient>(authenticated);
     if (!client.has_grant(k_grant_device_code))

@@ -80,7 +80,7 @@ TokenResult Provider::userinfo(const identity::Principal& caller) {
 }
 
 TokenResult Provider::introspect(const TokenRequest& request) {
-    auto authenticated = authenticate_client(request);
+    auto authenticated = authenticate_client(request, "/oauth/introspect");
     if (auto* error = std::get_if<OAuthError>(&authenticated)) return *error;
     const auto& client = std::get<OAuthClient>(authenticated);
     if (client.is_public) return OAuthError{"invalid_client", "public clients may not introspect", 401};
@@ -115,7 +115,7 @@ TokenResult Provider::introspect(const TokenRequest& request) {
 }
 
 std::optional<OAuthError> Provider::revoke(const TokenRequest& request) {
-    auto authenticated = authenticate_client(request);
+    auto authenticated = authenticate_client(request, "/oauth/revoke");
     if (auto* error = std::get_if<OAuthError>(&authenticated)) return *error;
     const auto& client = std::get<OAuthClient>(authenticated);
     const std::string token = param(request.form, "token");

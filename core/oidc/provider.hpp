@@ -108,9 +108,12 @@ public:
 
     AuthorizeDecision authorize(const Params& params, const std::optional<BrowserLogin>& browser);
     // The user declined on the consent page: access_denied to a registered redirect URI.
-    AuthorizeDecision deny(const Params& params);
-    // The hosted consent page approved `scopes` for the client.
-    void grant_consent(const std::string& user_id, const std::string& client_id, const std::vector<std::string>& scopes);
+    // Audited as oauth.consent_denied (actor the signed-in user, when there is one).
+    AuthorizeDecision deny(const Params& params, const std::optional<BrowserLogin>& browser = std::nullopt,
+                           const identity::RequestMeta& meta = {});
+    // The hosted consent page approved `scopes` for the client; audited as oauth.consent_granted.
+    void grant_consent(const std::string& user_id, const std::string& client_id, const std::vector<std::string>& scopes,
+                       const identity::RequestMeta& meta = {});
 
     TokenResult token(const TokenRequest& request);
     TokenResult userinfo(const identity::Principal& caller);
@@ -155,7 +158,10 @@ public:
                                                   const std::string& path);
 
 private:
-    std::variant<OAuthClient, OAuthError> authenticate_client(const TokenRequest& request);
+    // Client authentication at `endpoint` ("/oauth/token", ...); a failure is audited as
+    // oauth.client_auth_failed (actor the client id as claimed, never the credential).
+    std::variant<OAuthClient, OAuthError> authenticate_client(const TokenRequest& request, const char* endpoint);
+    std::variant<OAuthClient, OAuthError> check_client_credentials(const TokenRequest& request);
     TokenResult authorization_code_grant(const OAuthClient& client, const TokenRequest& request);
     TokenResult refresh_token_grant(const OAuthClient& client, const TokenRequest& request);
     TokenResult client_credentials_grant(const OAuthClient& client, const TokenRequest& request);

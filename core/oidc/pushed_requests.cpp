@@ -2,6 +2,7 @@
 // the back channel, authenticated, and sends the browser to /oauth/authorize with only
 // client_id and the request_uri it got back.
 #include "core/audit/audit.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "core/oidc/provider.hpp"
 
@@ -32,7 +33,7 @@ bool is_client_auth_param(const std::string& name) {
 }  // namespace
 
 TokenResult Provider::pushed_authorization_request(const TokenRequest& request) {
-    auto authenticated = authenticate_client(request);
+    auto authenticated = authenticate_client(request, "/oauth/par");
     if (auto* error = std::get_if<OAuthError>(&authenticated)) return *error;
     const auto& client = std::get<OAuthClient>(authenticated);
     Params params;
@@ -47,6 +48,15 @@ TokenResult Provider::pushed_authorization_request(const TokenRequest& request) 
     if (redirect_uri.empty() && client.redirect_uris.size() == 1) redirect_uri = client.redirect_uris.front();
     if (redirect_uri.empty() || !client.allows_redirect_uri(redirect_uri))
         return OAuthError{"invalid_request", "redirect_uri is missing or not registered for this client", 400};
+    // RFC 9449 10.1: a DPoP proof here binds the code to its key, like dpop_jkt does; both must agree.
+    if (!request.dpop.empty()) {
+        auto jkt = check_dpop_proof(request.dpop, "POST", "/oauth/par", std::nullopt);
+        if (auto* error = std::get_if<OAuthError>(&jkt)) return *error;
+        const auto& proven = std::get<std::string>(jkt);
+        if (params.count("dpop_jkt") && !crypto::constant_time_equals(params["dpop_jkt"], proven))
+            return OAuthError{"invalid_dpop_proof", "dpop_jkt does not match the key of the DPoP proof", 400};
+        params["dpop_jkt"] = proven;
+    }
     if (auto problem = authorization_request_problem(client, params)) return *problem;
 
     const std::string request_id = crypto::random_token(32);

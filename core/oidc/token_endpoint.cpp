@@ -13,6 +13,7 @@
 #include "core/tokens/access_token.hpp"
 #include "core/tokens/refresh_tokens.hpp"
 
+#include <algorithm>
 #include <strings.h>
 
 namespace janua::oidc {
@@ -68,7 +69,56 @@ std::string Provider::endpoint(const std::string& path) const {
     return base + path;
 }
 
-std::variant<OAuthClient, OAuthError> Provider::authenticate_client(const TokenRequest& request) {
+namespace {
+
+// Who the failed request said it was: the Basic user, client_id, or the assertion's iss (unverified,
+// for the audit trail only). Bounded so a made-up id cannot bloat the log.
+// Bytes outside printable ASCII become '?', so whatever was sent is safe to store and show.
+std::optional<std::string> claimed_client_id(const TokenRequest& request) {
+    auto printable = [](std::string text) {
+        text.resize(std::min<std::size_t>(text.size(), 255));
+        for (auto& c : text)
+            if (c < 0x20 || c > 0x7e) c = '?';
+        return text;
+    };
+    std::string id, secret;
+    if (decode_basic(request.authorization_header, id, secret) && !id.empty()) return printable(id);
+    if (!param(request.form, "client_id").empty()) return printable(param(request.form, "client_id"));
+    if (auto parsed = crypto::jws_parse(param(request.form, "client_assertion"))) {
+        auto claims = nlohmann::json::parse(parsed->payload, nullptr, false);
+        if (claims.is_object() && claims.contains("iss") && claims["iss"].is_string() &&
+            !claims["iss"].get<std::string>().empty())
+            return printable(claims["iss"].get<std::string>());
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+std::variant<OAuthClient, OAuthError> Provider::authenticate_client(const TokenRequest& request, const char* endpoint_path) {
+    auto result = check_client_credentials(request);
+    if (const auto* error = std::get_if<OAuthError>(&result)) {
+        audit::Event e;
+        e.action = "oauth.client_auth_failed";
+        e.outcome = "failure";
+        e.actor_id = claimed_client_id(request);
+        e.actor_type = e.actor_id ? "client" : "anonymous";
+        e.target_type = "oauth_client";
+        e.target_id = e.actor_id;
+        e.ip_address = request.meta.ip;
+        e.user_agent = request.meta.user_agent;
+        e.request_id = request.meta.request_id;
+        std::string method = "none";
+        if (!request.authorization_header.empty()) method = "client_secret_basic";
+        else if (!param(request.form, "client_secret").empty()) method = "client_secret_post";
+        else if (!param(request.form, "client_assertion").empty()) method = "private_key_jwt";
+        e.details = {{"endpoint", endpoint_path}, {"method", method}, {"reason", error->description}};
+        m_pool.transact([&](db::Transaction& tx) { audit::record(tx, e); });
+    }
+    return result;
+}
+
+std::variant<OAuthClient, OAuthError> Provider::check_client_credentials(const TokenRequest& request) {
     const auto& form = request.form;
     std::string id, secret;
     if (!request.authorization_header.empty()) {
@@ -153,7 +203,7 @@ std::variant<OAuthClient, OAuthError> Provider::authenticate_client(const TokenR
 TokenResult Provider::token(const TokenRequest& request) {
     const std::string grant_type = param(request.form, "grant_type");
     if (grant_type.empty()) return OAuthError{"invalid_request", "grant_type is required", 400};
-    auto authenticated = authenticate_client(request);
+    auto authenticated = authenticate_client(request, "/oauth/token");
     if (auto* error = std::get_if<OAuthError>(&authenticated)) return *error;
     const auto& client = std::get<OAuthClient>(authenticated);
     if (grant_type != k_grant_authorization_code && grant_type != k_grant_refresh_token &&
@@ -286,6 +336,9 @@ TokenResult Provider::authorization_code_grant(const OAuthClient& client, const 
         } else if (!verifier.empty()) {
             return invalid_grant("code_verifier given but the authorization request had no code_challenge");
         }
+        // RFC 9449 10: the authorization request named a key; only a proof of that key redeems.
+        if (grant.dpop_jkt && (!request.dpop_jkt || !crypto::constant_time_equals(*request.dpop_jkt, *grant.dpop_jkt)))
+            return OAuthError{"invalid_dpop_proof", "this authorization code is bound to a DPoP key: send a DPoP proof of that key", 400};
         auto user = identity::users::find_by_id(tx, grant.user_id);
         if (!user || user->status != "ACTIVE") return invalid_grant("the user can no longer sign in");
         std::string session_id;

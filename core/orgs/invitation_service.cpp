@@ -2,12 +2,15 @@
 
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
+#include "core/common/page_cursor.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "core/identity/user_repository.hpp"
 #include "core/mail/email_job.hpp"
 #include "core/orgs/org_repository.hpp"
 #include "core/orgs/org_service.hpp"
+
+#include <algorithm>
 
 namespace janua::orgs {
 namespace {
@@ -36,6 +39,12 @@ constexpr Statement k_find_by_token{"invitations_find_by_token",
 constexpr Statement k_list{"invitations_list", "SELECT " JANUA_INVITATION_COLUMNS
                                                " FROM invitations i JOIN roles r ON r.id = i.role_id "
                                                "WHERE i.organization_id = $1 ORDER BY i.created_at DESC, i.id LIMIT 1000"};
+constexpr Statement k_list_page{
+    "invitations_list_page",
+    "SELECT " JANUA_INVITATION_COLUMNS " FROM invitations i JOIN roles r ON r.id = i.role_id WHERE i.organization_id = $1 "
+    "AND ($2::timestamptz IS NULL OR (i.created_at, i.id) < ($2::timestamptz, $3::uuid)) AND ($5::text IS NULL OR "
+    "(CASE WHEN i.status = 'pending' AND i.expires_at <= now() THEN 'expired' ELSE i.status END) = $5::text) "
+    "ORDER BY i.created_at DESC, i.id DESC LIMIT $4"};
 constexpr Statement k_resend{"invitations_resend",
                              "UPDATE invitations SET token_hash = $2, expires_at = now() + make_interval(days => $3), "
                              "sent_count = sent_count + 1, updated_at = now() WHERE id = $1 AND status = 'pending'"};
@@ -224,6 +233,29 @@ Result<std::pair<std::string, std::string>> InvitationService::get_org(const std
         auto org = repo::find(tx, org_ref);
         if (!org) return organization_not_found();
         return std::make_pair(org->id, org->name);
+    });
+}
+
+Result<InvitationService::Page> InvitationService::list_page(const std::string& org_ref,
+                                                           const std::optional<std::string>& status, int limit,
+                                                           const std::optional<std::string>& cursor) {
+    if (status && *status != "pending" && *status != "accepted" && *status != "revoked" && *status != "expired")
+        return invalid("status", "enum", "must be pending, accepted, revoked or expired");
+    auto after = paging::decode_cursor(cursor);
+    if (!after) return after.error();
+    limit = std::clamp(limit, 1, 200);
+    return m_pool.transact([&](db::Transaction& tx) -> Result<Page> {
+        auto org = repo::find(tx, org_ref);
+        if (!org) return organization_not_found();
+        Page page;
+        for (const auto& row : tx.exec(k_list_page, org->id, after->created_at, after->id, limit + 1, status)) {
+            if (static_cast<int>(page.items.size()) == limit) {
+                page.next_cursor = paging::encode_cursor(page.items.back().created_at, page.items.back().id);
+                break;
+            }
+            page.items.push_back(from_row(row));
+        }
+        return page;
     });
 }
 

@@ -77,6 +77,13 @@ public:
                                        const nlohmann::json& entries);
     // `status`: pending, accepted, revoked, expired, or none for all.
     Result<std::vector<Invitation>> list(const std::string& org_ref, const std::optional<std::string>& status);
+    // One page of them, newest first; `limit` 1-200, `cursor` the next_cursor of the previous page.
+    struct Page {
+        std::vector<Invitation> items;
+        std::optional<std::string> next_cursor;
+    };
+    Result<Page> list_page(const std::string& org_ref, const std::optional<std::string>& status, int limit,
+                           const std::optional<std::string>& cursor);
     // A new link (the old one stops working) and a fresh expiry.
     Result<Invitation> resend(const rbac::Caller& caller, const std::string& org_ref, const std::string& id);
     Status revoke(const rbac::Caller& caller, const std::string& org_ref, const std::string& id);

@@ -1,6 +1,7 @@
 #include "core/orgs/org_repository.hpp"
 
 #include "core/common/ids.hpp"
+#include "core/common/page_cursor.hpp"
 #include "core/crypto/encoding.hpp"
 
 #include <algorithm>
@@ -66,6 +67,10 @@ constexpr Statement k_count_role_members{"roles_count_members", "SELECT count(*)
 constexpr Statement k_list_members{
     "members_list", "SELECT " JANUA_MEMBER_COLUMNS " FROM memberships m JOIN users u ON u.id = m.user_id "
                     "JOIN roles r ON r.id = m.role_id WHERE m.organization_id = $1 ORDER BY m.created_at, m.user_id"};
+constexpr Statement k_list_members_page{
+    "members_list_page", "SELECT " JANUA_MEMBER_COLUMNS " FROM memberships m JOIN users u ON u.id = m.user_id "
+                         "JOIN roles r ON r.id = m.role_id WHERE m.organization_id = $1 AND ($2::timestamptz IS NULL "
+                         "OR (m.created_at, m.user_id) > ($2::timestamptz, $3::uuid)) ORDER BY m.created_at, m.user_id LIMIT $4"};
 constexpr Statement k_find_member{
     "members_find", "SELECT " JANUA_MEMBER_COLUMNS " FROM memberships m JOIN users u ON u.id = m.user_id "
                     "JOIN roles r ON r.id = m.role_id WHERE m.organization_id = $1 AND m.user_id = $2"};
@@ -234,6 +239,22 @@ std::vector<Member> list_members(db::Transaction& tx, const std::string& org_id)
     std::vector<Member> out;
     for (const auto& row : tx.exec(k_list_members, org_id)) out.push_back(member_from(row));
     return out;
+}
+
+Result<MemberPage> list_members_page(db::Transaction& tx, const std::string& org_id, int limit,
+                                     const std::optional<std::string>& cursor) {
+    auto after = paging::decode_cursor(cursor);
+    if (!after) return after.error();
+    limit = std::clamp(limit, 1, 200);
+    MemberPage page;
+    for (const auto& row : tx.exec(k_list_members_page, org_id, after->created_at, after->id, limit + 1)) {
+        if (static_cast<int>(page.items.size()) == limit) {
+            page.next_cursor = paging::encode_cursor(page.items.back().created_at, page.items.back().user_id);
+            break;
+        }
+        page.items.push_back(member_from(row));
+    }
+    return page;
 }
 
 std::optional<Member> find_member(db::Transaction& tx, const std::string& org_id, const std::string& user_id) {

@@ -44,6 +44,13 @@ void remove_role(db::Transaction& tx, const std::string& role_id);
 int count_role_members(db::Transaction& tx, const std::string& role_id);
 
 std::vector<Member> list_members(db::Transaction& tx, const std::string& org_id);
+struct MemberPage {
+    std::vector<Member> items;
+    std::optional<std::string> next_cursor;
+};
+// Oldest membership first; `limit` 1-200, `cursor` the next_cursor of the previous page.
+Result<MemberPage> list_members_page(db::Transaction& tx, const std::string& org_id, int limit,
+                                     const std::optional<std::string>& cursor);
 std::optional<Member> find_member(db::Transaction& tx, const std::string& org_id, const std::string& user_id);
 // Conflict when the user already belongs to the organization.
 Result<Member> insert_member(db::Transaction& tx, const std::string& org_id, const std::string& user_id,

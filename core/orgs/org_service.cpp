@@ -248,6 +248,15 @@ Result<std::vector<Member>> OrgService::members(const std::string& ref) {
     });
 }
 
+Result<repo::MemberPage> OrgService::members_page(const std::string& ref, int limit,
+                                                  const std::optional<std::string>& cursor) {
+    return m_pool.transact([&](db::Transaction& tx) -> Result<repo::MemberPage> {
+        auto org = repo::find(tx, ref);
+        if (!org) return organization_not_found();
+        return repo::list_members_page(tx, org->id, limit, cursor);
+    });
+}
+
 Result<Member> OrgService::add_member(const Caller& caller, const std::string& ref, const std::string& user,
                                       const std::string& role_name) {
     return m_pool.transact([&](db::Transaction& tx) -> Result<Member> {

@@ -52,6 +52,8 @@ public:
     Status remove(const Caller& caller, const std::string& ref);
 
     Result<std::vector<Member>> members(const std::string& ref);
+    // One page of them (GET /members?limit=&cursor=).
+    Result<repo::MemberPage> members_page(const std::string& ref, int limit, const std::optional<std::string>& cursor);
     // `user` is a user id or email; `role` a role name (default "member").
     Result<Member> add_member(const Caller& caller, const std::string& ref, const std::string& user,
                               const std::string& role);

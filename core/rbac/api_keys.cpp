@@ -2,11 +2,14 @@
 
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
+#include "core/common/page_cursor.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "core/orgs/org_repository.hpp"
 #include "core/orgs/org_service.hpp"
 #include "core/rbac/permissions.hpp"
+
+#include <algorithm>
 
 namespace janua::rbac {
 namespace {
@@ -31,6 +34,10 @@ constexpr Statement k_list_mine{"api_keys_list_mine",
                                 "ORDER BY k.created_at, k.id LIMIT 1000"};
 constexpr Statement k_list_all{"api_keys_list_all",
                                "SELECT " JANUA_KEY_COLUMNS " FROM api_keys k ORDER BY k.created_at, k.id LIMIT 1000"};
+constexpr Statement k_list_page{
+    "api_keys_list_page",
+    "SELECT " JANUA_KEY_COLUMNS " FROM api_keys k WHERE ($1::uuid IS NULL OR k.user_id = $1::uuid) AND ($2::timestamptz "
+    "IS NULL OR (k.created_at, k.id) > ($2::timestamptz, $3::uuid)) ORDER BY k.created_at, k.id LIMIT $4"};
 constexpr Statement k_rename{"api_keys_rename", "UPDATE api_keys AS k SET name = $2, updated_at = now() WHERE k.id = $1 "
                                                 "RETURNING " JANUA_KEY_COLUMNS};
 constexpr Statement k_revoke{"api_keys_revoke",
@@ -222,6 +229,29 @@ Result<ApiKey> ApiKeyService::owned(db::Transaction& tx, const Caller& caller, c
     // Someone else's key does not exist, as far as the caller can tell.
     if (!caller.platform_admin && (!caller.user_id || key.user_id != caller.user_id)) return key_not_found();
     return key;
+}
+
+Result<ApiKeyService::Page> ApiKeyService::list_page(const Caller& caller, bool all, int limit,
+                                                    const std::optional<std::string>& cursor) {
+    if (all && !caller.platform_admin) return make_error(ErrorCode::authorization, "listing every key needs a platform administrator");
+    if (caller.api_key_id && !caller.platform_admin)
+        return make_error(ErrorCode::authorization, "API keys cannot manage API keys; sign in as a user");
+    auto after = paging::decode_cursor(cursor);
+    if (!after) return after.error();
+    limit = std::clamp(limit, 1, 200);
+    Page page;
+    if (!all && !caller.user_id) return page;
+    const std::optional<std::string> owner = all ? std::nullopt : caller.user_id;
+    return m_pool.transact([&](db::Transaction& tx) -> Result<Page> {
+        for (const auto& row : tx.exec(k_list_page, owner, after->created_at, after->id, limit + 1)) {
+            if (static_cast<int>(page.items.size()) == limit) {
+                page.next_cursor = paging::encode_cursor(page.items.back().created_at, page.items.back().id);
+                break;
+            }
+            page.items.push_back(from_row(row));
+        }
+        return page;
+    });
 }
 
 Result<std::vector<ApiKey>> ApiKeyService::list(const Caller& caller, bool all) {

@@ -65,6 +65,12 @@ public:
     Result<IssuedKey> create(const Caller& caller, const NewApiKey& spec);
     // The caller's keys; every key with `all` (platform admins).
     Result<std::vector<ApiKey>> list(const Caller& caller, bool all);
+    // One page of them, oldest first; `limit` 1-200, `cursor` the next_cursor of the previous page.
+    struct Page {
+        std::vector<ApiKey> items;
+        std::optional<std::string> next_cursor;
+    };
+    Result<Page> list_page(const Caller& caller, bool all, int limit, const std::optional<std::string>& cursor);
     Result<ApiKey> get(const Caller& caller, const std::string& id);
     Result<ApiKey> rename(const Caller& caller, const std::string& id, const nlohmann::json& patch);
     Status revoke(const Caller& caller, const std::string& id);

@@ -12,11 +12,14 @@ void register_api_key_routes(Router& router, DaemonContext& context) {
     const std::string base = "/api/v1/api-keys";
 
     router.add("GET", base, Access::user, [&keys](Request& r) {
-        auto list = keys.list(caller(r), r.query_param("all").value_or("") == "true");
-        if (!list) return error_response(list.error(), r.request_id);
+        int limit = 50;
+        if (auto e = parse_limit(r, limit)) return error_response(*e, r.request_id);
+        auto page = keys.list_page(caller(r), r.query_param("all").value_or("") == "true", limit, r.query_param("cursor"));
+        if (!page) return error_response(page.error(), r.request_id);
         nlohmann::json data = nlohmann::json::array();
-        for (const auto& k : *list) data.push_back(rbac::to_json(k));
-        return Response::json(200, {{"data", data}, {"next_cursor", nullptr}});
+        for (const auto& k : page->items) data.push_back(rbac::to_json(k));
+        return Response::json(200, {{"data", data},
+                                    {"next_cursor", page->next_cursor ? nlohmann::json(*page->next_cursor) : nlohmann::json(nullptr)}});
     });
     router.add("POST", base, Access::user, [&keys](Request& r) {
         auto body = parse_json_object(r);

@@ -11,11 +11,14 @@ void register_invitation_routes(Router& router, DaemonContext& context) {
     const std::string base = "/api/v1/organizations/{org_id}/invitations";
 
     org_route(router, "GET", base, "invitations:read", [&svc](Request& r) {
-        auto list = svc.list(r.param("org_id"), r.query_param("status"));
-        if (!list) return error_response(list.error(), r.request_id);
+        int limit = 50;
+        if (auto e = parse_limit(r, limit)) return error_response(*e, r.request_id);
+        auto page = svc.list_page(r.param("org_id"), r.query_param("status"), limit, r.query_param("cursor"));
+        if (!page) return error_response(page.error(), r.request_id);
         nlohmann::json data = nlohmann::json::array();
-        for (const auto& i : *list) data.push_back(orgs::to_json(i));
-        return Response::json(200, {{"data", data}, {"next_cursor", nullptr}});
+        for (const auto& i : page->items) data.push_back(orgs::to_json(i));
+        return Response::json(200, {{"data", data},
+                                    {"next_cursor", page->next_cursor ? nlohmann::json(*page->next_cursor) : nlohmann::json(nullptr)}});
     });
     org_route(router, "POST", base, "invitations:create", [&svc](Request& r) {
         auto body = parse_json_object(r);

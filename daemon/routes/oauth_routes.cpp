@@ -125,7 +125,7 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         // A pushed request (RFC 9126) is consented to as it was pushed.
         const auto params = provider.effective_params(params_of_return_to(return_to));
         if (form_field(*form, "decision") != "allow") {
-            const auto denied = provider.deny(params);
+            const auto denied = provider.deny(params, browser, meta_of(r));
             if (denied.step == oidc::AuthorizeStep::redirect) return pages::redirect(denied.location);
             return pages::error_page(400, app, denied.error_message);
         }
@@ -133,7 +133,7 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         std::vector<std::string> scopes;
         std::istringstream in(form_field(params, "scope"));
         for (std::string s; in >> s;) scopes.push_back(s);
-        provider.grant_consent(browser->user.id, form_field(params, "client_id"), scopes);
+        provider.grant_consent(browser->user.id, form_field(params, "client_id"), scopes, meta_of(r));
         return pages::redirect(return_to);
     });
 

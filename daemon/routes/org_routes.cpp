@@ -64,9 +64,13 @@ void register_org_routes(Router& router, DaemonContext& context) {
     });
 
     org_route(router, "GET", one + "/members", "members:read", [&svc](Request& r) {
-        auto members = svc.members(r.param("org_id"));
-        if (!members) return error_response(members.error(), r.request_id);
-        return Response::json(200, list_json(*members));
+        int limit = 50;
+        if (auto e = parse_limit(r, limit)) return error_response(*e, r.request_id);
+        auto page = svc.members_page(r.param("org_id"), limit, r.query_param("cursor"));
+        if (!page) return error_response(page.error(), r.request_id);
+        nlohmann::json body = list_json(page->items);
+        if (page->next_cursor) body["next_cursor"] = *page->next_cursor;
+        return Response::json(200, body);
     });
     org_route(router, "POST", one + "/members", "members:create", [&svc](Request& r) {
         auto body = parse_json_object(r);

@@ -9,12 +9,17 @@
 //       RFC 9126: buildAuthorizationUrlWithPAR, the hosted pages (fetch with cookies), code exchange.
 //   dpop ISSUER CLIENT_ID SECRET|- REDIRECT_URI EMAIL PASSWORD
 //       RFC 9449: the code flow with a DPoP key; userinfo and a refresh with proofs.
+//   dpop-bound-code ISSUER CLIENT_ID SECRET|- REDIRECT_URI EMAIL PASSWORD par|param same|other|none
+//       RFC 9449 10: the code bound to DPoP key A, by a proof sent to /oauth/par ("par") or by
+//       dpop_jkt on the authorization URL ("param"); then redeemed with a proof of A ("same"), of
+//       another key ("other") or without a proof ("none"). Prints the token summary and A's thumbprint.
 //   exchange ISSUER CLIENT_ID SECRET SUBJECT_TOKEN [SCOPE|-] [AUDIENCE|-] [ACTOR_TOKEN]
 //       RFC 8693 via genericGrantRequest.
 //   register ISSUER METADATA_JSON [INITIAL_ACCESS_TOKEN]
 //       RFC 7591 via dynamicClientRegistration, then a client_credentials grant when it has the grant.
 import * as client from 'openid-client';
 import { chromium } from 'playwright-core';
+import { calculateJwkThumbprint, exportJWK } from 'jose';
 
 const [command, issuer, ...args] = process.argv.slice(2);
 const insecure = { execute: [client.allowInsecureRequests] };
@@ -162,6 +167,28 @@ async function dpopFlow([clientId, secret, redirectUri, email, password]) {
   return out;
 }
 
+async function dpopBoundCode([clientId, secret, redirectUri, email, password, binding, redeemWith]) {
+  const config = await configure(clientId, secret);
+  const keyPair = await client.randomDPoPKeyPair('ES256');
+  const DPoP = client.getDPoPHandle(config, keyPair);
+  const jkt = await calculateJwkThumbprint(await exportJWK(keyPair.publicKey));
+  const verifier = client.randomPKCECodeVerifier();
+  const state = client.randomState();
+  const parameters = {
+    redirect_uri: redirectUri, scope: 'openid profile', state,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256',
+  };
+  const url = binding === 'par'
+    ? await client.buildAuthorizationUrlWithPAR(config, parameters, { DPoP })
+    : client.buildAuthorizationUrl(config, { ...parameters, dpop_jkt: jkt });
+  const { callback } = await hostedDriver().authorize(url.href, redirectUri, email, password);
+  let options;
+  if (redeemWith === 'same') options = { DPoP };
+  if (redeemWith === 'other') options = { DPoP: client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256')) };
+  const tokens = await client.authorizationCodeGrant(config, new URL(callback), { pkceCodeVerifier: verifier, expectedState: state }, undefined, options);
+  return { jkt, tokens: summary(tokens) };
+}
+
 async function exchange([clientId, secret, subjectToken, scope, audience, actorToken]) {
   const config = await configure(clientId, secret);
   const parameters = {
@@ -191,7 +218,7 @@ async function register([metadataJson, initialAccessToken]) {
 }
 
 try {
-  const commands = { device, par, dpop: dpopFlow, exchange, register };
+  const commands = { device, par, dpop: dpopFlow, 'dpop-bound-code': dpopBoundCode, exchange, register };
   if (!commands[command]) throw new Error(`unknown command ${command}`);
   console.log(JSON.stringify(await commands[command](args)));
 } catch (error) {

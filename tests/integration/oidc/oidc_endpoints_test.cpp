@@ -1445,3 +1445,56 @@ TEST_CASE("an access token issued to a relying party does not open the admin API
     auto clients = get(s.base(), "/api/v1/oauth/clients", access);
     CHECK((clients.status == 401 || clients.status == 403));
 }
+
+// ---- Audit of consent and client authentication ---------------------------------------------------
+
+namespace {
+
+long long audit_count(const OidcServer& s, const std::string& where) {
+    pqxx::connection conn(s.db.url());
+    pqxx::nontransaction tx(conn);
+    return tx.exec1("SELECT count(*) FROM audit_events WHERE " + where)[0].as<long long>();
+}
+
+}  // namespace
+
+TEST_CASE("consent decisions are audited with the user as actor", "[oidc]") {
+    OidcServer s;
+    s.web_client("web");
+    Browser b(s.base(), s.email);
+    b.decision = "deny";
+    REQUIRE_FALSE(b.run(authorize_path(code_request("web"))).empty());
+    CHECK(audit_count(s, "action = 'oauth.consent_denied' AND actor_id = '" + s.user_id +
+                             "' AND target_id = 'web' AND outcome = 'success'") == 1);
+    CHECK(audit_count(s, "action = 'oauth.consent_granted'") == 0);
+
+    b.decision = "allow";
+    b.code_for(code_request("web", "openid profile"));
+    CHECK(audit_count(s, "action = 'oauth.consent_granted' AND actor_id = '" + s.user_id +
+                             "' AND target_id = 'web' AND details->>'scope' = 'openid profile'") == 1);
+}
+
+TEST_CASE("client authentication failures at token, introspect and revoke are audited without the secret", "[oidc]") {
+    OidcServer s;
+    const auto secret = s.web_client("web");
+    const std::string wrong = "not-the-secret-" + secret.substr(0, 8);
+    for (const char* path : {"/oauth/token", "/oauth/introspect", "/oauth/revoke"}) {
+        auto r = token_call(s.base(), {{"grant_type", "client_credentials"}, {"token", "x"}}, basic("web", wrong), path);
+        CHECK(r.status == 401);
+        CHECK(oauth_error(r) == "invalid_client");
+        CHECK(audit_count(s, std::string("action = 'oauth.client_auth_failed' AND outcome = 'failure' AND actor_type = "
+                                         "'client' AND actor_id = 'web' AND details->>'endpoint' = '") + path +
+                                 "' AND details->>'method' = 'client_secret_basic'") == 1);
+    }
+    // An unknown client, with client_secret_post: the claimed id is the actor.
+    auto unknown = token_call(s.base(), {{"grant_type", "client_credentials"}, {"client_id", "ghost"}, {"client_secret", wrong}});
+    CHECK(unknown.status == 401);
+    CHECK(audit_count(s, "action = 'oauth.client_auth_failed' AND actor_id = 'ghost' AND details->>'method' = "
+                         "'client_secret_post'") == 1);
+    // No credential, secret or hash ends up in the trail.
+    CHECK(audit_count(s, "details::text LIKE '%" + wrong + "%' OR details::text LIKE '%" + secret + "%'") == 0);
+    // Successful authentication is not a failure.
+    auto ok = introspect(s.base(), "web", secret, "x");
+    CHECK(ok.status == 200);
+    CHECK(audit_count(s, "action = 'oauth.client_auth_failed'") == 4);
+}

@@ -383,6 +383,31 @@ TEST_CASE("openid-client with DPoP: bound tokens, userinfo with proofs, refresh 
     CHECK(out["refresh_without_proof"] == "invalid_dpop_proof");
 }
 
+TEST_CASE("a code bound to a DPoP key through PAR or dpop_jkt is redeemed only with a proof of that key", "[oidc][ext][dpop]") {
+    OidcServer s;
+    const auto secret = s.web_client("web");
+    for (const std::string binding : {"par", "param"}) {
+        INFO("binding " << binding);
+        auto ok = extensions({"dpop-bound-code", s.base(), "web", secret, k_redirect, s.email, k_password, binding, "same"});
+        INFO(ok.dump(2));
+        CHECK(strcasecmp(ok["tokens"]["token_type"].get<std::string>().c_str(), "dpop") == 0);
+        CHECK(parse_jwt(ok["tokens"]["access_token"]).payload["cnf"]["jkt"] == ok["jkt"]);
+        for (const std::string redeem : {"other", "none"}) {
+            INFO("redeemed with " << redeem);
+            auto refused = extensions({"dpop-bound-code", s.base(), "web", secret, k_redirect, s.email, k_password, binding, redeem}, false);
+            CHECK(refused["oauth_error"] == "invalid_dpop_proof");
+        }
+    }
+    CHECK(sql_count(s, "SELECT count(*) FROM audit_events WHERE action = 'oauth.token_issued' AND details->>'dpop_bound' = 'true'") == 2);
+
+    // A dpop_jkt that is not a thumbprint is refused at PAR (and would be at /authorize).
+    auto bad = post_form(s.base(), "/oauth/par", {{"client_id", "web"}, {"client_secret", secret}, {"response_type", "code"},
+                                                  {"redirect_uri", k_redirect}, {"scope", "openid"}, {"dpop_jkt", "short"}});
+    CHECK(bad.status == 400);
+    CHECK(oauth_error(bad) == "invalid_request");
+    CHECK(sql_count(s, "SELECT count(*) FROM pushed_authorization_requests WHERE params ? 'dpop_jkt' AND params->>'dpop_jkt' = 'short'") == 0);
+}
+
 TEST_CASE("DPoP proofs at the token endpoint: algorithms, replay, htm, htu, iat, shape", "[oidc][ext][dpop]") {
     OidcServer s;
     const std::string secret = s.add_client("svc", {"--grant-type", "client_credentials", "--scope", "api:read"})["client_secret"];

@@ -5,6 +5,8 @@
 // Also: the discovery documents, the JWKS, and private_key_jwt client authentication (RFC 7523).
 #include "tests/integration/oidc/oidc_support.hpp"
 
+#include <pqxx/pqxx>
+
 using namespace janua::test;
 using namespace janua::test::identity;
 using namespace janua::test::oidc;
@@ -299,4 +301,41 @@ TEST_CASE("private_key_jwt client authentication with a registered JWK Set", "[o
         CHECK(bare.status == 401);
         CHECK(oauth_error(bare) == "invalid_client");
     }
+}
+
+namespace {
+
+std::string sql_scalar(const std::string& url, const std::string& query) {
+    pqxx::connection conn(url);
+    pqxx::nontransaction tx(conn);
+    return tx.exec1(query)[0].as<std::string>();
+}
+
+}  // namespace
+
+TEST_CASE("bad and replayed client assertions are audited as client authentication failures", "[oidc]") {
+    OidcServer s;
+    json private_jwk, other_jwk;
+    std::string jwks, other_jwks;
+    keygen("ES256", private_jwk, jwks);
+    keygen("ES256", other_jwk, other_jwks);
+    TempFile jwks_file(jwks);
+    s.add_client("signer", {"--grant-type", "client_credentials", "--scope", "api:read", "--token-auth-method",
+                            "private_key_jwt", "--jwks-file", jwks_file.path});
+    const std::string token_endpoint = s.base() + "/oauth/token";
+    auto count = [&](const std::string& where) {
+        return sql_scalar(s.db.url(), "SELECT count(*) FROM audit_events WHERE action = 'oauth.client_auth_failed' AND " + where);
+    };
+
+    const auto good = assertion(private_jwk, "signer", token_endpoint);
+    REQUIRE(with_assertion(s.base(), good).status == 200);
+    auto replayed = with_assertion(s.base(), good);
+    CHECK(replayed.status == 401);
+    CHECK(count("actor_id = 'signer' AND details->>'method' = 'private_key_jwt' AND details->>'reason' LIKE '%already used%'") == "1");
+
+    auto forged = with_assertion(s.base(), assertion(other_jwk, "signer", token_endpoint));
+    CHECK(forged.status == 401);
+    CHECK(count("actor_id = 'signer' AND details->>'reason' LIKE '%does not verify%'") == "1");
+    // The assertion itself is never stored.
+    CHECK(sql_scalar(s.db.url(), "SELECT count(*) FROM audit_events WHERE details::text LIKE '%" + good.substr(0, 40) + "%'") == "0");
 }

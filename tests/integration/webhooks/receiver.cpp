@@ -40,7 +40,11 @@ struct Receiver::Impl {
 
 Receiver::Receiver() : m_impl(std::make_unique<Impl>()) {
     m_impl->server.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+        const int now_in_flight = ++m_in_flight;
+        for (int seen = m_max_in_flight; now_in_flight > seen && !m_max_in_flight.compare_exchange_weak(seen, now_in_flight);) {
+        }
         if (const long long delay = m_delay_ms; delay > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        --m_in_flight;
         if (m_down) {
             ++m_refused;
             res.status = 503;

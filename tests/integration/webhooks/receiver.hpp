@@ -41,6 +41,8 @@ public:
     std::set<std::string> verified_event_ids() const;
     int bad_signatures() const;
     int refused() const { return m_refused; }
+    // The most requests the receiver was handling at the same time.
+    int max_in_flight() const { return m_max_in_flight; }
     bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout) const;
 
 private:
@@ -49,6 +51,8 @@ private:
     std::atomic<bool> m_down{false};
     std::atomic<long long> m_delay_ms{0};
     std::atomic<int> m_refused{0};
+    std::atomic<int> m_in_flight{0};
+    std::atomic<int> m_max_in_flight{0};
 };
 
 // Check a Janua-Signature header over `body` (what a receiver does): the v1 MAC in constant

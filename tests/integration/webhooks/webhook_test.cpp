@@ -252,3 +252,20 @@ TEST_CASE("a daemon killed with SIGKILL mid-delivery loses no event", "[webhooks
     CHECK(receiver.bad_signatures() == 0);
     CHECK(janua::audit::verify_chain(*pool).valid);
 }
+
+TEST_CASE("WEBHOOK_WORKERS bounds how many deliveries are in flight at once", "[webhooks]") {
+    const int workers = GENERATE(1, 3);
+    INFO("WEBHOOK_WORKERS=" << workers);
+    Env env = k_private_ok;
+    env["WEBHOOK_WORKERS"] = std::to_string(workers);
+    HookServer s(env);
+    Receiver receiver;
+    receiver.set_delay(std::chrono::milliseconds(400));
+    auto created = s.create(receiver.url(), {"user.*"});
+    receiver.set_secret(created["secret"]);
+    auto pool = pool_on(s.db.url());
+    auto ids = record_events(*pool, s.org, "user.signin", 6);
+    REQUIRE(receiver.wait_until([&] { return receiver.verified_event_ids().size() >= 6; }, std::chrono::seconds(30)));
+    CHECK(receiver.max_in_flight() <= workers);
+    if (workers > 1) CHECK(receiver.max_in_flight() >= 2);  // several threads really deliver at once
+}

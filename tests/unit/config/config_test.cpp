@@ -39,6 +39,7 @@ TEST_CASE("config uses built-in defaults when nothing is set", "[config]") {
     CHECK(loaded->config.jwt_algorithm == "RS256");
     CHECK(loaded->config.jwt_issuer == loaded->config.base_url);
     CHECK(loaded->config.enable_signups);
+    CHECK(loaded->config.webhook_workers == 4);
 }
 
 TEST_CASE("config precedence is default < file < environment < flag", "[config]") {
@@ -87,6 +88,12 @@ TEST_CASE("an invalid value stops loading with one line naming the setting", "[c
     CHECK_FALSE(config::load(input).ok());
     input.getenv = env_of({{"ENABLE_SIGNUPS", "maybe"}});
     CHECK(config::load(input).error().message.find("ENABLE_SIGNUPS") != std::string::npos);
+    for (const char* workers : {"0", "65", "many"}) {
+        input.getenv = env_of({{"WEBHOOK_WORKERS", workers}});
+        auto refused = config::load(input);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().message.find("WEBHOOK_WORKERS") != std::string::npos);
+    }
     input.getenv = env_of({{"JWT_ALGORITHM", "HS256"}});
     CHECK(config::load(input).error().message.find("JWT_ALGORITHM") != std::string::npos);
 }
