@@ -387,6 +387,28 @@ std::optional<Error> refuse_owner(db::Transaction& tx, const TokenPrincipal& who
 
 bool is_unique_violation(const pqxx::sql_error& e) { return e.sqlstate() == "23505"; }
 
+// Pool::transact commits whatever the work returns; a SCIM change that fails half-way must
+// leave nothing behind, so failures leave the transaction by exception (it then rolls back).
+struct Abort {
+    Error error;
+};
+
+template <class T, class F>
+Result<T> atomically(db::Pool& pool, F&& work) {
+    try {
+        return pool.transact([&](db::Transaction& tx) -> Result<T> {
+            Result<T> r = work(tx);
+            if (!r) throw Abort{r.error()};
+            return r;
+        });
+    } catch (const Abort& a) {
+        return a.error;
+    } catch (const pqxx::sql_error& e) {
+        if (is_unique_violation(e)) return scim_error(409, "uniqueness", "userName or externalId is already taken");
+        throw;
+    }
+}
+
 }  // namespace
 
 Error scim_error(int status, const std::string& scim_type, const std::string& detail) {
@@ -455,8 +477,7 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
     auto wanted = wanted_from(body, std::nullopt);
     if (!wanted) return wanted.error();
     const Wanted& w = *wanted;
-    try {
-        return m_pool.transact([&](db::Transaction& tx) -> Result<Resource> {
+    return atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
             std::string user_id;
             bool created = false;
             auto existing = tx.exec(k_find_user, w.email);
@@ -476,10 +497,6 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
                          {{"user_created", created}, {"active", w.active}, {"external_id", w.external_id ? nlohmann::json(*w.external_id) : nlohmann::json(nullptr)}});
             return *load(tx, who.organization_id, user_id, m_base_url);
         });
-    } catch (const pqxx::sql_error& e) {
-        if (is_unique_violation(e)) return scim_error(409, "uniqueness", "userName or externalId is already taken");
-        throw;
-    }
 }
 
 Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& who, const std::string& id,
@@ -537,18 +554,12 @@ Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& w
 
 Result<Resource> UserService::replace(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
                                      const std::string& if_match) {
-    try {
-        return m_pool.transact([&](db::Transaction& tx) { return write(tx, who, id, body, if_match, "scim.user.replaced"); });
-    } catch (const pqxx::sql_error& e) {
-        if (is_unique_violation(e)) return scim_error(409, "uniqueness", "userName or externalId is already taken");
-        throw;
-    }
+    return atomically<Resource>(m_pool, [&](db::Transaction& tx) { return write(tx, who, id, body, if_match, "scim.user.replaced"); });
 }
 
 Result<Resource> UserService::patch(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
                                    const std::string& if_match) {
-    try {
-        return m_pool.transact([&](db::Transaction& tx) -> Result<Resource> {
+    return atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
             auto current = load(tx, who.organization_id, id, m_base_url);
             if (!current) return not_found();
             if (!etag_matches(if_match, current->etag))
@@ -559,14 +570,10 @@ Result<Resource> UserService::patch(const TokenPrincipal& who, const std::string
             if (!patched) return patched.error();
             return write(tx, who, id, *patched, "", "scim.user.patched");
         });
-    } catch (const pqxx::sql_error& e) {
-        if (is_unique_violation(e)) return scim_error(409, "uniqueness", "userName or externalId is already taken");
-        throw;
-    }
 }
 
 Status UserService::remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match) {
-    return m_pool.transact([&](db::Transaction& tx) -> Status {
+    return atomically<Ok>(m_pool, [&](db::Transaction& tx) -> Status {
         auto current = load(tx, who.organization_id, id, m_base_url);
         if (!current) return not_found();
         if (!etag_matches(if_match, current->etag))
@@ -611,7 +618,8 @@ Result<nlohmann::json> project(const nlohmann::json& resource, const std::option
     if (attributes) {
         auto paths = split(*attributes);
         if (!paths) return paths.error();
-        nlohmann::json out = {{"schemas", resource["schemas"]}, {"id", resource["id"]}, {"meta", resource["meta"]}};
+        nlohmann::json out = {{"schemas", resource["schemas"]}, {"id", resource["id"]}, {"meta", resource["meta"]},
+                              {"userName", resource["userName"]}};
         for (const auto& p : *paths) {
             const std::string hk = holder_key(p);
             const nlohmann::json& src = hk.empty() ? resource : (resource.contains(hk) ? resource[hk] : nlohmann::json::object());

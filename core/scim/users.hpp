@@ -71,7 +71,7 @@ private:
 };
 
 // attributes= / excludedAttributes= (comma-separated paths) applied to a rendered resource;
-// id, schemas and meta are always returned (RFC 7643 §7 "returned: always").
+// id, schemas, meta and userName are always returned (RFC 7643 §7 "returned: always").
 Result<nlohmann::json> project(const nlohmann::json& resource, const std::optional<std::string>& attributes,
                                const std::optional<std::string>& excluded);
 

@@ -98,7 +98,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     // Sample values for every path parameter an organization route may have; a new parameter
     // without a sample fails the test, so new routes cannot slip through unexercised.
     const std::map<std::string, std::string> samples = {
-        {"user_id", member_b.id}, {"role", "b-role"}, {"invitation_id", invitation_b}};
+        {"user_id", member_b.id}, {"role", "b-role"}, {"invitation_id", invitation_b},
+        {"token_id", "00000000-0000-4000-8000-000000000000"}};
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);
