@@ -254,7 +254,7 @@ Result<std::string> compare_sql(const Filter& f, const Column& col, SqlContext& 
     const std::string v = placeholder(c, f.value, "");
     const std::string right = col.case_exact ? v : "lower(" + v + ")";
     if (op == "eq") return left + " = " + right;
-    if (op == "ne") return "(" + col.sql + " IS NULL OR " + left + " <> " + right + ")";
+    if (op == "ne") return "((" + col.sql + ") IS NULL OR " + left + " <> " + right + ")";
     if (op == "co") return "strpos(" + left + ", " + right + ") > 0";
     if (op == "sw") return "left(" + left + ", length(" + right + ")) = " + right;
     if (op == "ew") return "right(" + left + ", length(" + right + ")) = " + right;

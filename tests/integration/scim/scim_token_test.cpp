@@ -2,9 +2,10 @@
 // revocable, accepted only by /scim/v2 and only for their own organization; the CLI in direct mode.
 #include "tests/integration/scim/scim_support.hpp"
 
+using namespace janua::test;
 using namespace janua::test::scim;
 
-TEST_CASE("SCIM tokens: create, list, revoke; least privilege; only /scim/v2", "[scim][tokens]") {
+TEST_CASE("SCIM tokens - create list revoke - least privilege - only on scim v2", "[scim][tokens]") {
     Server s;
     auto owner = make_user(s, "scim-owner@example.com");
     auto member = make_user(s, "scim-member@example.com");
@@ -64,10 +65,10 @@ TEST_CASE("SCIM tokens: create, list, revoke; least privilege; only /scim/v2", "
         CHECK(all["data"].size() == 2);
         cli_json(direct_args(s, {"scim", "token", "revoke", made["id"], "--org", "scim-org"}));
         CHECK(scim_call(s, "GET", "/ServiceProviderConfig", cli_secret).status == 401);
-        auto bad = run_janua(direct_args(s, {"scim", "token", "create", "--org", "scim-org"}));
+        auto bad = janua::test::run_janua(direct_args(s, {"scim", "token", "create", "--org", "scim-org"}));
         CHECK(bad.exit_code != 0);
         CHECK(bad.err.find("--name") != std::string::npos);
-        auto unknown = run_janua(direct_args(s, {"scim", "token", "create", "--org", "no-such-org", "--name", "x"}));
+        auto unknown = janua::test::run_janua(direct_args(s, {"scim", "token", "create", "--org", "no-such-org", "--name", "x"}));
         CHECK(unknown.exit_code != 0);
     }
 }

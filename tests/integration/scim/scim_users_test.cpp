@@ -2,6 +2,7 @@
 // paging, PATCH, ETags, uniqueness, the error schema, tenant isolation and deprovisioning.
 #include "tests/integration/scim/scim_support.hpp"
 
+using namespace janua::test;
 using namespace janua::test::scim;
 
 namespace {
@@ -44,7 +45,7 @@ TEST_CASE("SCIM discovery says what is supported", "[scim]") {
     CHECK(scim_call(f.s, "GET", "/ServiceProviderConfig", "").status == 401);
 }
 
-TEST_CASE("SCIM Users: create, get, replace, delete; uniqueness; errors", "[scim][users]") {
+TEST_CASE("SCIM Users - create get replace delete - uniqueness - errors", "[scim][users]") {
     Fixture f;
     auto r = scim_call(f.s, "POST", "/Users", f.token,
                        user_body("Alice@Acme.test", {{"externalId", "okta-1"},
@@ -239,7 +240,7 @@ TEST_CASE("SCIM filters follow RFC 7644 3.4.2.2", "[scim][filter]") {
     }
 }
 
-TEST_CASE("SCIM PATCH: add, replace, remove with and without path", "[scim][patch]") {
+TEST_CASE("SCIM PATCH - add replace remove with and without path", "[scim][patch]") {
     Fixture f;
     auto user = f.create("pat@acme.test", {{"name", {{"givenName", "Pat"}}},
                                            {"emails", {{{"value", "pat@acme.test"}, {"type", "work"}, {"primary", true}},
@@ -284,7 +285,7 @@ TEST_CASE("SCIM PATCH: add, replace, remove with and without path", "[scim][patc
     CHECK(r["active"] == false);
 }
 
-TEST_CASE("SCIM: deprovisioning revokes sessions; tokens see only their organization", "[scim][isolation]") {
+TEST_CASE("SCIM deprovisioning revokes sessions and tokens see only their organization", "[scim][isolation]") {
     Fixture f;
     auto owner_b = make_user(f.s, "owner@beta.test");
     const std::string org_b = make_org(f.s, owner_b, "beta")["id"];

@@ -44,7 +44,7 @@ std::string sql_of(const std::string& filter, json& params) {
 
 }  // namespace
 
-TEST_CASE("SCIM filters parse with RFC precedence, grouping and value paths", "[scim][filter]") {
+TEST_CASE("SCIM filters parse with RFC precedence - grouping and value paths", "[scim][filter]") {
     auto f = parse_filter("a eq \"x\" or b pr and not (c sw \"y\")");
     REQUIRE(f);
     CHECK(f->kind == Filter::Kind::any_of);
