@@ -64,6 +64,7 @@ void build_command_table(CommandTable& table) {
     add_mfa_commands(table);
     add_audit_commands(table);
     add_webhook_commands(table);
+    add_scim_commands(table);
     add_completion_command(table);
 }
 

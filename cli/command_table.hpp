@@ -77,6 +77,7 @@ void add_apikey_commands(CommandTable& table);
 void add_mfa_commands(CommandTable& table);
 void add_audit_commands(CommandTable& table);
 void add_webhook_commands(CommandTable& table);
+void add_scim_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

@@ -58,6 +58,11 @@ orgs::InvitationService& DirectServices::invitations() {
     return *m_invitations;
 }
 
+scim::TokenService& DirectServices::scim_tokens() {
+    if (!m_scim_tokens) m_scim_tokens = std::make_unique<scim::TokenService>(*m_pool);
+    return *m_scim_tokens;
+}
+
 rbac::ApiKeyService& DirectServices::api_keys() {
     if (!m_api_keys) m_api_keys = std::make_unique<rbac::ApiKeyService>(*m_pool);
     return *m_api_keys;

@@ -11,6 +11,7 @@
 #include "core/orgs/invitation_service.hpp"
 #include "core/orgs/org_service.hpp"
 #include "core/rbac/api_keys.hpp"
+#include "core/scim/tokens.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "core/webhooks/service.hpp"
 
@@ -30,6 +31,7 @@ public:
     orgs::OrgService& orgs();
     orgs::InvitationService& invitations();
     rbac::ApiKeyService& api_keys();
+    scim::TokenService& scim_tokens();
     mfa::MfaService& mfa();
     webhooks::WebhookService& webhooks();
 
@@ -44,6 +46,7 @@ private:
     std::unique_ptr<orgs::OrgService> m_orgs;
     std::unique_ptr<orgs::InvitationService> m_invitations;
     std::unique_ptr<rbac::ApiKeyService> m_api_keys;
+    std::unique_ptr<scim::TokenService> m_scim_tokens;
     std::unique_ptr<mfa::MfaService> m_mfa;
     std::unique_ptr<webhooks::WebhookService> m_webhooks;
 };

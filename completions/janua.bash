@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion config db keys mfa org role user version webhook" ;;
+    "") words="admin apikey audit client completion config db keys mfa org role scim user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -93,6 +93,11 @@ _janua() {
         delete) words="" ;;
         grant) words="" ;;
         revoke) words="" ;;
+      esac ;;
+    scim)
+      case "$verb" in
+        "") words="token" ;;
+        token) words="--org --name" ;;
       esac ;;
     user)
       case "$verb" in

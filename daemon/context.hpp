@@ -16,6 +16,8 @@
 #include "core/orgs/org_service.hpp"
 #include "core/rbac/access.hpp"
 #include "core/rbac/api_keys.hpp"
+#include "core/scim/tokens.hpp"
+#include "core/scim/users.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "core/webhooks/service.hpp"
 #include "daemon/metrics.hpp"
@@ -45,6 +47,9 @@ struct DaemonContext {
     std::unique_ptr<mfa::MfaService> mfa;
     std::unique_ptr<webauthn::WebAuthnService> webauthn;
     std::unique_ptr<webhooks::WebhookService> webhooks;
+    // SCIM provisioning (core/scim).
+    std::unique_ptr<scim::TokenService> scim_tokens;
+    std::unique_ptr<scim::UserService> scim_users;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

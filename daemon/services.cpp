@@ -36,6 +36,8 @@ void build_org_services(DaemonContext& context) {
     context.orgs = std::make_unique<orgs::OrgService>(*context.pool, orgs::OrgSettings{cfg.max_organizations_per_identity});
     context.invitations = std::make_unique<orgs::InvitationService>(*context.pool, *context.hasher,
                                                                     orgs::invitation_settings(cfg));
+    context.scim_tokens = std::make_unique<scim::TokenService>(*context.pool);
+    context.scim_users = std::make_unique<scim::UserService>(*context.pool, cfg.base_url);
 }
 
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings) {

@@ -1,0 +1,78 @@
+#pragma once
+// SCIM Users of one organization (RFC 7643 §4.1 with the enterprise extension §4.3), mapped
+// onto Janua users. The SCIM view of an organization is its members plus the users its IdP
+// provisioned and then deactivated (scim_users.active = false, membership removed).
+// userName is the Janua user's email; name.givenName/familyName, displayName, locale and
+// timezone live on the Janua user; every other attribute is kept per organization.
+// Every change is audited (actor_type 'scim_token') in the transaction that makes it.
+
+#include "core/common/result.hpp"
+#include "core/db/pool.hpp"
+#include "core/scim/tokens.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace janua::scim {
+
+inline constexpr const char* k_user_schema = "urn:ietf:params:scim:schemas:core:2.0:User";
+inline constexpr const char* k_enterprise_schema = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+inline constexpr const char* k_list_schema = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
+inline constexpr const char* k_patch_schema = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+inline constexpr const char* k_error_schema = "urn:ietf:params:scim:api:messages:2.0:Error";
+inline constexpr int k_max_page = 200;
+
+// A SCIM error: HTTP status and scimType travel in Error::details.
+Error scim_error(int status, const std::string& scim_type, const std::string& detail);
+
+struct ListQuery {
+    std::optional<std::string> filter;
+    std::optional<std::string> sort_by;
+    bool descending = false;
+    long long start_index = 1;
+    long long count = 100;
+};
+
+struct Resource {
+    nlohmann::json body;  // with meta
+    std::string etag;     // W/"..."
+};
+
+struct ListPage {
+    long long total = 0;
+    long long start_index = 1;
+    std::vector<Resource> resources;
+};
+
+class UserService {
+public:
+    // base_url: the public URL, for meta.location.
+    UserService(db::Pool& pool, std::string base_url) : m_pool(pool), m_base_url(std::move(base_url)) {}
+
+    Result<ListPage> list(const TokenPrincipal& who, const ListQuery& query);
+    Result<Resource> get(const TokenPrincipal& who, const std::string& id);
+    Result<Resource> create(const TokenPrincipal& who, const nlohmann::json& body);
+    // if_match: the If-Match header ("" when absent; "*" matches any version).
+    Result<Resource> replace(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
+                             const std::string& if_match);
+    Result<Resource> patch(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
+                           const std::string& if_match);
+    Status remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match);
+
+private:
+    Result<Resource> write(db::Transaction& tx, const TokenPrincipal& who, const std::string& id,
+                           const nlohmann::json& wanted, const std::string& if_match, const std::string& action);
+
+    db::Pool& m_pool;
+    std::string m_base_url;
+};
+
+// attributes= / excludedAttributes= (comma-separated paths) applied to a rendered resource;
+// id, schemas, meta and userName are always returned (RFC 7643 §7 "returned: always").
+Result<nlohmann::json> project(const nlohmann::json& resource, const std::optional<std::string>& attributes,
+                               const std::optional<std::string>& excluded);
+
+}  // namespace janua::scim
