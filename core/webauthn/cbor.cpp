@@ -39,6 +39,7 @@ public:
             case 4: {
                 // Every element takes at least one byte: a count beyond the rest is a lie.
                 if (*argument > remaining()) return fail("array longer than the input");
+                if (*argument > k_max_entries) return fail("array has too many elements");
                 v.type = Value::Type::array;
                 v.array = std::make_shared<Array>();
                 v.array->reserve(static_cast<std::size_t>(*argument));
@@ -51,6 +52,7 @@ public:
             }
             case 5: {
                 if (*argument > remaining() / 2) return fail("map longer than the input");
+                if (*argument > k_max_entries) return fail("map has too many entries");
                 v.type = Value::Type::map;
                 v.map = std::make_shared<Map>();
                 v.map->reserve(static_cast<std::size_t>(*argument));

@@ -40,6 +40,9 @@ struct Decoded {
 };
 
 constexpr int k_max_depth = 8;
+// WebAuthn's CBOR (attestation objects, COSE keys) holds a handful of entries per container; a
+// cap keeps memory and the duplicate-key check small whatever an attacker declares.
+constexpr std::uint64_t k_max_entries = 64;
 
 // Decode the first item of `input`; nullopt on any malformation (truncation, a length beyond the
 // input, nesting deeper than k_max_depth, duplicate map keys, unsupported major types).

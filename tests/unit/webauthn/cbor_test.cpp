@@ -94,3 +94,22 @@ TEST_CASE("COSE keys: unsupported algorithms and wrong key types are refused", "
     CHECK_FALSE(public_key_from_cose_bytes(bytes({0xa2, 0x01, 0x02, 0x03, 0x38, 0x23})));
     CHECK_FALSE(public_key_from_cose_bytes(bytes({0x01})));
 }
+
+TEST_CASE("cbor refuses containers with more entries than WebAuthn ever sends", "[unit][webauthn]") {
+    // 65 and 64 one-byte integers: the input is long enough, only the count is refused.
+    std::string many(1, static_cast<char>(0x98));  // array, one-byte count follows
+    many += static_cast<char>(65);
+    many += std::string(65, '\x01');
+    std::string why;
+    CHECK_FALSE(cbor::decode(many, &why));
+    CHECK(why.find("too many") != std::string::npos);
+    std::string enough(1, static_cast<char>(0x98));
+    enough += static_cast<char>(64);
+    enough += std::string(64, '\x01');
+    CHECK(cbor::decode(enough));
+    // A map of 65 distinct integer keys is refused before the duplicate-key scan runs.
+    std::string map(1, static_cast<char>(0xb8));
+    map += static_cast<char>(65);
+    for (int i = 0; i < 65; ++i) map += std::string{static_cast<char>(0x18), static_cast<char>(i + 24), '\x00'};
+    CHECK_FALSE(cbor::decode(map, &why));
+}
