@@ -6,6 +6,27 @@
 #include "core/rbac/permissions.hpp"
 
 namespace janua::rbac {
+namespace {
+
+constexpr db::Statement k_policy_author{
+    "rbac_policy_author",
+    "SELECT p.created_by, coalesce(u.is_platform_admin, false) FROM policies p "
+    "LEFT JOIN users u ON u.id = p.created_by WHERE p.id = $1"};
+
+// An organization's allow policy grants only what its author still holds there, so that
+// `policies:write` cannot be turned into any other permission (nobody grants what they lack).
+bool author_holds(db::Transaction& tx, const std::string& policy_id, const std::string& org_id,
+                  const std::string& permission) {
+    auto row = tx.exec(k_policy_author, policy_id);
+    if (row.empty() || row[0][0].is_null()) return false;  // author gone: the grant lapses
+    Caller author;
+    author.user_id = row[0][0].as<std::string>();
+    author.platform_admin = row[0][1].as<bool>();
+    auto grant = grant_in(tx, author, org_id);
+    return grant && grant->allows(permission);
+}
+
+}  // namespace
 
 Caller caller_of(const identity::Principal& principal, const std::string& ip, const std::string& request_id) {
     Caller caller;
@@ -92,6 +113,9 @@ void AccessControl::apply_policies(db::Transaction& tx, const Caller& caller, co
         decision.reason = "denied by policy '" + name + "'";
     } else if (verdict.outcome == policies::Outcome::allow && decision.verdict == Verdict::forbidden) {
         if (caller.key_permissions && !grants_any(*caller.key_permissions, permission)) return;
+        if (verdict.decided_by && !verdict.decided_by->global &&
+            !author_holds(tx, verdict.decided_by->policy_id, org_id, permission))
+            return;
         decision.verdict = Verdict::allowed;
         decision.reason = "granted by policy '" + name + "'";
     }

@@ -75,6 +75,24 @@ TEST_CASE("policies deny and grant through the organization routes and rbac/chec
         CHECK(call(s, "GET", invitations, key).status == 403);
     }
 
+    SECTION("an allow policy never grants more than its author holds") {
+        auto admin = make_user(s, "admin@example.com");
+        add_member(s, org, owner.token, admin, "admin");
+        // Admins may write policies, but hold neither org:delete nor org:transfer.
+        ok_json(call(s, "POST", k_orgs + "/" + org + "/policies", admin.token,
+                     policy(org, "make me owner", "allow", "org:*", {{"type", "user"}, {"id", admin.id}})),
+                201);
+        CHECK(call(s, "DELETE", k_orgs + "/" + org, admin.token).status == 403);
+        CHECK(check(s, admin.token, org, "org:delete")["allowed"] == false);
+        // What the admin does hold stays granted, policy or not.
+        CHECK(call(s, "GET", k_orgs + "/" + org, admin.token).status == 200);
+        // The owner's policy grants what the owner holds.
+        ok_json(call(s, "POST", k_orgs + "/" + org + "/policies", owner.token,
+                     policy(org, "viewer deletes", "allow", "org:delete", {{"type", "user"}, {"id", viewer.id}})),
+                201);
+        CHECK(check(s, viewer.token, org, "org:delete")["allowed"] == true);
+    }
+
     SECTION("an organization's policies never open another organization") {
         auto stranger = make_user(s, "stranger@example.com");
         const std::string other = make_org(s, stranger, "other")["id"];
