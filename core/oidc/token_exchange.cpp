@@ -51,6 +51,14 @@ TokenResult Provider::token_exchange_grant(const OAuthClient& client, const Toke
     auto subject_checked = check(subject_token, "subject_token");
     if (auto* e = std::get_if<OAuthError>(&subject_checked)) return *e;
     const auto& subject = std::get<tokens::VerifiedAccessToken>(subject_checked);
+    // A sender-constrained subject token (RFC 9449 cnf.jkt) is exchanged only by its key holder,
+    // and the new token stays bound to that key: a stolen DPoP token cannot become a Bearer one.
+    if (subject.claims.contains("cnf") && subject.claims["cnf"].is_object() && subject.claims["cnf"].contains("jkt")) {
+        const auto& bound = subject.claims["cnf"]["jkt"];
+        if (!request.dpop_jkt || !bound.is_string() || bound.get<std::string>() != *request.dpop_jkt)
+            return OAuthError{"invalid_grant",
+                              "subject_token is DPoP-bound: send a DPoP proof made with its key", 400};
+    }
 
     // Scope: a subset of the subject token's and of what this client may ask for; never broader.
     const auto held = parse_scope(subject.scope);

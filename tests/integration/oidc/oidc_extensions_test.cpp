@@ -489,6 +489,20 @@ TEST_CASE("userinfo and introspection with DPoP-bound tokens: scheme, proof, ath
     REQUIRE(info.status == 200);
     CHECK(body_of(info)["token_type"] == "DPoP");
     CHECK(body_of(info)["cnf"]["jkt"] == parse_jwt(token).payload["cnf"]["jkt"]);
+
+    // A bound token is exchanged only by its key holder, and stays bound.
+    auto exchange = [&](const std::map<std::string, std::string>& headers) {
+        return post_form(s.base(), "/oauth/token",
+                         {{"grant_type", k_exchange_grant}, {"client_id", "gateway"}, {"client_secret", secret},
+                          {"subject_token", token}, {"subject_token_type", k_access_token_type}},
+                         headers);
+    };
+    CHECK(oauth_error(exchange({})) == "invalid_grant");
+    CHECK(oauth_error(exchange({{"DPoP", dpop_proof(other, "POST", s.base() + "/oauth/token")}})) == "invalid_grant");
+    auto rebound = exchange({{"DPoP", dpop_proof(key, "POST", s.base() + "/oauth/token")}});
+    INFO(rebound.body);
+    REQUIRE(rebound.status == 200);
+    CHECK(body_of(rebound)["token_type"] == "DPoP");
 }
 
 // ---- RFC 8693 token exchange --------------------------------------------------------------------
