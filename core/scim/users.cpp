@@ -368,11 +368,17 @@ constexpr Statement k_remove_scim{"scim_remove_user", "DELETE FROM scim_users WH
 constexpr Statement k_is_owner{"scim_is_owner", "SELECT 1 FROM organizations WHERE id = $1 AND owner_id = $2"};
 // A user who belongs to another organization too (or administers the platform) keeps the
 // profile that organization and they know: one organization's IdP may not rewrite it.
+// True when this organization may not change the user's profile: the account was not created by
+// its SCIM (only linked), or it is shared with other organizations, or it is a platform admin.
 constexpr Statement k_shared{
     "scim_user_shared",
-    "SELECT EXISTS (SELECT 1 FROM memberships WHERE user_id = $2 AND organization_id <> $1) OR EXISTS (SELECT 1 FROM "
+    "SELECT NOT EXISTS (SELECT 1 FROM scim_users WHERE organization_id = $1 AND user_id = $2 AND created_user) OR "
+    "EXISTS (SELECT 1 FROM memberships WHERE user_id = $2 AND organization_id <> $1) OR EXISTS (SELECT 1 FROM "
     "scim_users WHERE user_id = $2 AND organization_id <> $1) OR EXISTS (SELECT 1 FROM users WHERE id = $2 AND "
     "is_platform_admin)"};
+constexpr Statement k_mark_created{
+    "scim_mark_created",
+    "UPDATE scim_users SET created_user = true WHERE organization_id = $1 AND user_id = $2"};
 constexpr Statement k_update_user{
     "scim_update_user",
     "UPDATE users SET email = $2, first_name = $3, last_name = $4, display_name = $5, locale = $6, timezone = $7, "
@@ -492,6 +498,7 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
             if (w.external_id && !tx.exec(k_external_taken, who.organization_id, *w.external_id, user_id).empty())
                 return scim_error(409, "uniqueness", "another User of this organization has this externalId");
             tx.exec(k_upsert_scim, who.organization_id, user_id, w.external_id, w.active, w.attributes.dump());
+            if (created) tx.exec(k_mark_created, who.organization_id, user_id);
             if (w.active) tx.exec(k_add_member, who.organization_id, user_id);
             audit_change(tx, who, "scim.user.created", user_id,
                          {{"user_created", created}, {"active", w.active}, {"external_id", w.external_id ? nlohmann::json(*w.external_id) : nlohmann::json(nullptr)}});
@@ -521,8 +528,10 @@ Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& w
     if (!changed.empty()) {
         if (tx.exec(k_shared, who.organization_id, id)[0][0].as<bool>())
             return scim_error(400, "mutability",
-                              "this user belongs to other organizations too: " + changed.front() +
-                                  " (userName, name, displayName, locale, timezone) cannot be changed through one organization's SCIM");
+                              changed.front() +
+                                  " cannot be changed here: the profile (userName, name, displayName, locale, timezone) "
+                                  "of an account this organization's provisioning did not create, or that belongs to "
+                                  "other organizations too, stays with its owner");
         if (w.email != cur["userName"].get<std::string>()) {
             auto taken = tx.exec(k_find_user, w.email);
             if (!taken.empty() && taken[0][0].as<std::string>() != id)

@@ -296,6 +296,14 @@ TEST_CASE("SCIM deprovisioning revokes sessions and tokens see only their organi
     const std::string dana_id = dana["user"]["id"];
     auto linked = f.create("DANA@acme.test", {{"name", {{"givenName", "Dana"}}}});
     CHECK(linked["id"] == dana_id);  // linked to the existing Janua user, not a second one
+    // A linked account's profile stays with its owner: renaming its login email would hand the
+    // account to whoever holds the new address.
+    CHECK(scim_type_of(scim_call(f.s, "PUT", "/Users/" + dana_id, f.token, user_body("mallory@evil.test")), 400) ==
+          "mutability");
+    CHECK(scim_type_of(scim_call(f.s, "PATCH", "/Users/" + dana_id, f.token,
+                                 json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
+                                      {"Operations", {{{"op", "replace"}, {"path", "userName"}, {"value", "mallory@evil.test"}}}}}),
+                       400) == "mutability");
     auto session = signin(f.s.base(), "dana@acme.test");
     const std::string refresh = session["refresh_token"];
 
