@@ -1,5 +1,6 @@
 #include "core/identity/user_repository.hpp"
 
+#include "core/common/page_cursor.hpp"
 #include "core/crypto/encoding.hpp"
 
 namespace janua::identity::users {
@@ -116,21 +117,6 @@ std::optional<User> first(const pqxx::result& result) {
     return from_row(result[0]);
 }
 
-// The cursor is opaque to clients: the position (created_at, id) of the last row they saw.
-std::string encode_cursor(const std::string& created_at, const std::string& id) {
-    return crypto::base64url_encode(created_at + "|" + id);
-}
-
-bool decode_cursor(const std::string& cursor, std::string& created_at, std::string& id) {
-    auto raw = crypto::base64url_decode(cursor);
-    if (!raw) return false;
-    const auto bar = raw->find('|');
-    if (bar == std::string::npos) return false;
-    created_at = raw->substr(0, bar);
-    id = raw->substr(bar + 1);
-    return id.size() == 36 && created_at.size() >= 20 && created_at.size() <= 40 &&
-           created_at.find_first_not_of("0123456789-:.TZ") == std::string::npos;
-}
 
 }  // namespace
 
@@ -191,20 +177,16 @@ bool remove(db::Transaction& tx, const std::string& id) { return tx.exec(k_delet
 int count_all(db::Transaction& tx) { return tx.exec(k_count)[0][0].as<int>(); }
 
 Result<UserPage> list(db::Transaction& tx, const ListFilter& filter) {
-    std::optional<std::string> after_time, after_id;
-    if (filter.cursor) {
-        std::string t, i;
-        if (!decode_cursor(*filter.cursor, t, i)) return make_error(ErrorCode::validation, "invalid cursor");
-        after_time = t;
-        after_id = i;
-    }
+    auto position = paging::decode_cursor(filter.cursor);
+    if (!position) return position.error();
+    const std::optional<std::string> after_time = position->created_at, after_id = position->id;
     const int limit = std::clamp(filter.limit, 1, 200);
     auto rows = tx.exec(k_list, filter.query, filter.status, after_time, after_id, limit + 1);
     UserPage page;
     for (const auto& row : rows) {
         if (static_cast<int>(page.users.size()) == limit) {
             const auto& last = page.users.back();
-            page.next_cursor = encode_cursor(last.created_at, last.id);
+            page.next_cursor = paging::encode_cursor(last.created_at, last.id);
             break;
         }
         page.users.push_back(from_row(row));

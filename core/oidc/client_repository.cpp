@@ -1,5 +1,6 @@
 #include "core/oidc/client_repository.hpp"
 
+#include "core/common/page_cursor.hpp"
 #include "core/crypto/encoding.hpp"
 
 #include <algorithm>
@@ -101,21 +102,6 @@ std::optional<std::string> jwks_text(const nlohmann::json& jwks) {
     return jwks.dump();
 }
 
-// The cursor is opaque to clients: the position (created_at, id) of the last row they saw.
-std::string encode_cursor(const std::string& created_at, const std::string& id) {
-    return crypto::base64url_encode(created_at + "|" + id);
-}
-
-bool decode_cursor(const std::string& cursor, std::string& created_at, std::string& id) {
-    auto raw = crypto::base64url_decode(cursor);
-    if (!raw) return false;
-    const auto bar = raw->find('|');
-    if (bar == std::string::npos) return false;
-    created_at = raw->substr(0, bar);
-    id = raw->substr(bar + 1);
-    return id.size() == 36 && id.find_first_not_of("0123456789abcdef-") == std::string::npos && created_at.size() >= 20 &&
-           created_at.size() <= 40 && created_at.find_first_not_of("0123456789-:.TZ") == std::string::npos;
-}
 
 }  // namespace
 
@@ -164,20 +150,16 @@ std::optional<OAuthClient> replace_secret(db::Transaction& tx, const std::string
 bool remove(db::Transaction& tx, const std::string& client_id) { return tx.exec(k_delete, client_id).affected_rows() > 0; }
 
 Result<ClientPage> list(db::Transaction& tx, const ListFilter& filter) {
-    std::optional<std::string> after_time, after_id;
-    if (filter.cursor) {
-        std::string t, i;
-        if (!decode_cursor(*filter.cursor, t, i)) return make_error(ErrorCode::validation, "invalid cursor");
-        after_time = t;
-        after_id = i;
-    }
+    auto position = paging::decode_cursor(filter.cursor);
+    if (!position) return position.error();
+    const std::optional<std::string> after_time = position->created_at, after_id = position->id;
     const int limit = std::clamp(filter.limit, 1, 200);
     auto rows = tx.exec(k_list, filter.query, after_time, after_id, limit + 1);
     ClientPage page;
     for (const auto& row : rows) {
         if (static_cast<int>(page.clients.size()) == limit) {
             const auto& last = page.clients.back();
-            page.next_cursor = encode_cursor(last.created_at, last.id);
+            page.next_cursor = paging::encode_cursor(last.created_at, last.id);
             break;
         }
         page.clients.push_back(from_row(row));

@@ -5,6 +5,7 @@
 #include "core/common/page_cursor.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
+#include "core/db/atomically.hpp"
 #include "core/identity/user_repository.hpp"
 #include "core/mail/email_job.hpp"
 #include "core/orgs/org_repository.hpp"
@@ -326,7 +327,7 @@ Result<Accepted> InvitationService::accept(const std::string& token, const std::
         if (!hash) return hash.error();
         password_hash = *hash;
     }
-    return m_pool.transact([&](db::Transaction& tx) -> Result<Accepted> {
+    return db::atomically<Accepted>(m_pool, [&](db::Transaction& tx) -> Result<Accepted> {
         auto rows = tx.exec(k_find_by_token, pqxx::binarystring(crypto::sha256(token)));
         if (rows.empty()) return invitation_not_found();
         auto invitation = from_row(rows[0]);

@@ -350,8 +350,9 @@ Result<Organization> OrgService::transfer_ownership(const Caller& caller, const 
         const auto owner_role = repo::find_role(tx, org.id, k_owner_role);
         const auto admin_role = repo::find_role(tx, org.id, k_admin_role);
         repo::set_member_role(tx, org.id, *user_id, owner_role->id);
-        // The previous owner stays as an admin (Auth0 and GitHub do the same).
-        const auto previous = caller.user_id && !caller.platform_admin ? caller.user_id : org.owner_id;
+        // The recorded owner (whoever calls: a platform admin, or a member granted org:transfer)
+        // stays on as an admin, as on Auth0 and GitHub, so there is never a second owner.
+        const auto previous = org.owner_id;
         if (previous && *previous != *user_id) {
             if (auto prev = repo::find_member(tx, org.id, *previous); prev && prev->role == k_owner_role)
                 repo::set_member_role(tx, org.id, *previous, admin_role->id);

@@ -4,6 +4,7 @@
 #include "core/common/ids.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
+#include "core/db/atomically.hpp"
 #include "core/identity/sessions.hpp"
 #include "core/scim/filter.hpp"
 #include "core/scim/patch.hpp"
@@ -391,26 +392,14 @@ std::optional<Error> refuse_owner(db::Transaction& tx, const TokenPrincipal& who
     return std::nullopt;
 }
 
-bool is_unique_violation(const pqxx::sql_error& e) { return e.sqlstate() == "23505"; }
-
-// Pool::transact commits whatever the work returns; a SCIM change that fails half-way must
-// leave nothing behind, so failures leave the transaction by exception (it then rolls back).
-struct Abort {
-    Error error;
-};
-
+// A SCIM change that fails half-way must leave nothing behind (db::atomically); a unique
+// violation raced past the pre-checks is the client's conflict, not a server error.
 template <class T, class F>
-Result<T> atomically(db::Pool& pool, F&& work) {
+Result<T> scim_atomically(db::Pool& pool, F&& work) {
     try {
-        return pool.transact([&](db::Transaction& tx) -> Result<T> {
-            Result<T> r = work(tx);
-            if (!r) throw Abort{r.error()};
-            return r;
-        });
-    } catch (const Abort& a) {
-        return a.error;
+        return db::atomically<T>(pool, std::forward<F>(work));
     } catch (const pqxx::sql_error& e) {
-        if (is_unique_violation(e)) return scim_error(409, "uniqueness", "userName or externalId is already taken");
+        if (db::is_unique_violation(e)) return scim_error(409, "uniqueness", "userName or externalId is already taken");
         throw;
     }
 }
@@ -483,7 +472,7 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
     auto wanted = wanted_from(body, std::nullopt);
     if (!wanted) return wanted.error();
     const Wanted& w = *wanted;
-    return atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
+    return scim_atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
             std::string user_id;
             bool created = false;
             auto existing = tx.exec(k_find_user, w.email);
@@ -563,12 +552,12 @@ Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& w
 
 Result<Resource> UserService::replace(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
                                      const std::string& if_match) {
-    return atomically<Resource>(m_pool, [&](db::Transaction& tx) { return write(tx, who, id, body, if_match, "scim.user.replaced"); });
+    return scim_atomically<Resource>(m_pool, [&](db::Transaction& tx) { return write(tx, who, id, body, if_match, "scim.user.replaced"); });
 }
 
 Result<Resource> UserService::patch(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
                                    const std::string& if_match) {
-    return atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
+    return scim_atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
             auto current = load(tx, who.organization_id, id, m_base_url);
             if (!current) return not_found();
             if (!etag_matches(if_match, current->etag))
@@ -582,7 +571,7 @@ Result<Resource> UserService::patch(const TokenPrincipal& who, const std::string
 }
 
 Status UserService::remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match) {
-    return atomically<Ok>(m_pool, [&](db::Transaction& tx) -> Status {
+    return scim_atomically<Ok>(m_pool, [&](db::Transaction& tx) -> Status {
         auto current = load(tx, who.organization_id, id, m_base_url);
         if (!current) return not_found();
         if (!etag_matches(if_match, current->etag))

@@ -2,6 +2,7 @@
 
 #include "core/audit/audit.hpp"
 #include "core/audit/log.hpp"
+#include "core/common/page_cursor.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/log.hpp"
 #include "core/common/time.hpp"
@@ -56,17 +57,6 @@ std::string job_for(db::Transaction& tx, const std::string& endpoint_id, const s
     return jobs::enqueue(tx, job).value();
 }
 
-std::string encode_cursor(const Delivery& d) { return crypto::base64url_encode(d.created_at + "|" + d.id); }
-
-bool decode_cursor(const std::string& cursor, std::string& time, std::string& id) {
-    auto raw = crypto::base64url_decode(cursor);
-    if (!raw) return false;
-    const auto bar = raw->find('|');
-    if (bar == std::string::npos) return false;
-    time = raw->substr(0, bar);
-    id = raw->substr(bar + 1);
-    return is_uuid(id) && parse_rfc3339(time).has_value();
-}
 
 }  // namespace
 
@@ -176,20 +166,16 @@ Result<DeliveryPage> WebhookService::deliveries(const std::string& organization_
                                                 std::optional<std::string> cursor, int limit) {
     if (auto ok = check_ids(organization_id, id); !ok) return ok.error();
     if (limit < 1 || limit > 200) return make_error(ErrorCode::validation, "limit must be between 1 and 200");
-    std::optional<std::string> before_time, before_id;
-    if (cursor) {
-        std::string t, i;
-        if (!decode_cursor(*cursor, t, i)) return make_error(ErrorCode::validation, "invalid cursor");
-        before_time = t;
-        before_id = i;
-    }
+    auto position = paging::decode_cursor(cursor);
+    if (!position) return position.error();
+    const std::optional<std::string> before_time = position->created_at, before_id = position->id;
     return m_pool.transact([&](db::Transaction& tx) -> Result<DeliveryPage> {
         if (!repo::find(tx, organization_id, id)) return not_found("webhook '" + id + "'");
         DeliveryPage page;
         page.deliveries = repo::deliveries(tx, id, before_time, before_id, limit + 1);
         if (static_cast<int>(page.deliveries.size()) > limit) {
             page.deliveries.resize(limit);
-            page.next_cursor = encode_cursor(page.deliveries.back());
+            page.next_cursor = paging::encode_cursor(page.deliveries.back().created_at, page.deliveries.back().id);
         }
         return page;
     });
