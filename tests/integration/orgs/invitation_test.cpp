@@ -71,6 +71,22 @@ TEST_CASE("a signed-in user accepts with the invited address only", "[orgs][invi
     CHECK(call(s.server, "GET", k_orgs + "/" + s.id, guest.token).status == 200);
 }
 
+TEST_CASE("an acceptance that fails changes nothing", "[orgs][invitations]") {
+    InviteServer s;
+    auto guest = make_user(s.server, "late-joiner@example.com");
+    s.invite("late-joiner@example.com");
+    const auto token = s.mail.wait_for_token("late-joiner@example.com", k_accept_link);
+    // Added directly while the invitation was in the mail: accepting now conflicts half-way,
+    // after the link would have verified the address; none of it may stay.
+    sql(s.server, "UPDATE users SET email_verified = false WHERE email = 'late-joiner@example.com'");
+    add_member(s.server, s.id, s.owner.token, guest, "viewer");
+    auto r = s.accept(token, json::object(), guest.token);
+    CHECK(r.status == 409);
+    CHECK(count_rows(s.server, "SELECT count(*) FROM users WHERE email = 'late-joiner@example.com' AND email_verified") == 0);
+    CHECK(count_rows(s.server, "SELECT count(*) FROM invitations WHERE status = 'pending'") == 1);
+    CHECK(count_rows(s.server, "SELECT count(*) FROM audit_events WHERE action = 'invitation.accepted'") == 0);
+}
+
 TEST_CASE("invitation failure paths: expired, revoked, resent, duplicates, permissions", "[orgs][invitations]") {
     InviteServer s;
     SECTION("expired") {

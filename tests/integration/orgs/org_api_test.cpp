@@ -131,6 +131,18 @@ TEST_CASE("members: add, change role, remove, leave, and the last owner", "[orgs
         }
         CHECK(call(s, "DELETE", s.path(), s.owner.token).status == 403);
     }
+    SECTION("a member granted org:transfer moves ownership and the recorded owner steps down: one owner") {
+        ok_json(call(s, "POST", s.path("/roles"), s.owner.token, {{"name", "steward"}, {"permissions", {"org:read", "org:transfer"}}}), 201);
+        ok_json(call(s, "PATCH", s.path("/members/" + s.admin.id), s.owner.token, {{"role", "steward"}}));
+        auto moved = ok_json(call(s, "POST", s.path("/transfer-ownership"), s.admin.token, {{"user_id", s.member.id}}));
+        CHECK(moved["owner_id"] == s.member.id);
+        CHECK(count_rows(s, "SELECT count(*) FROM memberships m JOIN roles r ON r.id = m.role_id WHERE r.name = 'owner' "
+                            "AND m.organization_id = '" + s.id + "'") == 1);
+        for (const auto& m : ok_json(call(s, "GET", s.path("/members"), s.member.token))["data"]) {
+            if (m["user_id"] == s.owner.id) CHECK(m["role"] == "admin");
+            if (m["user_id"] == s.admin.id) CHECK(m["role"] == "steward");
+        }
+    }
 }
 
 TEST_CASE("custom roles and permission checks", "[orgs][rbac]") {

@@ -2,6 +2,8 @@
 // next_cursor, like the user and organization lists), and the CLI following next_cursor.
 #include "tests/integration/orgs/org_support.hpp"
 
+#include "core/crypto/encoding.hpp"
+
 #include <set>
 
 using namespace janua::test;
@@ -33,6 +35,7 @@ std::pair<std::vector<std::string>, int> walk(const Server& s, const std::string
 TEST_CASE("members, invitations and API keys are listed a page at a time", "[orgs]") {
     Server s;
     auto owner = make_user(s, "owner@example.com");
+    auto root = make_user(s, "root@example.com", true);
     const std::string org = make_org(s, owner, "acme")["id"];
     for (int i = 0; i < 4; ++i) add_member(s, org, owner.token, make_user(s, "m" + std::to_string(i) + "@example.com"), "member");
 
@@ -70,7 +73,18 @@ TEST_CASE("members, invitations and API keys are listed a page at a time", "[org
         auto bad = call(s, "GET", path + "?cursor=not-a-cursor", owner.token);
         CHECK(bad.status == 422);
         CHECK(bad.body.find("cursor") != std::string::npos);
+        // Well-formed cursors naming impossible times are refused before they reach SQL.
+        for (const char* time : {"2026-02-30T10:00:00Z", "2026-13-01T10:00:00Z", "2026-01-01T25:00:00Z",
+                                 "99999-01-01T00:00:00Z", "2026-01-01T00:00:00.1234567Z"}) {
+            INFO(time);
+            const auto forged = janua::crypto::base64url_encode(std::string(time) + "|" + org);
+            CHECK(call(s, "GET", path + "?cursor=" + forged, owner.token).status == 422);
+        }
     }
+    // The same codec guards the user, OAuth client and webhook delivery lists.
+    const auto forged = janua::crypto::base64url_encode("2026-02-30T10:00:00Z|" + org);
+    CHECK(call(s, "GET", "/api/v1/oauth/clients?cursor=" + forged, root.token).status == 422);
+    CHECK(call(s, "GET", "/api/v1/users?cursor=" + forged, root.token).status == 422);
 }
 
 TEST_CASE("the CLI follows next_cursor to list every member and API key", "[orgs]") {
