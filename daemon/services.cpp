@@ -65,6 +65,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     provider_settings.code_seconds = cfg.authorization_code_ttl_seconds;
     provider_settings.dynamic_registration = cfg.oauth_dynamic_registration_enabled;
     provider_settings.registration_initial_access_token = cfg.oauth_registration_initial_access_token;
+    provider_settings.jwks_uri_allow_private = cfg.oauth_jwks_uri_allow_private;
     context.provider = std::make_unique<oidc::Provider>(provider_settings, *context.pool, *context.keys, *context.clients);
     build_org_services(context);
     context.mfa = std::make_unique<mfa::MfaService>(

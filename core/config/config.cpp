@@ -71,6 +71,7 @@ const std::vector<Setting>& settings_table() {
         {"AUTHORIZATION_CODE_TTL_SECONDS", "60", IntSetting{&C::authorization_code_ttl_seconds, 1, 600}, Secret::no, "lifetime of OAuth authorization codes"},
         {"ID_TOKEN_EXPIRE_MINUTES", "60", IntSetting{&C::id_token_expire_minutes, 1, 1440}, Secret::no, "lifetime of OpenID Connect ID tokens"},
         {"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "false", BoolSetting{&C::oauth_dynamic_registration_enabled}, Secret::no, "let OAuth clients register themselves at /oauth/register (RFC 7591)"},
+        {"OAUTH_JWKS_URI_ALLOW_PRIVATE", "false", BoolSetting{&C::oauth_jwks_uri_allow_private}, Secret::no, "let januad fetch clients' jwks_uri from private, loopback and link-local addresses and over plain http (development and tests only)"},
         {"OAUTH_REGISTRATION_INITIAL_ACCESS_TOKEN", "", StringSetting{&C::oauth_registration_initial_access_token, {}}, Secret::yes, "when set, /oauth/register needs it as a Bearer token (empty: open registration)"},
         {"SIGNING_KEY_ROTATION_DAYS", "90", IntSetting{&C::signing_key_rotation_days, 0, 3650}, Secret::no, "rotate signing keys automatically after this many days (0: only by hand)"},
 
@@ -301,6 +302,9 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
     if (c.webhook_allow_private)
         warnings.push_back("WEBHOOK_ALLOW_PRIVATE is on: webhooks may reach private and loopback addresses over plain "
                            "http (development and tests only)");
+    if (c.oauth_jwks_uri_allow_private)
+        warnings.push_back("OAUTH_JWKS_URI_ALLOW_PRIVATE is on: clients' jwks_uri may point at private and loopback "
+                           "addresses over plain http (development and tests only)");
     if (c.email_provider == "smtp" && c.smtp_host.empty())
         return make_error(ErrorCode::validation, "invalid setting SMTP_HOST: required when EMAIL_PROVIDER=smtp");
     for (const auto& proxy : c.trusted_proxies) {

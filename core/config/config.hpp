@@ -47,6 +47,7 @@ struct Config {
     int id_token_expire_minutes = 0;
     // OAuth dynamic client registration (RFC 7591/7592)
     bool oauth_dynamic_registration_enabled = false;
+    bool oauth_jwks_uri_allow_private = false;
     std::string oauth_registration_initial_access_token;
 
     // Security

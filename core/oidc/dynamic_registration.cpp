@@ -8,6 +8,7 @@
 #include "core/oidc/client_rules.hpp"
 #include "core/oidc/provider.hpp"
 #include "core/oidc/scopes.hpp"
+#include "core/webhooks/destination.hpp"
 
 #include <strings.h>
 
@@ -98,6 +99,15 @@ OAuthError from_rules_error(const Error& error) {
     return metadata_error(description, redirect ? "invalid_redirect_uri" : "invalid_client_metadata");
 }
 
+// A self-registered jwks_uri names a host januad will later connect to: refuse private and
+// loopback literals at once (resolved names are checked again at every fetch).
+std::optional<OAuthError> jwks_uri_destination_problem(const json& body, bool allow_private) {
+    if (!body.contains("jwks_uri") || !body["jwks_uri"].is_string()) return std::nullopt;
+    if (auto ok = webhooks::check_url(body["jwks_uri"].get<std::string>(), allow_private); !ok)
+        return metadata_error("jwks_uri " + ok.error().message);
+    return std::nullopt;
+}
+
 }  // namespace
 
 json Provider::registration_metadata(const OAuthClient& client) const {
@@ -128,6 +138,7 @@ RegistrationResult Provider::register_client(const std::string& authorization, c
     }
     auto body = to_client_body(metadata);
     if (auto* e = std::get_if<OAuthError>(&body)) return *e;
+    if (auto refused = jwks_uri_destination_problem(std::get<json>(body), m_settings.jwks_uri_allow_private)) return *refused;
     auto spec = client_spec_from_json(std::get<json>(body));
     if (!spec) return from_rules_error(spec.error());
 
@@ -183,6 +194,7 @@ RegistrationResult Provider::update_registration(const std::string& client_id, c
     if (metadata.value("client_id", json()) != client_id) return metadata_error("client_id must be the registered client_id");
     auto body = to_client_body(metadata);
     if (auto* e = std::get_if<OAuthError>(&body)) return *e;
+    if (auto refused = jwks_uri_destination_problem(std::get<json>(body), m_settings.jwks_uri_allow_private)) return *refused;
     Actor actor;
     actor.type = "client";  // the client itself, holding its registration access token
     actor.id = client_id;

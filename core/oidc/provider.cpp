@@ -30,7 +30,11 @@ constexpr db::Statement k_end_child_sessions{
 }  // namespace
 
 Provider::Provider(ProviderSettings settings, db::Pool& pool, tokens::KeyManager& keys, ClientService& clients)
-    : m_settings(std::move(settings)), m_pool(pool), m_keys(keys), m_clients(clients) {}
+    : m_settings(std::move(settings)),
+      m_pool(pool),
+      m_keys(keys),
+      m_clients(clients),
+      m_remote_jwks(RemoteJwksOptions{300, 5, 5000, 64 * 1024, m_settings.jwks_uri_allow_private}) {}
 
 nlohmann::json Provider::discovery() const {
     nlohmann::json doc = {

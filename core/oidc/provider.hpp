@@ -37,6 +37,7 @@ struct ProviderSettings {
     int par_seconds = 90;             // RFC 9126 2.2 expires_in
     bool dynamic_registration = false;  // /oauth/register is listed in discovery
     std::string registration_initial_access_token;  // when set, registering needs it as Bearer
+    bool jwks_uri_allow_private = false;  // fetch jwks_uri from private/loopback addresses (tests, dev)
 };
 
 
@@ -201,7 +202,7 @@ private:
     db::Pool& m_pool;
     tokens::KeyManager& m_keys;
     ClientService& m_clients;
-    RemoteJwksCache m_remote_jwks{RemoteJwksOptions{300, 5, 5000, 64 * 1024}};
+    RemoteJwksCache m_remote_jwks;
 };
 
 }  // namespace janua::oidc

@@ -1,79 +1,29 @@
 #include "core/oidc/remote_jwks.hpp"
 
-#include <curl/curl.h>
-
-#include <memory>
+#include "core/webhooks/destination.hpp"
+#include "core/webhooks/http_post.hpp"
 
 namespace janua::oidc {
 namespace {
 
-struct Download {
-    std::string body;
-    std::size_t limit = 0;
-    bool too_big = false;
-};
-
-std::size_t collect(char* data, std::size_t size, std::size_t count, void* user) {
-    auto* download = static_cast<Download*>(user);
-    const std::size_t n = size * count;
-    if (download->body.size() + n > download->limit) {
-        download->too_big = true;
-        return 0;  // aborts the transfer
-    }
-    download->body.append(data, n);
-    return n;
-}
-
-void global_init_once() {
-    static std::once_flag once;
-    std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
-// "http://localhost:8080/x" -> "localhost"
-std::string host_of(const std::string& uri, std::size_t scheme_length) {
-    const auto start = scheme_length + 3;
-    const auto end = uri.find_first_of(":/?", start);
-    return uri.substr(start, end == std::string::npos ? std::string::npos : end - start);
+Error unusable(std::string why) {
+    return make_error(ErrorCode::unavailable, "the client's jwks_uri could not be used", std::move(why));
 }
 
 }  // namespace
 
-bool fetchable_jwks_uri(const std::string& uri) {
-    if (uri.rfind("https://", 0) == 0) return true;
-    if (uri.rfind("http://", 0) != 0) return false;
-    const auto host = host_of(uri, 4);
-    return host == "localhost" || host == "127.0.0.1";
-}
-
 Result<nlohmann::json> fetch_jwks(const std::string& uri, const RemoteJwksOptions& options) {
-    if (!fetchable_jwks_uri(uri)) return make_error(ErrorCode::validation, "jwks_uri must be https");
-    global_init_once();
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), &curl_easy_cleanup);
-    if (!curl) return make_error(ErrorCode::unavailable, "cannot fetch the client's jwks_uri", "curl_easy_init failed");
-    CURL* h = curl.get();
-    Download download;
-    download.limit = options.max_bytes;
-    curl_easy_setopt(h, CURLOPT_URL, uri.c_str());
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, uri.rfind("https://", 0) == 0 ? "https" : "http");
-    curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, options.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, options.timeout_ms);
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options.max_bytes));
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &collect);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &download);
-    curl_easy_setopt(h, CURLOPT_USERAGENT, "januad");
-    const CURLcode rc = curl_easy_perform(h);
-    if (download.too_big) return make_error(ErrorCode::unavailable, "the client's jwks_uri returned more than the size limit");
-    if (rc != CURLE_OK)
-        return make_error(ErrorCode::unavailable, "cannot fetch the client's jwks_uri", curl_easy_strerror(rc));
-    long status = 0;
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-    if (status != 200)
-        return make_error(ErrorCode::unavailable, "the client's jwks_uri answered HTTP " + std::to_string(status));
-    auto jwks = nlohmann::json::parse(download.body, nullptr, false);
+    if (auto ok = webhooks::check_url(uri, options.allow_private); !ok) return unusable("jwks_uri " + ok.error().message);
+    auto url = webhooks::parse_url(uri);
+    if (!url) return unusable("jwks_uri " + url.error().message);
+    auto destination = webhooks::resolve(*url, options.allow_private);
+    if (!destination) return unusable("jwks_uri " + destination.error().message + " " + destination.error().detail);
+    auto response = webhooks::get(*destination, uri, options.max_bytes, options.timeout_ms);
+    if (!response.received) return unusable("jwks_uri fetch failed: " + response.error);
+    if (response.http_status != 200) return unusable("jwks_uri answered HTTP " + std::to_string(response.http_status));
+    auto jwks = nlohmann::json::parse(response.body, nullptr, false);
     if (jwks.is_discarded() || !jwks.is_object() || !jwks.contains("keys") || !jwks["keys"].is_array())
-        return make_error(ErrorCode::unavailable, "the client's jwks_uri did not return a JWK Set");
+        return unusable("jwks_uri did not return a JWK Set");
     return jwks;
 }
 

@@ -1,7 +1,11 @@
 #pragma once
 // A client's JWK Set fetched from its jwks_uri (RFC 7591 2, OIDC Core 10.1.1), for private_key_jwt.
-// Fetched with libcurl over https only (plain http only for localhost and 127.0.0.1, so tests can
-// serve one), with a size cap, a timeout and no redirects. Cached per client for a TTL; a kid the
+// Anyone who can register a client chooses this URL, so the fetch has the webhook SSRF defences:
+// https only, every resolved address must be public (unless OAUTH_JWKS_URI_ALLOW_PRIVATE, for
+// tests and development, which also permits plain http) and the connection is pinned to the
+// address checked; no proxy, no redirects, a size cap and a timeout. The client only ever learns
+// that the set could not be used; why (refused address, status, transport error) goes to the log,
+// so the fetch cannot serve as a port scanner. Cached per client for a TTL; a kid the
 // cached set lacks (the client rotated its key) triggers a refetch, at most once per
 // min_refetch_seconds so that forged kids cannot make januad hammer the client's server.
 
@@ -23,14 +27,13 @@ struct RemoteJwksOptions {
     int min_refetch_seconds = 10;
     long timeout_ms = 5000;
     std::size_t max_bytes = 64 * 1024;
+    bool allow_private = false;
 };
 
-// GET `uri` and parse a JWK Set from it. Fails (unavailable) on a transport error, a status other
-// than 200, a body over `max_bytes`, or a document that is not {"keys": [...]}.
+// GET `uri` and parse a JWK Set from it. Fails (unavailable, one public message, the reason in
+// the error's detail) on a refused destination, a transport error, a status other than 200, a
+// body over `max_bytes`, or a document that is not {"keys": [...]}.
 Result<nlohmann::json> fetch_jwks(const std::string& uri, const RemoteJwksOptions& options);
-
-// Whether `uri` may be fetched: https, or http on localhost / 127.0.0.1.
-bool fetchable_jwks_uri(const std::string& uri);
 
 class RemoteJwksCache {
 public:

@@ -1,5 +1,6 @@
 // The token endpoint (RFC 6749 section 3.2): client authentication and the grants.
 #include "core/audit/audit.hpp"
+#include "core/common/log.hpp"
 #include "core/common/time.hpp"
 #include "core/common/url.hpp"
 #include "core/crypto/encoding.hpp"
@@ -169,7 +170,10 @@ std::variant<OAuthClient, OAuthError> Provider::check_client_credentials(const T
             std::optional<std::string> kid;
             if (parsed->header.contains("kid") && parsed->header["kid"].is_string()) kid = parsed->header["kid"].get<std::string>();
             auto fetched = m_remote_jwks.keys(client->client_id, *client->jwks_uri, kid);
-            if (!fetched) return invalid_client("the client's jwks_uri could not be read: " + fetched.error().message);
+            if (!fetched) {
+                log::warn("client jwks_uri unusable", {{"client_id", client->client_id}, {"reason", fetched.error().detail}});
+                return invalid_client(fetched.error().message);
+            }
             jwks = *fetched;
         }
         bool verified = false;

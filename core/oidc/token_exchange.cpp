@@ -20,6 +20,16 @@ std::string param(const Params& params, const char* name) {
 
 OAuthError invalid_request(const std::string& d) { return {"invalid_request", d, 400}; }
 
+bool audience_includes(const nlohmann::json& claims, const std::string& who) {
+    if (!claims.contains("aud")) return false;
+    const auto& aud = claims["aud"];
+    if (aud.is_string()) return aud.get<std::string>() == who;
+    if (aud.is_array())
+        for (const auto& a : aud)
+            if (a.is_string() && a.get<std::string>() == who) return true;
+    return false;
+}
+
 }  // namespace
 
 TokenResult Provider::token_exchange_grant(const OAuthClient& client, const TokenRequest& request) {
@@ -51,6 +61,14 @@ TokenResult Provider::token_exchange_grant(const OAuthClient& client, const Toke
     auto subject_checked = check(subject_token, "subject_token");
     if (auto* e = std::get_if<OAuthError>(&subject_checked)) return *e;
     const auto& subject = std::get<tokens::VerifiedAccessToken>(subject_checked);
+    // RFC 8693 2.1 (and Keycloak's standard token exchange): only an intended recipient of the
+    // subject token may exchange it — the client it was issued to, or one named in its aud. A
+    // client that merely got hold of someone else's token cannot re-issue it to itself.
+    if (subject.client_id != client.client_id && !audience_includes(subject.claims, client.client_id))
+        return OAuthError{"invalid_grant",
+                          "subject_token was issued to another client and does not name this one in its audience; "
+                          "have its holder exchange it for audience '" + client.client_id + "' first",
+                          400};
     // A sender-constrained subject token (RFC 9449 cnf.jkt) is exchanged only by its key holder,
     // and the new token stays bound to that key: a stolen DPoP token cannot become a Bearer one.
     if (subject.claims.contains("cnf") && subject.claims["cnf"].is_object() && subject.claims["cnf"].contains("jkt")) {

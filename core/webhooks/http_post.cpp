@@ -28,30 +28,39 @@ std::string printable(const std::string& text) {
     return out;
 }
 
-}  // namespace
+struct Download {
+    std::string body;
+    std::size_t limit = 0;
+    bool too_big = false;
+};
 
-PostResult post(const ResolvedDestination& destination, const std::string& url, const std::string& body,
-                const std::vector<std::pair<std::string, std::string>>& headers, int timeout_seconds) {
+size_t collect(char* data, size_t size, size_t count, void* user) {
+    auto* download = static_cast<Download*>(user);
+    const size_t n = size * count;
+    if (download->body.size() + n > download->limit) {
+        download->too_big = true;
+        return 0;  // aborts the transfer
+    }
+    download->body.append(data, n);
+    return n;
+}
+
+using CurlHandle = std::unique_ptr<CURL, decltype(&curl_easy_cleanup)>;
+using CurlList = std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)>;
+
+CurlHandle new_handle() {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    PostResult result;
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), &curl_easy_cleanup);
-    if (!handle) {
-        result.error = "cannot create an HTTP client";
-        return result;
-    }
-    CURL* h = handle.get();
+    return CurlHandle(curl_easy_init(), &curl_easy_cleanup);
+}
+
+// The options every outbound request shares: the checked address pinned for the URL's host and
+// port, no proxy (it would resolve the name itself), no redirects (their target is unchecked).
+CurlList pin_and_limit(CURL* h, const ResolvedDestination& destination, const std::string& url, long timeout_ms) {
     const bool v6 = destination.address.find(':') != std::string::npos;
     const std::string pin = destination.url.host + ":" + std::to_string(destination.url.port) + ":" +
                             (v6 ? "[" + destination.address + "]" : destination.address);
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(curl_slist_append(nullptr, pin.c_str()),
-                                                                       &curl_slist_free_all);
-    curl_slist* header_list = nullptr;
-    for (const auto& [name, value] : headers) header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
-    header_list = curl_slist_append(header_list, "Expect:");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(header_list, &curl_slist_free_all);
-    std::string excerpt;
-
+    CurlList resolve(curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
@@ -59,8 +68,30 @@ PostResult post(const ResolvedDestination& destination, const std::string& url, 
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_seconds, 5) * 1000L);
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_seconds * 1000L);
+    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_ms, 5000L));
+    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_ms);
+    curl_easy_setopt(h, CURLOPT_USERAGENT, "januad");
+    return resolve;
+}
+
+}  // namespace
+
+PostResult post(const ResolvedDestination& destination, const std::string& url, const std::string& body,
+                const std::vector<std::pair<std::string, std::string>>& headers, int timeout_seconds) {
+    PostResult result;
+    auto handle = new_handle();
+    if (!handle) {
+        result.error = "cannot create an HTTP client";
+        return result;
+    }
+    CURL* h = handle.get();
+    auto pinned = pin_and_limit(h, destination, url, timeout_seconds * 1000L);
+    curl_slist* header_list = nullptr;
+    for (const auto& [name, value] : headers) header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
+    header_list = curl_slist_append(header_list, "Expect:");
+    CurlList header_guard(header_list, &curl_slist_free_all);
+    std::string excerpt;
+
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
@@ -81,6 +112,35 @@ PostResult post(const ResolvedDestination& destination, const std::string& url, 
         return result;
     }
     result.sent = true;
+    return result;
+}
+
+GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, long timeout_ms) {
+    GetResult result;
+    auto handle = new_handle();
+    if (!handle) {
+        result.error = "cannot create an HTTP client";
+        return result;
+    }
+    CURL* h = handle.get();
+    auto pinned = pin_and_limit(h, destination, url, timeout_ms);
+    Download download;
+    download.limit = max_bytes;
+    curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes));
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &collect);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &download);
+    const CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    result.http_status = static_cast<int>(status);
+    result.too_big = download.too_big || rc == CURLE_FILESIZE_EXCEEDED;
+    if (rc != CURLE_OK || result.too_big) {
+        result.error = result.too_big ? "the response is larger than " + std::to_string(max_bytes) + " bytes"
+                                      : std::string(curl_easy_strerror(rc));
+        return result;
+    }
+    result.received = true;
+    result.body = std::move(download.body);
     return result;
 }
 

@@ -1,9 +1,11 @@
 #pragma once
-// One webhook POST over libcurl, connected to an address that was checked beforehand
-// (CURLOPT_RESOLVE pins it), with no proxy, no redirects and bounded time and response size.
+// Outbound HTTP to an address that was checked beforehand (CURLOPT_RESOLVE pins it), with no
+// proxy, no redirects and bounded time and response size: webhook POSTs, and the GETs of
+// documents januad fetches from URLs others register (a client's jwks_uri).
 
 #include "core/webhooks/destination.hpp"
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
@@ -20,5 +22,16 @@ struct PostResult {
 
 PostResult post(const ResolvedDestination& destination, const std::string& url, const std::string& body,
                 const std::vector<std::pair<std::string, std::string>>& headers, int timeout_seconds);
+
+struct GetResult {
+    bool received = false;   // a complete response within the size limit
+    bool too_big = false;    // the body passed max_bytes (the transfer was cut)
+    int http_status = 0;
+    std::string body;
+    std::string error;       // transport error when !received
+};
+
+GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes,
+              long timeout_ms);
 
 }  // namespace janua::webhooks

@@ -11,8 +11,14 @@ using namespace janua::test;
 using namespace janua::test::identity;
 using namespace janua::test::oidc;
 
+namespace {
+// The key servers below listen on 127.0.0.1: only a deployment that allows private jwks_uri
+// destinations (development, tests) may use them.
+const Env k_allow_loopback{{"OAUTH_JWKS_URI_ALLOW_PRIVATE", "true"}};
+}  // namespace
+
 TEST_CASE("private_key_jwt with a jwks_uri: fetched, cached, refetched for a new kid", "[oidc][jwks_uri]") {
-    OidcServer s;
+    OidcServer s(k_allow_loopback);
     json key_a, key_b;
     std::string jwks_a, jwks_b;
     keygen("ES256", key_a, jwks_a);
@@ -58,7 +64,7 @@ TEST_CASE("private_key_jwt with a jwks_uri: fetched, cached, refetched for a new
 }
 
 TEST_CASE("private_key_jwt with a jwks_uri that is unreachable, oversized or not a key set is invalid_client", "[oidc][jwks_uri]") {
-    OidcServer s;
+    OidcServer s(k_allow_loopback);
     json key;
     std::string jwks;
     keygen("ES256", key, jwks);
@@ -76,7 +82,40 @@ TEST_CASE("private_key_jwt with a jwks_uri that is unreachable, oversized or not
         auto r = with_assertion(s.base(), assertion(key, client_id, token_endpoint));
         CHECK(r.status == 401);
         CHECK(oauth_error(r) == "invalid_client");
+        // One answer whatever went wrong: the fetch must not tell a caller what listens where.
+        CHECK(body_of(r)["error_description"] == "the client's jwks_uri could not be used");
     }
+}
+
+TEST_CASE("by default januad never fetches a jwks_uri on a private or loopback address", "[oidc][jwks_uri]") {
+    OidcServer s(Env{{"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "true"}});
+    json key;
+    std::string jwks;
+    keygen("ES256", key, jwks);
+    JwksServer keys(jwks);
+    // An administrator may still register one (it is theirs to decide on a test deployment), but
+    // the fetch refuses it before any connection is made.
+    s.add_client("loopback-signer", {"--grant-type", "client_credentials", "--scope", "api:read", "--token-auth-method",
+                                     "private_key_jwt", "--jwks-uri", keys.url()});
+    auto r = with_assertion(s.base(), assertion(key, "loopback-signer", s.base() + "/oauth/token"));
+    CHECK(oauth_error(r) == "invalid_client");
+    CHECK(body_of(r)["error_description"] == "the client's jwks_uri could not be used");
+    CHECK(keys.hits() == 0);
+    // Self-registration names private and loopback destinations: refused outright.
+    for (const std::string& uri : std::vector<std::string>{"https://127.0.0.1/jwks.json", "https://localhost/jwks.json", "https://10.1.2.3/jwks.json",
+                                  "https://[::1]/jwks.json", "https://169.254.169.254/latest/meta-data", keys.url()}) {
+        INFO(uri);
+        auto registered = http("POST", s.base(), "/oauth/register",
+                               json{{"redirect_uris", {"https://app.example.com/cb"}},
+                                    {"token_endpoint_auth_method", "private_key_jwt"},
+                                    {"grant_types", {"authorization_code"}},
+                                    {"jwks_uri", uri}}
+                                   .dump(),
+                               {{"Content-Type", "application/json"}});
+        CHECK(registered.status == 400);
+        CHECK(oauth_error(registered) == "invalid_client_metadata");
+    }
+    CHECK(keys.hits() == 0);
 }
 
 TEST_CASE("a jwks_uri over plain http is refused unless it is on localhost", "[oidc][jwks_uri]") {

@@ -31,6 +31,19 @@ json extensions(const std::vector<std::string>& args, bool expect_success = true
     return parsed;
 }
 
+// The web client's user token re-issued by the web client itself for `audience` (empty: januad's
+// own): the hop that makes another client an intended recipient it may exchange (RFC 8693 2.1).
+std::string exchanged_for(const OidcServer& s, const std::string& web_secret, const std::string& subject,
+                          const std::string& audience, const std::map<std::string, std::string>& headers = {}) {
+    Pairs fields = {{"grant_type", k_exchange_grant}, {"client_id", "web"}, {"client_secret", web_secret},
+                    {"subject_token", subject}, {"subject_token_type", k_access_token_type}};
+    if (!audience.empty()) fields.emplace_back("audience", audience);
+    auto hop = post_form(s.base(), "/oauth/token", fields, headers);
+    INFO(hop.body);
+    REQUIRE(hop.status == 200);
+    return body_of(hop)["access_token"].get<std::string>();
+}
+
 void sql(const OidcServer& s, const std::string& statement) {
     pqxx::connection c(s.db.url());
     pqxx::work w(c);
@@ -440,7 +453,7 @@ TEST_CASE("DPoP proofs at the token endpoint: algorithms, replay, htm, htu, iat,
 
 TEST_CASE("userinfo and introspection with DPoP-bound tokens: scheme, proof, ath, key", "[oidc][ext][dpop]") {
     OidcServer s;
-    const auto web_secret = s.web_client("web");
+    const auto web_secret = s.web_client("web", {"--grant-type", k_exchange_grant});
     const std::string subject = s.rp_flow("web", web_secret)["access_token"];
     const std::string secret = s.add_client("gateway", {"--grant-type", k_exchange_grant, "--scope", "openid", "--scope", "profile",
                                                         "--scope", "email"})["client_secret"];
@@ -448,15 +461,9 @@ TEST_CASE("userinfo and introspection with DPoP-bound tokens: scheme, proof, ath
     std::string jwks;
     keygen("ES256", key, jwks);
     keygen("ES256", other, jwks);
-    // A user token bound to `key`: token exchange with a DPoP proof.
-    auto issued = post_form(s.base(), "/oauth/token",
-                            {{"grant_type", k_exchange_grant}, {"client_id", "gateway"}, {"client_secret", secret},
-                             {"subject_token", subject}, {"subject_token_type", k_access_token_type}},
-                            {{"DPoP", dpop_proof(key, "POST", s.base() + "/oauth/token")}});
-    INFO(issued.body);
-    REQUIRE(issued.status == 200);
-    CHECK(body_of(issued)["token_type"] == "DPoP");
-    const std::string token = body_of(issued)["access_token"];
+    // A user token bound to `key`: the web client exchanges its own token with a DPoP proof.
+    const std::string token = exchanged_for(s, web_secret, subject, "", {{"DPoP", dpop_proof(key, "POST", s.base() + "/oauth/token")}});
+    CHECK(parse_jwt(token).payload["cnf"]["jkt"].is_string());
     const std::string userinfo_url = s.base() + "/oauth/userinfo";
     auto call = [&](const std::string& authorization, const std::string& proof) {
         std::map<std::string, std::string> headers = {{"Authorization", authorization}};
@@ -493,7 +500,7 @@ TEST_CASE("userinfo and introspection with DPoP-bound tokens: scheme, proof, ath
     // A bound token is exchanged only by its key holder, and stays bound.
     auto exchange = [&](const std::map<std::string, std::string>& headers) {
         return post_form(s.base(), "/oauth/token",
-                         {{"grant_type", k_exchange_grant}, {"client_id", "gateway"}, {"client_secret", secret},
+                         {{"grant_type", k_exchange_grant}, {"client_id", "web"}, {"client_secret", web_secret},
                           {"subject_token", token}, {"subject_token_type", k_access_token_type}},
                          headers);
     };
@@ -509,13 +516,15 @@ TEST_CASE("userinfo and introspection with DPoP-bound tokens: scheme, proof, ath
 
 TEST_CASE("openid-client exchanges a user's token for a narrower one, with delegation", "[oidc][ext][exchange]") {
     OidcServer s;
-    const auto web_secret = s.web_client("web");
+    const auto web_secret = s.web_client("web", {"--grant-type", k_exchange_grant});
     auto flow = s.rp_flow("web", web_secret);
-    const std::string subject = flow["access_token"];
+    const std::string user_token = flow["access_token"];
     const std::string secret = s.add_client("gateway", {"--grant-type", k_exchange_grant, "--grant-type", "client_credentials",
                                                         "--scope", "openid", "--scope", "profile", "--scope", "email",
                                                         "--scope", "api:read"})["client_secret"];
     s.add_client("orders-api", {"--grant-type", "client_credentials", "--scope", "api:read"});
+    // The web app hands the gateway a token made for it; the gateway trades it for orders-api.
+    const std::string subject = exchanged_for(s, web_secret, user_token, "gateway");
 
     auto out = extensions({"exchange", s.base(), "gateway", secret, subject, "openid profile", "orders-api"});
     INFO(out.dump(2));
@@ -527,7 +536,7 @@ TEST_CASE("openid-client exchanges a user's token for a narrower one, with deleg
     CHECK(claims["scope"] == "openid profile");
     CHECK(claims["aud"] == "orders-api");
     CHECK_FALSE(claims.contains("act"));
-    CHECK(claims["exp"].get<long long>() <= parse_jwt(subject).payload["exp"].get<long long>());
+    CHECK(claims["exp"].get<long long>() <= parse_jwt(user_token).payload["exp"].get<long long>());
 
     // With an actor token: the gateway acts for the user, and says so in act.
     auto [code, actor] = s.rp_op("gateway", "secret:" + secret, {"client-credentials", "api:read"});
@@ -536,16 +545,17 @@ TEST_CASE("openid-client exchanges a user's token for a narrower one, with deleg
     const auto act = parse_jwt(delegated["tokens"]["access_token"]).payload["act"];
     CHECK(act["sub"] == "gateway");
     CHECK(act["client_id"] == "gateway");
-    CHECK(sql_count(s, "SELECT count(*) FROM audit_events WHERE details->>'grant_type' = '" + k_exchange_grant + "'") == 2);
+    CHECK(sql_count(s, "SELECT count(*) FROM audit_events WHERE details->>'grant_type' = '" + k_exchange_grant + "'") == 3);
 }
 
 TEST_CASE("token exchange never broadens and refuses what it cannot vouch for", "[oidc][ext][exchange]") {
     OidcServer s;
-    const auto web_secret = s.web_client("web");
+    const auto web_secret = s.web_client("web", {"--grant-type", k_exchange_grant});
     auto flow = s.rp_flow("web", web_secret, "openid profile");
-    const std::string subject = flow["access_token"];
+    const std::string user_token = flow["access_token"];
     const std::string secret = s.add_client("gateway", {"--grant-type", k_exchange_grant, "--scope", "openid", "--scope", "profile",
                                                         "--scope", "email"})["client_secret"];
+    const std::string subject = exchanged_for(s, web_secret, user_token, "gateway");
     const std::string plain_secret = s.add_client("plain", {"--grant-type", "client_credentials", "--scope", "api:read"})["client_secret"];
     auto exchange = [&](const std::string& client_id, const std::string& sec, Pairs extra) {
         Pairs fields = {{"grant_type", k_exchange_grant}, {"client_id", client_id}, {"client_secret", sec},
@@ -558,6 +568,10 @@ TEST_CASE("token exchange never broadens and refuses what it cannot vouch for", 
         }
         return post_form(s.base(), "/oauth/token", fields);
     };
+    // Only an intended recipient exchanges: the user's own token names neither gateway nor plain.
+    auto stranger = exchange("gateway", secret, {{"subject_token", user_token}});
+    CHECK(oauth_error(stranger) == "invalid_grant");
+    CHECK(body_of(stranger)["error_description"].get<std::string>().find("audience") != std::string::npos);
     CHECK(oauth_error(exchange("gateway", secret, {{"scope", "openid profile email"}})) == "invalid_scope");  // broader
     CHECK(oauth_error(exchange("plain", plain_secret, {})) == "unauthorized_client");
     CHECK(oauth_error(exchange("gateway", secret, {{"subject_token", "garbage"}})) == "invalid_grant");
