@@ -234,9 +234,9 @@ std::optional<Error> assign(Config& config, const Setting& setting, const RawVal
 Result<std::map<std::string, std::string>> read_config_file(const std::string& path) {
     YAML::Node root;
     try {
-        root = YAML::LoadFile(path);
-    } catch (const YAML::BadFile&) {
-        return make_error(ErrorCode::validation, "cannot read config file '" + path + "'");
+            root = YAML::LoadFile(path);
+        } catch (const YAML::BadFile&) {
+            return make_error(ErrorCode::validation, "cannot read config file '" + path + "'");
     } catch (const YAML::Exception& e) {
         return make_error(ErrorCode::validation,
                           "config file '" + path + "' is not valid YAML: line " + std::to_string(e.mark.line + 1) +
@@ -247,6 +247,8 @@ Result<std::map<std::string, std::string>> read_config_file(const std::string& p
     if (!root.IsMap()) return make_error(ErrorCode::validation, "config file '" + path + "' must be a mapping of settings");
     std::set<std::string> known;
     for (const auto& s : settings_table()) known.insert(lower(s.name));
+    // A key or list element that is itself a mapping or list cannot be read as text: say where.
+    try {
     for (const auto& item : root) {
         const std::string key = lower(item.first.as<std::string>());
         if (!known.count(key)) {
@@ -266,6 +268,10 @@ Result<std::map<std::string, std::string>> read_config_file(const std::string& p
             return make_error(ErrorCode::validation,
                               "config file '" + path + "': setting '" + key + "' must be a value or a list");
         }
+    }
+    } catch (const YAML::Exception& e) {
+        return make_error(ErrorCode::validation, "config file '" + path + "': line " + std::to_string(e.mark.line + 1) +
+                                                     ": settings and list elements must be plain values");
     }
     return values;
 }

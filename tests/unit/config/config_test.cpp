@@ -149,3 +149,17 @@ TEST_CASE("a missing or malformed config file is a clear error", "[config]") {
     std::remove(file.c_str());
     CHECK(loaded.error().message.find("not valid YAML") != std::string::npos);
 }
+
+TEST_CASE("nested mappings where plain values belong are an error, not a crash", "[config]") {
+    for (const char* text : {"cors_origins:\n  - [nested]\n", "? [a, b]\n: 1\n", "trusted_proxies:\n  - {a: b}\n"}) {
+        INFO(text);
+        const auto file = write_temp_yaml(text);
+        config::LoadInput input;
+        input.config_file = file;
+        input.getenv = env_of({});
+        auto loaded = config::load(input);
+        std::remove(file.c_str());
+        REQUIRE_FALSE(loaded.ok());
+        CHECK(loaded.error().code == ErrorCode::validation);
+    }
+}
