@@ -39,6 +39,16 @@ bool accepts_api_keys(const Route& route) {
     return false;
 }
 
+// The client's budget on a rate-limited route, in the RateLimit header fields of the IETF
+// httpapi draft (draft-ietf-httpapi-ratelimit-headers-06, as most API gateways send them).
+void tell_budget(Response& response, const RateLimiter::Budget& budget) {
+    if (budget.limit <= 0) return;
+    response.set_header("RateLimit-Policy", std::to_string(budget.limit) + ";w=" + std::to_string(budget.window));
+    response.set_header("RateLimit-Limit", std::to_string(budget.limit));
+    response.set_header("RateLimit-Remaining", std::to_string(budget.remaining));
+    response.set_header("RateLimit-Reset", std::to_string(budget.reset));
+}
+
 }  // namespace
 
 std::string choose_request_id(const std::string& from_client) {
@@ -92,19 +102,25 @@ Response Pipeline::dispatch(Request& request) {
         return error_response(make_error(ErrorCode::not_found, "no route for " + request.method + " " + request.path),
                               request.request_id);
     }
+    std::optional<RateLimiter::Budget> budget;
     if (match.route->rate_limit == RateLimit::per_ip && m_context.rate_limiter) {
-        if (const int wait = m_context.rate_limiter->acquire(request.remote_addr, unix_seconds_now()); wait > 0) {
+        budget = m_context.rate_limiter->take(request.remote_addr, unix_seconds_now());
+        if (budget->retry_after > 0) {
             m_context.metrics.increment("janua_rate_limited_total", request.route);
             Error limited = make_error(ErrorCode::rate_limited, "too many requests from this address; retry later");
-            limited.retry_after_seconds = wait;
-            return error_response(limited, request.request_id);
+            limited.retry_after_seconds = budget->retry_after;
+            Response refused = error_response(limited, request.request_id);
+            tell_budget(refused, *budget);
+            return refused;
         }
     }
     if (auto refused = authenticate(request, *match.route)) return error_response(*refused, request.request_id);
     if (m_context.runtime_settings)  // maintenance mode: non-admin writes get 503 (daemon/maintenance.cpp)
         if (auto closed = maintenance_refusal(request, *m_context.runtime_settings->snapshot()))
             return error_response(*closed, request.request_id);
-    return match.route->handler(request);
+    Response response = match.route->handler(request);
+    if (budget) tell_budget(response, *budget);
+    return response;
 }
 
 std::optional<Error> Pipeline::authenticate(Request& request, const Route& route) {
@@ -186,7 +202,7 @@ void Pipeline::finish(Request& request, Response& response, double seconds) {
             // Credentials only for origins named explicitly; "*" never carries cookies.
             response.set_header("Access-Control-Allow-Origin", listed ? origin : "*");
             if (listed) response.set_header("Access-Control-Allow-Credentials", "true");
-            response.set_header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, ETag");
+            response.set_header("Access-Control-Expose-Headers", "X-Request-Id, Retry-After, ETag, RateLimit-Policy, RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset");
         }
         response.set_header("Vary", "Origin");
     }

@@ -177,17 +177,25 @@ TEST_CASE("sign-in attempts over the per-IP budget get 429 with Retry-After", "[
     std::string retry_after;
     for (int i = 0; i < 5; ++i) {
         auto r = http("POST", daemon.base_url(), "/api/v1/auth/signin", body);
+        // Every answer tells the client its budget (RateLimit-* of the IETF httpapi draft).
+        CHECK(r.header("RateLimit-Limit") == "3");
+        CHECK(r.header("RateLimit-Policy") == "3;w=60");
+        CHECK_FALSE(r.header("RateLimit-Reset").empty());
         if (r.status == 429) {
             ++limited;
             retry_after = r.header("Retry-After");
             CHECK(error_of(r)["code"] == "RATE_LIMIT_ERROR");
+            CHECK(r.header("RateLimit-Remaining") == "0");
         } else {
             CHECK(r.status == 401);
+            CHECK(std::stoi(r.header("RateLimit-Remaining")) <= 2);
         }
     }
     // Within one minute window at most 3 pass; a window boundary during the loop may allow up to 3 more.
     CHECK(limited >= 1);
     CHECK_FALSE(retry_after.empty());
     // Routes outside the budget are unaffected.
-    CHECK(http("GET", daemon.base_url(), "/health").status == 200);
+    auto health = http("GET", daemon.base_url(), "/health");
+    CHECK(health.status == 200);
+    CHECK(health.header("RateLimit-Limit").empty());
 }

@@ -20,3 +20,25 @@ TEST_CASE("a zero budget disables the limit", "[daemon]") {
     RateLimiter off(0, 0);
     for (int i = 0; i < 1000; ++i) CHECK(off.acquire("a", 1800000000) == 0);
 }
+
+TEST_CASE("the budget reported is the window closest to running out", "[daemon]") {
+    RateLimiter limiter(5, 6);
+    const std::int64_t t = 1800000000 - 1800000000 % 3600 + 10;  // 10 s into an hour
+    auto first = limiter.take("a", t);
+    CHECK(first.retry_after == 0);
+    CHECK(first.limit == 5);
+    CHECK(first.remaining == 4);
+    CHECK(first.reset == 50);
+    CHECK(first.window == 60);
+    for (int i = 0; i < 4; ++i) (void)limiter.take("a", t);
+    auto refused = limiter.take("a", t);
+    CHECK(refused.retry_after == 50);
+    CHECK(refused.remaining == 0);
+    // Next minute: one left in the hour, fewer than the minute's five.
+    auto hourly = limiter.take("a", t + 60);
+    CHECK(hourly.retry_after == 0);
+    CHECK(hourly.limit == 6);
+    CHECK(hourly.remaining == 0);
+    CHECK(hourly.window == 3600);
+    CHECK(limiter.take("a", t + 61).retry_after == 3600 - 71);
+}
