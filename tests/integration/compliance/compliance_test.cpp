@@ -271,7 +271,7 @@ TEST_CASE("consents are given, superseded and withdrawn with their history; priv
     CHECK(call(s, "POST", base + "/marketing_emails/withdraw", ada.token).status == 404);
     auto history = ok_json(call(s, "GET", base, ada.token))["data"];
     REQUIRE(history.size() == 2);
-    std::set<std::string> statuses = {history[0]["status"], history[1]["status"]};
+    std::set<std::string> statuses = {history[0]["status"].get<std::string>(), history[1]["status"].get<std::string>()};
     CHECK(statuses == std::set<std::string>{"superseded", "withdrawn"});
     // Bad input: 422 and nothing recorded.
     CHECK(call(s, "POST", base, ada.token, {{"purpose", "Bad Purpose!"}, {"version", "v1"}}).status == 422);
