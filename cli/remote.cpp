@@ -25,7 +25,51 @@ ErrorCode code_named(const std::string& name, int status) {
     return status >= 500 ? ErrorCode::internal : ErrorCode::bad_request;
 }
 
+// The Error of an API error envelope (or of a bare status).
+Error error_from(int status, const std::string& body) {
+    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (!parsed.is_discarded() && parsed.contains("error") && parsed["error"].is_object()) {
+        const auto& e = parsed["error"];
+        Error error = make_error(code_named(e.value("code", ""), status), e.value("message", "request failed"));
+        if (e.contains("details")) error.details = e["details"];
+        return error;
+    }
+    return make_error(code_named("", status), "januad answered HTTP " + std::to_string(status));
+}
+
 }  // namespace
+
+Status remote_download(const RemoteTarget& target, const std::string& path,
+                       const std::function<bool(const char* data, std::size_t size)>& sink) {
+    httplib::Client client(target.server);
+    client.set_connection_timeout(5, 0);
+    client.set_read_timeout(300, 0);
+    httplib::Headers headers = {{"User-Agent", "janua-cli/" JANUA_VERSION}};
+    if (!target.token.empty()) headers.emplace("Authorization", "Bearer " + target.token);
+    int status = 0;
+    std::string error_body;
+    bool stopped = false;
+    auto result = client.Get(
+        path.c_str(), headers,
+        [&](const httplib::Response& response) {
+            status = response.status;
+            return true;
+        },
+        [&](const char* data, size_t size) {
+            if (status >= 400) {
+                if (error_body.size() < 65536) error_body.append(data, size);
+                return true;
+            }
+            if (!sink(data, size)) stopped = true;
+            return !stopped;
+        });
+    if (stopped) return make_error(ErrorCode::internal, "stopped writing the download");
+    if (!result)
+        return make_error(ErrorCode::unavailable, "the download from januad at " + target.server + " failed (" +
+                                                      httplib::to_string(result.error()) + ")");
+    if (status >= 400) return error_from(status, error_body);
+    return Ok{};
+}
 
 std::string url_encode(const std::string& text) {
     static const char* hex = "0123456789ABCDEF";

@@ -6,6 +6,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <functional>
 #include <string>
 
 namespace janua::cli {
@@ -18,6 +20,11 @@ struct RemoteTarget {
 // `body` null: no body. A 204 gives a JSON null.
 Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string& method, const std::string& path,
                                    const nlohmann::json& body = nullptr);
+
+// GET `path` and hand the body to `sink` as it arrives (exports too large to hold); an error
+// envelope becomes an Error as in remote_call. `sink` returns false to stop.
+Status remote_download(const RemoteTarget& target, const std::string& path,
+                       const std::function<bool(const char* data, std::size_t size)>& sink);
 
 std::string url_encode(const std::string& text);
 

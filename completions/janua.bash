@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion config db keys mfa org role scim user version webhook" ;;
+    "") words="admin apikey audit client completion compliance config db keys mfa org role scim user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -42,6 +42,19 @@ _janua() {
     completion)
       case "$verb" in
         *) words="" ;;
+      esac ;;
+    compliance)
+      case "$verb" in
+        "") words="export erase requests request-create request-update retention retention-set retention-unset retention-run" ;;
+        export) words="--user --org --format --out" ;;
+        erase) words="--user" ;;
+        requests) words="--user --status --type --overdue --limit --cursor" ;;
+        request-create) words="--user --type --regulation --details" ;;
+        request-update) words="--status --assignee --unassign --resolution --deadline" ;;
+        retention) words="" ;;
+        retention-set) words="--days --disable" ;;
+        retention-unset) words="" ;;
+        retention-run) words="" ;;
       esac ;;
     config)
       case "$verb" in

@@ -2,6 +2,7 @@
 // What every route handler may use: configuration, the database pool and the core services.
 
 #include "core/admin/runtime_settings.hpp"
+#include "core/compliance/service.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
 #include "core/db/pool.hpp"
@@ -50,6 +51,8 @@ struct DaemonContext {
     // SCIM provisioning (core/scim).
     std::unique_ptr<scim::TokenService> scim_tokens;
     std::unique_ptr<scim::UserService> scim_users;
+    // Privacy compliance (core/compliance).
+    std::unique_ptr<compliance::ComplianceService> compliance;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

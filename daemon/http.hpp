@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +43,11 @@ struct Response {
     std::string body;
     std::string content_type = "application/json";
     std::vector<std::pair<std::string, std::string>> headers;
+    // Set for a body produced while it is sent (chunked transfer encoding): called once with a
+    // writer that returns false when the client went away; `body` is then ignored. A failure
+    // after the first byte can only cut the stream short, so writers end with a completeness
+    // marker their readers check.
+    std::function<bool(const std::function<bool(const std::string&)>& write)> stream;
 
     void set_header(const std::string& name, const std::string& value);
     bool has_header(const std::string& name) const;

@@ -34,7 +34,8 @@ void add_security_headers(Response& response, bool https) {
 // Routes an API key may call besides organization routes and (for platform-admin keys) admin routes.
 bool accepts_api_keys(const Route& route) {
     if (route.access == Access::organization || route.access == Access::platform_admin) return true;
-    for (const char* prefix : {"/api/v1/organizations", "/api/v1/api-keys", "/api/v1/rbac/"})
+    // (/api/v1/compliance/: platform-admin keys act for operators; the handlers refuse other keys.)
+    for (const char* prefix : {"/api/v1/organizations", "/api/v1/api-keys", "/api/v1/rbac/", "/api/v1/compliance/"})
         if (route.pattern.rfind(prefix, 0) == 0) return true;
     return false;
 }

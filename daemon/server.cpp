@@ -30,6 +30,18 @@ Request to_request(const httplib::Request& in) {
 void write_response(const Response& from, httplib::Response& to) {
     to.status = from.status;
     for (const auto& [name, value] : from.headers) to.set_header(name, value);
+    if (from.stream) {
+        auto stream = from.stream;
+        to.set_chunked_content_provider(from.content_type, [stream](size_t, httplib::DataSink& sink) {
+            const bool complete = stream([&sink](const std::string& chunk) {
+                return chunk.empty() || sink.write(chunk.data(), chunk.size());
+            });
+            if (!complete) return false;  // httplib drops the connection: the reader sees a cut stream
+            sink.done();
+            return true;
+        });
+        return;
+    }
     if (!from.content_type.empty() || !from.body.empty())
         to.set_content(from.body, from.content_type.empty() ? "application/octet-stream" : from.content_type);
 }

@@ -77,6 +77,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
                                    cfg.max_passkeys_per_identity, 300},
         *context.pool, context.auth.get());
     context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
+    context.compliance = std::make_unique<compliance::ComplianceService>(*context.pool, compliance::settings_from(cfg));
 }
 
 void refresh_runtime_settings(DaemonContext& context) {
@@ -89,6 +90,17 @@ void refresh_runtime_settings(DaemonContext& context) {
     }
 }
 
+// The retention sweep (COMPLIANCE_RETENTION_INTERVAL_MINUTES apart): apply every policy, then
+// schedule the next run. Only one sweep is pending at a time across every daemon.
+static void register_retention_job(jobs::Worker& worker, compliance::ComplianceService& service) {
+    worker.on(compliance::k_retention_job_kind, [&service](const jobs::Job&) -> Status {
+        auto report = service.run_retention(identity::Actor{"system", std::nullopt, "", ""});
+        if (!report) return report.error();
+        service.schedule_retention(std::chrono::minutes(service.settings().retention_interval_minutes));
+        return Ok{};
+    });
+}
+
 struct BackgroundWork::Impl {
     std::unique_ptr<mail::MailSender> sender;
     std::unique_ptr<jobs::Worker> worker;
@@ -96,6 +108,7 @@ struct BackgroundWork::Impl {
     std::unique_ptr<jobs::JobQueue> webhook_queue;
     std::unique_ptr<jobs::Worker> webhook_worker;
     int webhook_workers = 4;  // WEBHOOK_WORKERS
+    compliance::ComplianceService* compliance = nullptr;
 };
 
 BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& pool_settings)
@@ -103,6 +116,8 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     m_impl->sender = mail::make_sender(context.config);
     m_impl->worker = std::make_unique<jobs::Worker>(*context.pool, pool_settings);
     mail::register_email_handler(*m_impl->worker, *m_impl->sender);
+    register_retention_job(*m_impl->worker, *context.compliance);
+    m_impl->compliance = context.compliance.get();
     m_impl->webhook_queue = std::make_unique<jobs::JobQueue>(*context.pool, webhooks::webhook_backoff(context.config));
     jobs::WorkerSettings webhook_settings;
     webhook_settings.lease = webhooks::webhook_lease(context.config);
@@ -117,6 +132,12 @@ BackgroundWork::~BackgroundWork() { stop(); }
 void BackgroundWork::start() {
     m_impl->worker->start(2);
     m_impl->webhook_worker->start(m_impl->webhook_workers);
+    // The retention sweep runs once soon after start-up, then reschedules itself.
+    try {
+        m_impl->compliance->schedule_retention(std::chrono::minutes(1));
+    } catch (const std::exception& e) {
+        log::warn("cannot schedule the retention sweep; the next start-up will", {{"error", e.what()}});
+    }
 }
 
 void BackgroundWork::stop() {

@@ -126,6 +126,13 @@ const std::vector<Setting>& settings_table() {
         {"WEBHOOK_TIMEOUT_SECONDS", "10", IntSetting{&C::webhook_timeout_seconds, 1, 60}, Secret::no, "seconds a webhook receiver has to answer before the attempt counts as failed"},
         {"WEBHOOK_WORKERS", "4", IntSetting{&C::webhook_workers, 1, 64}, Secret::no, "webhook delivery threads: deliveries in flight at once (each waits up to WEBHOOK_TIMEOUT_SECONDS for a slow receiver)"},
         {"WEBHOOK_RETRY_BASE_MS", "10000", IntSetting{&C::webhook_retry_base_ms, 10, 3600000}, Secret::no, "first webhook retry delay in milliseconds; doubles per attempt (with jitter, capped at one hour)"},
+
+        {"COMPLIANCE_GDPR_ENABLED", "true", BoolSetting{&C::compliance_gdpr_enabled}, Secret::no, "GDPR features: consents, data-subject requests (answered within 30 days), privacy settings"},
+        {"COMPLIANCE_CCPA_ENABLED", "true", BoolSetting{&C::compliance_ccpa_enabled}, Secret::no, "CCPA features: consumer requests (answered within 45 days); with GDPR off, the default regulation of new requests"},
+        {"COMPLIANCE_SOC2_ENABLED", "false", BoolSetting{&C::compliance_soc2_enabled}, Secret::no, "SOC 2 mode (reported by /api/v1/compliance/status; controls come from the audit log)"},
+        {"COMPLIANCE_HIPAA_ENABLED", "false", BoolSetting{&C::compliance_hipaa_enabled}, Secret::no, "HIPAA mode (reported by /api/v1/compliance/status; consent records and data-subject requests are kept at least 6 years, 45 CFR 164.316(b)(2))"},
+        {"DEFAULT_RETENTION_PERIOD_DAYS", "2555", IntSetting{&C::default_retention_period_days, 1, 36500}, Secret::no, "days ended sessions, finished jobs, webhook deliveries, closed data-subject requests and closed consents are kept when no retention policy names their category"},
+        {"COMPLIANCE_RETENTION_INTERVAL_MINUTES", "60", IntSetting{&C::compliance_retention_interval_minutes, 1, 10080}, Secret::no, "minutes between two runs of the retention sweep"},
     };
     return table;
 }

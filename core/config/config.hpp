@@ -109,6 +109,14 @@ struct Config {
     int webhook_retry_base_ms = 0;
     int webhook_workers = 0;  // delivery threads
 
+    // Privacy compliance (core/compliance)
+    bool compliance_gdpr_enabled = false;
+    bool compliance_ccpa_enabled = false;
+    bool compliance_soc2_enabled = false;
+    bool compliance_hipaa_enabled = false;
+    int default_retention_period_days = 0;
+    int compliance_retention_interval_minutes = 0;
+
     bool is_production() const { return environment == "production"; }
 };
 
