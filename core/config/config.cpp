@@ -125,6 +125,9 @@ const std::vector<Setting>& settings_table() {
         {"WEBHOOK_TIMEOUT_SECONDS", "10", IntSetting{&C::webhook_timeout_seconds, 1, 60}, Secret::no, "seconds a webhook receiver has to answer before the attempt counts as failed"},
         {"WEBHOOK_WORKERS", "4", IntSetting{&C::webhook_workers, 1, 64}, Secret::no, "webhook delivery threads: deliveries in flight at once (each waits up to WEBHOOK_TIMEOUT_SECONDS for a slow receiver)"},
         {"WEBHOOK_RETRY_BASE_MS", "10000", IntSetting{&C::webhook_retry_base_ms, 10, 3600000}, Secret::no, "first webhook retry delay in milliseconds; doubles per attempt (with jitter, capped at one hour)"},
+        {"UPSTREAM_IDP_ALLOW_PRIVATE", "false", BoolSetting{&C::upstream_idp_allow_private}, Secret::no, "allow upstream identity providers (social login, enterprise OIDC) on private, loopback and link-local addresses and over plain http (development and tests only)"},
+        {"UPSTREAM_LOGIN_STATE_TTL_SECONDS", "600", IntSetting{&C::upstream_login_state_ttl_seconds, 30, 3600}, Secret::no, "seconds a user has to finish signing in at an upstream identity provider"},
+        {"UPSTREAM_CLOCK_SKEW_SECONDS", "120", IntSetting{&C::upstream_clock_skew_seconds, 0, 600}, Secret::no, "clock difference tolerated when checking an upstream ID token's exp and iat"},
     };
     return table;
 }
@@ -301,6 +304,9 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
     if (c.webhook_allow_private)
         warnings.push_back("WEBHOOK_ALLOW_PRIVATE is on: webhooks may reach private and loopback addresses over plain "
                            "http (development and tests only)");
+    if (c.upstream_idp_allow_private)
+        warnings.push_back("UPSTREAM_IDP_ALLOW_PRIVATE is on: upstream identity providers may be reached on private and "
+                           "loopback addresses over plain http (development and tests only)");
     if (c.email_provider == "smtp" && c.smtp_host.empty())
         return make_error(ErrorCode::validation, "invalid setting SMTP_HOST: required when EMAIL_PROVIDER=smtp");
     for (const auto& proxy : c.trusted_proxies) {

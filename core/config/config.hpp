@@ -108,6 +108,11 @@ struct Config {
     int webhook_retry_base_ms = 0;
     int webhook_workers = 0;  // delivery threads
 
+    // Upstream identity providers (social login, enterprise OIDC)
+    bool upstream_idp_allow_private = false;
+    int upstream_login_state_ttl_seconds = 0;
+    int upstream_clock_skew_seconds = 0;
+
     bool is_production() const { return environment == "production"; }
 };
 
