@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion config db keys mfa org role scim user version webhook" ;;
+    "") words="admin apikey audit client completion config db idp keys mfa org role scim user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -53,6 +53,16 @@ _janua() {
         "") words="migrate status" ;;
         migrate) words="" ;;
         status) words="" ;;
+      esac ;;
+    idp)
+      case "$verb" in
+        "") words="create list get update test delete" ;;
+        create) words="--preset --org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disabled" ;;
+        list) words="--org" ;;
+        get) words="--org" ;;
+        update) words="--org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disable --enable --jit --remove-client-secret" ;;
+        test) words="--org" ;;
+        delete) words="--org" ;;
       esac ;;
     keys)
       case "$verb" in

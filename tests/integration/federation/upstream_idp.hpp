@@ -17,6 +17,22 @@ using namespace janua::test::identity;
 inline const std::string k_client_id = "janua-rp";
 inline const std::string k_client_secret = "upstream-client-secret-0123456789";
 
+// A file holding `text` (a client secret for --client-secret-file), removed with the object.
+struct SecretFile {
+    std::string path;
+    explicit SecretFile(const std::string& text) {
+        char pattern[] = "/tmp/janua-idp-secret-XXXXXX";
+        const int fd = ::mkstemp(pattern);
+        REQUIRE(fd >= 0);
+        REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+        ::close(fd);
+        path = pattern;
+    }
+    ~SecretFile() { ::unlink(path.c_str()); }
+    SecretFile(const SecretFile&) = delete;
+    SecretFile& operator=(const SecretFile&) = delete;
+};
+
 class UpstreamIdp {
 public:
     UpstreamIdp(const std::vector<std::string>& redirect_uris, const json& accounts) {

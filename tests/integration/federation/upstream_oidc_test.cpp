@@ -36,7 +36,7 @@ struct Fixture {
     UpstreamIdp idp{{s.base() + k_social + "/callback", s.base() + "/api/v1/sso/oidc/callback",
                      s.base() + "/api/v1/auth/oauth/github/callback"},
                     accounts()};
-    TempFile secret{k_client_secret + "\n"};
+    SecretFile secret{k_client_secret + "\n"};
 
     Fixture() {
         cli_json({"idp", "create", "--issuer", idp.issuer(), "--client-id", k_client_id, "--client-secret-file", secret.path,
