@@ -66,6 +66,7 @@ void build_command_table(CommandTable& table) {
     add_webhook_commands(table);
     add_scim_commands(table);
     add_compliance_commands(table);
+    add_idp_commands(table);
     add_completion_command(table);
 }
 

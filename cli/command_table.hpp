@@ -79,6 +79,7 @@ void add_audit_commands(CommandTable& table);
 void add_webhook_commands(CommandTable& table);
 void add_scim_commands(CommandTable& table);
 void add_compliance_commands(CommandTable& table);
+void add_idp_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

@@ -85,4 +85,16 @@ webhooks::WebhookService& DirectServices::webhooks() {
     return *m_webhooks;
 }
 
+federation::ProviderService& DirectServices::identity_providers() {
+    if (!m_identity_providers) {
+        federation::UpstreamPolicy policy;
+        policy.allow_private = m_config.upstream_idp_allow_private;
+        m_upstream_discovery = std::make_unique<federation::DiscoveryCache>(policy);
+        m_identity_providers = std::make_unique<federation::ProviderService>(
+            *m_pool, crypto::make_field_keyring(m_config.field_encryption_keys, m_config.secret_key), *m_upstream_discovery,
+            m_config.upstream_idp_allow_private);
+    }
+    return *m_identity_providers;
+}
+
 }  // namespace janua::cli

@@ -4,6 +4,7 @@
 #include "core/admin/runtime_settings.hpp"
 #include "core/config/config.hpp"
 #include "core/db/pool.hpp"
+#include "core/federation/provider_service.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/mfa/mfa_service.hpp"
@@ -34,6 +35,7 @@ public:
     scim::TokenService& scim_tokens();
     mfa::MfaService& mfa();
     webhooks::WebhookService& webhooks();
+    federation::ProviderService& identity_providers();
 
 private:
     const config::Config& m_config;
@@ -49,6 +51,8 @@ private:
     std::unique_ptr<scim::TokenService> m_scim_tokens;
     std::unique_ptr<mfa::MfaService> m_mfa;
     std::unique_ptr<webhooks::WebhookService> m_webhooks;
+    std::unique_ptr<federation::DiscoveryCache> m_upstream_discovery;
+    std::unique_ptr<federation::ProviderService> m_identity_providers;
 };
 
 }  // namespace janua::cli

@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion compliance config db keys mfa org role scim user version webhook" ;;
+    "") words="admin apikey audit client completion config db idp keys mfa org role scim user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -43,19 +43,6 @@ _janua() {
       case "$verb" in
         *) words="" ;;
       esac ;;
-    compliance)
-      case "$verb" in
-        "") words="export erase requests request-create request-update retention retention-set retention-unset retention-run" ;;
-        export) words="--user --org --format --out" ;;
-        erase) words="--user" ;;
-        requests) words="--user --status --type --overdue --limit --cursor" ;;
-        request-create) words="--user --type --regulation --details" ;;
-        request-update) words="--status --assignee --unassign --resolution --deadline" ;;
-        retention) words="" ;;
-        retention-set) words="--days --disable" ;;
-        retention-unset) words="" ;;
-        retention-run) words="" ;;
-      esac ;;
     config)
       case "$verb" in
         "") words="show" ;;
@@ -66,6 +53,16 @@ _janua() {
         "") words="migrate status" ;;
         migrate) words="" ;;
         status) words="" ;;
+      esac ;;
+    idp)
+      case "$verb" in
+        "") words="create list get update test delete" ;;
+        create) words="--preset --org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disabled" ;;
+        list) words="--org" ;;
+        get) words="--org" ;;
+        update) words="--org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disable --enable --jit --remove-client-secret" ;;
+        test) words="--org" ;;
+        delete) words="--org" ;;
       esac ;;
     keys)
       case "$verb" in

@@ -6,6 +6,7 @@
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
 #include "core/db/pool.hpp"
+#include "core/federation/login_service.hpp"
 #include "core/identity/auth_service.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
@@ -53,6 +54,10 @@ struct DaemonContext {
     std::unique_ptr<scim::UserService> scim_users;
     // Privacy compliance (core/compliance).
     std::unique_ptr<compliance::ComplianceService> compliance;
+    // Upstream identity providers: social login and enterprise OIDC (core/federation).
+    std::unique_ptr<federation::DiscoveryCache> upstream_discovery;
+    std::unique_ptr<federation::ProviderService> identity_providers;
+    std::unique_ptr<federation::LoginService> upstream_login;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -40,6 +40,24 @@ void build_org_services(DaemonContext& context) {
     context.scim_users = std::make_unique<scim::UserService>(*context.pool, cfg.base_url);
 }
 
+void build_federation_services(DaemonContext& context) {
+    const auto& cfg = context.config;
+    const auto keyring = crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key);
+    federation::UpstreamPolicy policy;
+    policy.allow_private = cfg.upstream_idp_allow_private;
+    context.upstream_discovery = std::make_unique<federation::DiscoveryCache>(policy);
+    context.identity_providers = std::make_unique<federation::ProviderService>(*context.pool, keyring, *context.upstream_discovery,
+                                                                               cfg.upstream_idp_allow_private);
+    federation::LoginSettings login;
+    login.base_url = cfg.base_url;
+    login.frontend_url = cfg.frontend_url;
+    login.state_ttl_seconds = cfg.upstream_login_state_ttl_seconds;
+    login.clock_skew_seconds = cfg.upstream_clock_skew_seconds;
+    login.signups_enabled = cfg.enable_signups;
+    context.upstream_login = std::make_unique<federation::LoginService>(login, *context.pool, keyring, *context.upstream_discovery,
+                                                                        *context.identity_providers, *context.auth);
+}
+
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings) {
     const auto& cfg = context.config;
     context.pool = std::make_unique<db::Pool>(pool_settings);
@@ -78,6 +96,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
         *context.pool, context.auth.get());
     context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
     context.compliance = std::make_unique<compliance::ComplianceService>(*context.pool, compliance::settings_from(cfg));
+    build_federation_services(context);
 }
 
 void refresh_runtime_settings(DaemonContext& context) {

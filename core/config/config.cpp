@@ -133,6 +133,9 @@ const std::vector<Setting>& settings_table() {
         {"COMPLIANCE_HIPAA_ENABLED", "false", BoolSetting{&C::compliance_hipaa_enabled}, Secret::no, "HIPAA mode (reported by /api/v1/compliance/status; consent records and data-subject requests are kept at least 6 years, 45 CFR 164.316(b)(2))"},
         {"DEFAULT_RETENTION_PERIOD_DAYS", "2555", IntSetting{&C::default_retention_period_days, 1, 36500}, Secret::no, "days ended sessions, finished jobs, webhook deliveries, closed data-subject requests and closed consents are kept when no retention policy names their category"},
         {"COMPLIANCE_RETENTION_INTERVAL_MINUTES", "60", IntSetting{&C::compliance_retention_interval_minutes, 1, 10080}, Secret::no, "minutes between two runs of the retention sweep"},
+        {"UPSTREAM_IDP_ALLOW_PRIVATE", "false", BoolSetting{&C::upstream_idp_allow_private}, Secret::no, "allow upstream identity providers (social login, enterprise OIDC) on private, loopback and link-local addresses and over plain http (development and tests only)"},
+        {"UPSTREAM_LOGIN_STATE_TTL_SECONDS", "600", IntSetting{&C::upstream_login_state_ttl_seconds, 30, 3600}, Secret::no, "seconds a user has to finish signing in at an upstream identity provider"},
+        {"UPSTREAM_CLOCK_SKEW_SECONDS", "120", IntSetting{&C::upstream_clock_skew_seconds, 0, 600}, Secret::no, "clock difference tolerated when checking an upstream ID token's exp and iat"},
     };
     return table;
 }
@@ -318,6 +321,9 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
     if (c.oauth_jwks_uri_allow_private)
         warnings.push_back("OAUTH_JWKS_URI_ALLOW_PRIVATE is on: clients' jwks_uri may point at private and loopback "
                            "addresses over plain http (development and tests only)");
+    if (c.upstream_idp_allow_private)
+        warnings.push_back("UPSTREAM_IDP_ALLOW_PRIVATE is on: upstream identity providers may be reached on private and "
+                           "loopback addresses over plain http (development and tests only)");
     if (c.email_provider == "smtp" && c.smtp_host.empty())
         return make_error(ErrorCode::validation, "invalid setting SMTP_HOST: required when EMAIL_PROVIDER=smtp");
     for (const auto& proxy : c.trusted_proxies) {

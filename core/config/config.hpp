@@ -116,6 +116,10 @@ struct Config {
     bool compliance_hipaa_enabled = false;
     int default_retention_period_days = 0;
     int compliance_retention_interval_minutes = 0;
+    // Upstream identity providers (social login, enterprise OIDC)
+    bool upstream_idp_allow_private = false;
+    int upstream_login_state_ttl_seconds = 0;
+    int upstream_clock_skew_seconds = 0;
 
     bool is_production() const { return environment == "production"; }
 };

@@ -25,6 +25,8 @@ void register_audit_routes(Router& router, DaemonContext& context);
 void register_webhook_routes(Router& router, DaemonContext& context);
 void register_scim_routes(Router& router, DaemonContext& context);
 void register_compliance_routes(Router& router, DaemonContext& context);
+void register_identity_provider_routes(Router& router, DaemonContext& context);  // upstream IdP management
+void register_upstream_login_routes(Router& router, DaemonContext& context);     // social login, enterprise OIDC
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);

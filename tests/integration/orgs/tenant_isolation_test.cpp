@@ -89,6 +89,9 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
                      {{"url", "http://127.0.0.1:9/b-hook"}, {"event_types", {"member.*"}}}), 201)["id"];
     const std::string scim_token_b =
         ok_json(call(s, "POST", k_orgs + "/" + b + "/scim/tokens", owner_b.token, {{"name", "b-idp"}}), 201)["id"];
+    const std::string idp_b =
+        ok_json(call(s, "POST", k_orgs + "/" + b + "/identity-providers", owner_b.token,
+                     {{"slug", "b-oidc"}, {"issuer", "https://idp-b.example.com"}, {"client_id", "b-client"}}), 201)["id"];
     const std::string key_a = make_key(s, owner_a, {"*"}, a)["key"];
     const std::string key_a_unbound = make_key(s, admin_a, {"*"})["key"];
     const std::string key_b = make_key(s, owner_b, {"*"}, b)["key"];
@@ -100,7 +103,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     // Nothing that names B may come back to them.
     const std::vector<std::string> secrets_of_b = {b, "org-b", "b-role", member_b.id, "member-b@example.com",
                                                    "invitee-b@example.com", invitation_b, owner_b.id,
-                                                   policy_b, "b-policy", webhook_b, "b-hook", scim_token_b, "b-idp"};
+                                                   policy_b, "b-policy", webhook_b, "b-hook", scim_token_b, "b-idp",
+                                                   idp_b, "b-oidc", "idp-b.example.com"};
 
     auto routes = daemon_routes(s.db.url());
     std::vector<RouteInfo> scoped;
@@ -114,7 +118,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         {"user_id", member_b.id}, {"role", "b-role"}, {"invitation_id", invitation_b}, {"policy_id", policy_b},
         {"id", webhook_b},        // webhook endpoints
         {"delivery_id", "00000000-0000-4000-8000-000000000001"},  // none exist; the pipeline answers first
-        {"token_id", scim_token_b}};
+        {"token_id", scim_token_b},
+        {"provider_id", idp_b}};  // enterprise OIDC connections
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);

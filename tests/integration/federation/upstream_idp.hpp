@@ -1,0 +1,144 @@
+#pragma once
+// tests/e2e/upstream-idp.mjs as a child process: Node's oidc-provider as an upstream OpenID
+// Provider on loopback (port), and a GitHub-shaped OAuth 2.0 fake (port + 1). The browser leg
+// of a login is played by tests/e2e/upstream-drive.mjs (redirects and cookies).
+#include "tests/integration/identity/identity_support.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace janua::test::federation {
+
+using namespace janua::test;
+using namespace janua::test::identity;
+
+inline const std::string k_client_id = "janua-rp";
+inline const std::string k_client_secret = "upstream-client-secret-0123456789";
+
+// A file holding `text` (a client secret for --client-secret-file), removed with the object.
+struct SecretFile {
+    std::string path;
+    explicit SecretFile(const std::string& text) {
+        char pattern[] = "/tmp/janua-idp-secret-XXXXXX";
+        const int fd = ::mkstemp(pattern);
+        REQUIRE(fd >= 0);
+        REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+        ::close(fd);
+        path = pattern;
+    }
+    ~SecretFile() { ::unlink(path.c_str()); }
+    SecretFile(const SecretFile&) = delete;
+    SecretFile& operator=(const SecretFile&) = delete;
+};
+
+class UpstreamIdp {
+public:
+    UpstreamIdp(const std::vector<std::string>& redirect_uris, const json& accounts) {
+        // Two consecutive free ports: the OpenID Provider and the GitHub fake.
+        for (int attempt = 0; attempt < 20; ++attempt) {
+            m_port = free_port();
+            if (m_port < 65000) break;
+        }
+        char dir[] = "/tmp/janua-upstream-XXXXXX";
+        REQUIRE(::mkdtemp(dir) != nullptr);
+        m_log = std::string(dir) + "/idp.log";
+        std::vector<std::string> argv = {"/usr/bin/env", "node", std::string(JANUA_SOURCE_DIR) + "/tests/e2e/upstream-idp.mjs",
+                                         "--port", std::to_string(m_port), "--client-id", k_client_id,
+                                         "--client-secret", k_client_secret, "--accounts", accounts.dump()};
+        for (const auto& uri : redirect_uris) argv.insert(argv.end(), {"--redirect-uri", uri});
+        std::vector<char*> args;
+        for (auto& a : argv) args.push_back(a.data());
+        args.push_back(nullptr);
+        m_pid = ::fork();
+        REQUIRE(m_pid >= 0);
+        if (m_pid == 0) {
+            const int log_fd = ::open(m_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+            const int null_fd = ::open("/dev/null", O_RDONLY);
+            ::dup2(null_fd, 0);
+            ::dup2(log_fd, 1);
+            ::dup2(log_fd, 2);
+            ::execv(args[0], args.data());
+            ::_exit(127);
+        }
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+        while (log().find("listening ") == std::string::npos) {
+            INFO(log());
+            REQUIRE(std::chrono::steady_clock::now() < deadline);
+            int status = 0;
+            REQUIRE(::waitpid(m_pid, &status, WNOHANG) == 0);
+            std::this_thread::sleep_for(std::chrono::milliseconds(25));
+        }
+    }
+    ~UpstreamIdp() {
+        if (m_pid <= 0) return;
+        ::kill(m_pid, SIGTERM);
+        int status = 0;
+        for (int i = 0; i < 200 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        if (::waitpid(m_pid, &status, WNOHANG) == 0) {
+            ::kill(m_pid, SIGKILL);
+            ::waitpid(m_pid, &status, 0);
+        }
+    }
+    UpstreamIdp(const UpstreamIdp&) = delete;
+    UpstreamIdp& operator=(const UpstreamIdp&) = delete;
+
+    std::string issuer() const { return "http://127.0.0.1:" + std::to_string(m_port); }
+    std::string github_base() const { return "http://127.0.0.1:" + std::to_string(m_port + 1); }
+    std::string log() const {
+        std::ifstream in(m_log);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    }
+    // Make the next token responses misbehave (see upstream-idp.mjs).
+    void set_mode(const std::string& mode) {
+        auto r = http("POST", issuer(), "/__test/mode", json{{"mode", mode}}.dump());
+        REQUIRE(r.status == 200);
+    }
+
+private:
+    int m_pid = -1;
+    int m_port = 0;
+    std::string m_log;
+};
+
+// Follow `authorization_url` through the upstream until it sends the browser to januad (`base`);
+// returns the callback's path and query.
+inline std::string drive_upstream(const std::string& authorization_url, const std::string& base) {
+    auto run = run_process({"/usr/bin/env", "node", std::string(JANUA_SOURCE_DIR) + "/tests/e2e/upstream-drive.mjs",
+                            authorization_url, base});
+    INFO("drive: " << run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    std::string url = run.out.substr(0, run.out.find('\n'));
+    REQUIRE(url.rfind(base, 0) == 0);
+    return url.substr(base.size());
+}
+
+// GET `start_path` (an authorize or initiate URL with redirect=false), run the upstream leg and
+// return the callback path januad was sent back to.
+inline std::string callback_for(const std::string& base, const std::string& start_path, const std::string& token = {}) {
+    auto started = get(base, start_path, token);
+    INFO(started.body);
+    REQUIRE(started.status == 200);
+    return drive_upstream(body_of(started)["authorization_url"], base);
+}
+
+inline std::string replace_param(std::string path, const std::string& name, const std::string& value) {
+    const auto at = path.find(name + "=");
+    REQUIRE(at != std::string::npos);
+    const auto end = path.find('&', at);
+    path.replace(at, (end == std::string::npos ? path.size() : end) - at, name + "=" + value);
+    return path;
+}
+
+inline std::string reason_of(const HttpResponse& r) {
+    auto error = error_of(r);
+    REQUIRE(error["details"].is_array());
+    REQUIRE(!error["details"].empty());
+    return error["details"][0].value("reason", "");
+}
+
+}  // namespace janua::test::federation
