@@ -18,6 +18,7 @@
 #include "core/rbac/api_keys.hpp"
 #include "core/scim/tokens.hpp"
 #include "core/scim/users.hpp"
+#include "core/scim/groups.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "core/webhooks/service.hpp"
 #include "daemon/metrics.hpp"
@@ -50,6 +51,7 @@ struct DaemonContext {
     // SCIM provisioning (core/scim).
     std::unique_ptr<scim::TokenService> scim_tokens;
     std::unique_ptr<scim::UserService> scim_users;
+    std::unique_ptr<scim::GroupService> scim_groups;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
