@@ -153,7 +153,9 @@ TEST_CASE("SCIM Groups are the organization's roles", "[scim][groups]") {
     const std::string member_id = f.group_named("member")["id"];
     const std::string owner_id = owners["id"];
     CHECK(scim_type_of(scim_call(f.s, "DELETE", "/Groups/" + member_id, f.token), 400) == "mutability");
+    const std::string cy = f.user("cy@acme.test");  // provisioned with `member`
     CHECK(scim_type_of(f.patch(member_id, {{{"op", "remove"}, {"path", "members"}}}), 400) == "mutability");
+    CHECK(f.role_of(cy) == "member");
     CHECK(scim_type_of(f.patch(owner_id, {{{"op", "add"}, {"path", "members"}, {"value", {{{"value", ann}}}}}}), 400) == "mutability");
     CHECK(scim_type_of(f.patch(owner_id, {{{"op", "remove"}, {"path", "members"}}}), 400) == "mutability");
     CHECK(scim_type_of(f.patch(viewer_id, {{{"op", "add"}, {"path", "members"}, {"value", {{{"value", f.owner.id}}}}}}), 400) ==
