@@ -57,7 +57,7 @@ export RATE_LIMIT_PER_MINUTE=0 RATE_LIMIT_PER_HOUR=0 LOG_LEVEL=warn EMAIL_PROVID
 say "seeding $users users into one organization"
 printf '%s' 'Bench-Passw0rd-long' | BCRYPT_ROUNDS=4 "$janua" user create --email owner@bench.example --password-stdin --quiet >/dev/null
 "$janua" org create --slug bench --name Bench --owner owner@bench.example --quiet >/dev/null
-token=$("$janua" scim token create --org bench --name bench --output json | grep -o '"token":"[^"]*"' | cut -d'"' -f4)
+token=$("$janua" scim token create --org bench --name bench --output json | python3 -c "import json, sys; print(json.load(sys.stdin)[\"token\"])")
 seed_start=$(date +%s.%N)
 psql_q -c "
   INSERT INTO users (email, first_name, last_name, password_algorithm, status, created_at)
@@ -87,7 +87,7 @@ get_ms() {  # path -> "ms http_code"
     awk '{ printf "%.3f %s\n", $1 * 1000, $2 }'
 }
 # stats FILE -> "p50 p99" of the first column
-stats() { sort -n "$1" | awk '{ v[NR] = $1 } END { i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.2f %.2f", v[i50], v[i99] }'; }
+stats() { sort -n "$1" | awk '{ v[NR] = $1 } END { i50 = int(NR * 0.50 + 0.5); i99 = int(NR * 0.99 + 0.5); if (i50 < 1) i50 = 1; if (i99 < 1) i99 = 1; printf "%.2f %.2f\n", v[i50], v[i99] }'; }
 
 printf '%-28s %10s %10s %10s %12s\n' "query" "requests" "p50 ms" "p99 ms" "rows/s"
 lookup() {  # name, then a function that prints one filter per call
