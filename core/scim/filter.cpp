@@ -281,9 +281,12 @@ Result<std::string> compare_sql(const Filter& f, const Column& col, SqlContext& 
     const std::string right = col.case_exact ? v : "lower(" + v + ")";
     if (op == "eq") return left + " = " + right;
     if (op == "ne") return "((" + col.sql + ") IS NULL OR " + left + " <> " + right + ")";
-    if (op == "co") return "strpos(" + left + ", " + right + ") > 0";
-    if (op == "sw") return "left(" + left + ", length(" + right + ")) = " + right;
-    if (op == "ew") return "right(" + left + ", length(" + right + ")) = " + right;
+    // co/sw/ew as LIKE with the value's wildcards escaped, so a trigram index (migration 0015)
+    // serves them; the value is still a parameter (folded into a constant pattern at planning).
+    const std::string pattern = "replace(replace(replace(" + right + ", '\\', '\\\\'), '%', '\\%'), '_', '\\_')";
+    if (op == "co") return left + " LIKE '%' || " + pattern + " || '%'";
+    if (op == "sw") return left + " LIKE " + pattern + " || '%'";
+    if (op == "ew") return left + " LIKE '%' || " + pattern;
     return left + " COLLATE \"C\" " + k_sql_op.at(op) + " " + right + " COLLATE \"C\"";
 }
 

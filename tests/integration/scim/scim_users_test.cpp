@@ -187,6 +187,10 @@ TEST_CASE("SCIM filters follow RFC 7644 3.4.2.2", "[scim][filter]") {
         {"meta.lastModified lt \"2000-01-01T00:00:00Z\"", {}},
         {"meta.created gt \"2024-02-29T23:59:59.123456+05:30\"", all},  // a leap day, fraction and offset
         {"userName eq \"x' OR '1'='1\"", {}},  // values are parameters, never SQL
+        {"userName co \"%\"", {}},              // LIKE wildcards in a value are literal
+        {"userName sw \"_\"", {}},
+        {"userName ew \"\\\\\"", {}},
+        {"userName co \"n@acme\"", {"ann@acme.test", "ben@acme.test"}},
     };
     for (const auto& c : cases) {
         INFO(c.filter);
