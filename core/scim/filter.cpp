@@ -316,7 +316,21 @@ Result<std::string> leaf_sql(const Filter& f, SqlContext& c, const std::optional
                             ? Result<std::string>("(" + inner_col->sql + ") IS NOT NULL AND (" + inner_col->sql + ") <> ''")
                             : compare_sql(inner, *inner_col, c);
             if (!cond) return cond;
-            return "EXISTS (SELECT 1 FROM " + top->source + " WHERE " + *cond + ")";
+            std::string exists = "EXISTS (SELECT 1 FROM " + top->source + " WHERE " + *cond + ")";
+            // A substring an index can find first: only a necessary condition, ANDed with the exact one.
+            if (c.prefilter && f.kind == Filter::Kind::compare && f.value.is_string() && !inner_col->case_exact &&
+                (f.op == "eq" || f.op == "co" || f.op == "sw" || f.op == "ew")) {
+                const std::string v = f.value.get<std::string>();
+                const bool plain = std::none_of(v.begin(), v.end(), [](char ch) {
+                    return ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
+                });
+                if (plain && !v.empty()) {
+                    const std::string like = "'%' || replace(replace(replace(lower(" + placeholder(c, f.value, "") +
+                                             "), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'";
+                    if (auto pre = c.prefilter(f.path.attr, sub, like)) exists = "(" + *pre + ") AND " + exists;
+                }
+            }
+            return exists;
         }
         col = c.resolve(f.path);
         if (!col) return unknown();

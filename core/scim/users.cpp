@@ -91,6 +91,17 @@ std::optional<Column> resolve(const AttrPath& p) {
     return std::nullopt;
 }
 
+// emails.value co/sw/ew/eq "x": a User matches only if x is in its stored emails' JSON text or
+// (no stored emails) in its login email; both are trigram-indexed (migration 0015), so the exact
+// per-element test runs on a handful of rows instead of every User.
+std::optional<std::string> prefilter(const std::string& attr, const std::string& sub, const std::string& like) {
+    if (attr != "emails" || sub != "value") return std::nullopt;
+    const std::string org = k_org;
+    return "u.id IN (SELECT user_id FROM scim_users WHERE organization_id = " + org +
+           " AND lower((attributes->'emails')::text) LIKE " + like + " UNION ALL SELECT id FROM users WHERE lower(email) LIKE " +
+           like + ")";
+}
+
 std::optional<Column> resolve_sub(const std::string& attr, const std::string& sub) {
     if (attr != "emails" && attr != "phonenumbers") return std::nullopt;
     if (sub == "primary") return Column{"(e.v->>'primary')::boolean", AttrType::boolean, false, false, {}};
@@ -482,6 +493,7 @@ Result<ListPage> UserService::list(const TokenPrincipal& who, const ListQuery& q
         SqlContext ctx;
         ctx.resolve = resolve;
         ctx.resolve_sub = resolve_sub;
+        ctx.prefilter = prefilter;
         ctx.params = &params;
         auto sql = to_sql(*filter, ctx);
         if (!sql) return sql.error();
