@@ -516,8 +516,14 @@ Result<ListPage> UserService::list(const TokenPrincipal& who, const ListQuery& q
     ListPage page;
     page.start_index = std::max<long long>(1, query.start_index);
     const long long count = std::clamp<long long>(query.count, 0, k_max_page);
-    const std::string sql = std::string(k_columns) + from_clause() + "(" + where + ") ORDER BY " + order + " OFFSET " +
-                            std::to_string(page.start_index - 1) + " LIMIT " + std::to_string(count);
+    // Page the ids first (an ordered index walk that stops at OFFSET+LIMIT), then read the full
+    // rows of that page only; the total is its own count. A window count over the page query
+    // would build every matching row of the organization for each page.
+    const std::string org = k_org;
+    const std::string sql = std::string(k_columns) + " FROM (SELECT u.id" + from_clause() + "(" + where + ") ORDER BY " + order +
+                            " OFFSET " + std::to_string(page.start_index - 1) + " LIMIT " + std::to_string(count) +
+                            ") p JOIN users u ON u.id = p.id LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = " +
+                            org + " LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = " + org + " ORDER BY " + order;
     // The filter's values are checked before they reach SQL (dates, numbers, booleans); should
     // PostgreSQL still refuse a cast, that is the client's bad filter, not a server error.
     try {
@@ -532,12 +538,8 @@ Result<ListPage> UserService::list_rows(const std::string& sql, const std::strin
     return m_pool.transact([&](db::Transaction& tx) -> Result<ListPage> {
         auto rows = tx.raw().exec_params(sql, params.dump());
         for (const auto& row : rows) page.resources.push_back(finish(render(row, m_base_url)));
-        if (!rows.empty()) page.total = rows[0][12].as<long long>();
-        else {
-            // Past the end (or count=0): still report how many match.
-            const std::string count_sql = "SELECT count(*)" + from_clause() + "(" + where + ")";
-            page.total = tx.raw().exec_params(count_sql, params.dump())[0][0].as<long long>();
-        }
+        const std::string count_sql = "SELECT count(*)" + from_clause() + "(" + where + ")";
+        page.total = tx.raw().exec_params(count_sql, params.dump())[0][0].as<long long>();
         return page;
     });
 }
