@@ -538,7 +538,12 @@ Result<ListPage> UserService::list_rows(const std::string& sql, const std::strin
     return m_pool.transact([&](db::Transaction& tx) -> Result<ListPage> {
         auto rows = tx.raw().exec_params(sql, params.dump());
         for (const auto& row : rows) page.resources.push_back(finish(render(row, m_base_url)));
-        const std::string count_sql = "SELECT count(*)" + from_clause() + "(" + where + ")";
+        // Unfiltered (an IdP's import pages through everyone): count the two indexes directly.
+        const std::string org = k_org;
+        const std::string count_sql =
+            where == "TRUE" ? "SELECT count(*) FROM (SELECT user_id FROM memberships WHERE organization_id = " + org +
+                                  " UNION SELECT user_id FROM scim_users WHERE organization_id = " + org + ") x"
+                            : "SELECT count(*)" + from_clause() + "(" + where + ")";
         page.total = tx.raw().exec_params(count_sql, params.dump())[0][0].as<long long>();
         return page;
     });
