@@ -65,19 +65,25 @@ int scim_status(const Error& error) {
     if (error.details.is_object() && error.details.contains("status") && error.details["status"].is_number_integer())
         return error.details["status"].get<int>();
     switch (error.code) {
-    case ErrorCode::validation:
+    case ErrorCode::validation:  // SCIM reports bad input as 400, not 422
     case ErrorCode::bad_request: return 400;
+    case ErrorCode::authentication:
     case ErrorCode::token: return 401;
     case ErrorCode::authorization: return 403;
     case ErrorCode::not_found: return 404;
     case ErrorCode::conflict: return 409;
-    default: return 500;
+    case ErrorCode::payload_too_large: return 413;
+    case ErrorCode::account_locked: return 423;
+    case ErrorCode::rate_limited: return 429;
+    case ErrorCode::unavailable: return 503;
+    case ErrorCode::internal: return 500;
     }
+    return 500;
 }
 
 nlohmann::json scim_error_body(const Error& error) {
     const int status = scim_status(error);
-    nlohmann::json body = {{"schemas", {k_error_schema}}, {"detail", status >= 500 ? "internal error" : error.message},
+    nlohmann::json body = {{"schemas", {k_error_schema}}, {"detail", status == 500 ? "internal error" : error.message},
                            {"status", std::to_string(status)}};
     if (error.details.is_object() && error.details.contains("scimType")) body["scimType"] = error.details["scimType"];
     return body;

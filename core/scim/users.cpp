@@ -520,7 +520,13 @@ Result<ListPage> UserService::list(const TokenPrincipal& who, const ListQuery& q
     // rows of that page only; the total is its own count. A window count over the page query
     // would build every matching row of the organization for each page.
     const std::string org = k_org;
-    const std::string sql = std::string(k_columns) + " FROM (SELECT u.id" + from_clause() + "(" + where + ") ORDER BY " + order +
+    // Unfiltered, in the default order (an IdP's import): walk users in created order against a
+    // hash of the organization's ids, with no join and no sort of the whole organization.
+    const std::string members_of = "(u.id IN (SELECT user_id FROM memberships WHERE organization_id = " + org +
+                                   ") OR u.id IN (SELECT user_id FROM scim_users WHERE organization_id = " + org + "))";
+    const bool plain = where == "TRUE" && !query.sort_by;
+    const std::string ids = plain ? " FROM users u WHERE " + members_of : from_clause() + "(" + where + ")";
+    const std::string sql = std::string(k_columns) + " FROM (SELECT u.id" + ids + " ORDER BY " + order +
                             " OFFSET " + std::to_string(page.start_index - 1) + " LIMIT " + std::to_string(count) +
                             ") p JOIN users u ON u.id = p.id LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = " +
                             org + " LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = " + org + " ORDER BY " + order;
@@ -538,11 +544,11 @@ Result<ListPage> UserService::list_rows(const std::string& sql, const std::strin
     return m_pool.transact([&](db::Transaction& tx) -> Result<ListPage> {
         auto rows = tx.raw().exec_params(sql, params.dump());
         for (const auto& row : rows) page.resources.push_back(finish(render(row, m_base_url)));
-        // Unfiltered (an IdP's import pages through everyone): count the two indexes directly.
+        // Unfiltered (an IdP's import pages through everyone): no joins to count.
         const std::string org = k_org;
         const std::string count_sql =
-            where == "TRUE" ? "SELECT count(*) FROM (SELECT user_id FROM memberships WHERE organization_id = " + org +
-                                  " UNION SELECT user_id FROM scim_users WHERE organization_id = " + org + ") x"
+            where == "TRUE" ? "SELECT count(*) FROM users u WHERE (u.id IN (SELECT user_id FROM memberships WHERE organization_id = " +
+                                  org + ") OR u.id IN (SELECT user_id FROM scim_users WHERE organization_id = " + org + "))"
                             : "SELECT count(*)" + from_clause() + "(" + where + ")";
         page.total = tx.raw().exec_params(count_sql, params.dump())[0][0].as<long long>();
         return page;
