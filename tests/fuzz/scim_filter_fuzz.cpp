@@ -35,6 +35,10 @@ SqlContext context(nlohmann::json& params) {
         if (sub == "primary") return Column{"p", AttrType::boolean, false, false, {}};
         return std::nullopt;
     };
+    c.prefilter = [](const std::string& attr, const std::string& sub, const std::string& like) -> std::optional<std::string> {
+        if (attr != "emails" || sub != "value") return std::nullopt;
+        return "pre LIKE " + like;
+    };
     return c;
 }
 
