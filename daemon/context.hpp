@@ -20,6 +20,7 @@
 #include "core/rbac/api_keys.hpp"
 #include "core/scim/tokens.hpp"
 #include "core/scim/users.hpp"
+#include "core/scim/groups.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "core/webhooks/service.hpp"
 #include "daemon/metrics.hpp"
@@ -58,6 +59,7 @@ struct DaemonContext {
     std::unique_ptr<federation::DiscoveryCache> upstream_discovery;
     std::unique_ptr<federation::ProviderService> identity_providers;
     std::unique_ptr<federation::LoginService> upstream_login;
+    std::unique_ptr<scim::GroupService> scim_groups;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

@@ -38,6 +38,7 @@ void build_org_services(DaemonContext& context) {
                                                                     orgs::invitation_settings(cfg));
     context.scim_tokens = std::make_unique<scim::TokenService>(*context.pool);
     context.scim_users = std::make_unique<scim::UserService>(*context.pool, cfg.base_url);
+    context.scim_groups = std::make_unique<scim::GroupService>(*context.pool, cfg.base_url);
 }
 
 void build_federation_services(DaemonContext& context) {

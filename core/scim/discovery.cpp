@@ -1,5 +1,7 @@
 #include "core/scim/discovery.hpp"
 
+#include "core/scim/bulk.hpp"
+#include "core/scim/group_patch.hpp"
 #include "core/scim/users.hpp"
 
 namespace janua::scim {
@@ -53,13 +55,27 @@ nlohmann::json enterprise_schema() {
                                                   attr({"manager", "complex"}, nlohmann::json::array({attr({"value"}), attr({"displayName", "string", false, false, false, "readOnly"})}))})}};
 }
 
+nlohmann::json group_schema() {
+    return {{"id", k_group_schema},
+            {"name", "Group"},
+            {"description", "An organization role; its members are the members holding it (one role per member)"},
+            {"attributes",
+             nlohmann::json::array(
+                 {attr({"displayName", "string", false, true, false, "readWrite", "default", "server"}),
+                  attr({"members", "complex", true, false, false, "readWrite", "default"},
+                       nlohmann::json::array({attr({"value", "string", false, true, true, "immutable"}),
+                                              attr({"$ref", "reference", false, false, true, "immutable"}),
+                                              attr({"display", "string", false, false, false, "readOnly"}),
+                                              attr({"type", "string", false, false, false, "immutable"})}))})}};
+}
+
 }  // namespace
 
-nlohmann::json service_provider_config(const std::string& base_url) {
+nlohmann::json service_provider_config(const std::string& base_url, long long max_payload_bytes) {
     return {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"}},
             {"documentationUri", base_url + "/docs/api.md#scim"},
             {"patch", {{"supported", true}}},
-            {"bulk", {{"supported", false}, {"maxOperations", 0}, {"maxPayloadSize", 0}}},
+            {"bulk", {{"supported", true}, {"maxOperations", k_bulk_max_operations}, {"maxPayloadSize", max_payload_bytes}}},
             {"filter", {{"supported", true}, {"maxResults", k_max_page}}},
             {"changePassword", {{"supported", false}}},
             {"sort", {{"supported", true}}},
@@ -74,7 +90,7 @@ nlohmann::json service_provider_config(const std::string& base_url) {
 
 nlohmann::json schemas(const std::string& base_url) {
     nlohmann::json out = nlohmann::json::array();
-    for (auto s : {user_schema(), enterprise_schema()}) {
+    for (auto s : {user_schema(), enterprise_schema(), group_schema()}) {
         s["schemas"] = {"urn:ietf:params:scim:schemas:core:2.0:Schema"};
         s["meta"] = {{"resourceType", "Schema"}, {"location", base_url + "/scim/v2/Schemas/" + s["id"].get<std::string>()}};
         out.push_back(s);
@@ -91,7 +107,15 @@ nlohmann::json resource_types(const std::string& base_url) {
           {"description", "Members of the token's organization"},
           {"schema", k_user_schema},
           {"schemaExtensions", nlohmann::json::array({{{"schema", k_enterprise_schema}, {"required", false}}})},
-          {"meta", {{"resourceType", "ResourceType"}, {"location", base_url + "/scim/v2/ResourceTypes/User"}}}}});
+          {"meta", {{"resourceType", "ResourceType"}, {"location", base_url + "/scim/v2/ResourceTypes/User"}}}},
+         {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:ResourceType"}},
+          {"id", "Group"},
+          {"name", "Group"},
+          {"endpoint", "/Groups"},
+          {"description", "The organization's roles (system and custom); members are the members holding each"},
+          {"schema", k_group_schema},
+          {"schemaExtensions", nlohmann::json::array()},
+          {"meta", {{"resourceType", "ResourceType"}, {"location", base_url + "/scim/v2/ResourceTypes/Group"}}}}});
 }
 
 }  // namespace janua::scim

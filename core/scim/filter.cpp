@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <regex>
 
 namespace janua::scim {
@@ -201,7 +202,13 @@ private:
             static const std::regex k_number("-?(0|[1-9][0-9]{0,17})(\\.[0-9]{1,17})?([eE][-+]?[0-9]{1,3})?");
             if (!std::regex_match(word, k_number))
                 return filter_error("invalidFilter", start, "expected a value (a \"string\", number, true, false or null), not '" + word + "'");
-            v = nlohmann::json::parse(word);
+            try {
+                v = nlohmann::json::parse(word);
+            } catch (const std::exception&) {
+                return filter_error("invalidFilter", start, "the number '" + word + "' is out of range");
+            }
+            if (v.is_number_float() && !std::isfinite(v.get<double>()))
+                return filter_error("invalidFilter", start, "the number '" + word + "' is out of range");
         }
         m_pos = end;
         return v;
@@ -212,6 +219,24 @@ private:
     int m_nodes = 0;
     bool m_in_value_path = false;
 };
+
+// An RFC 3339 date-time PostgreSQL will accept as timestamptz: the shape, and every field in
+// range (Feb 30 or hour 24 pass a regex but make the cast fail, which must be the client's 400).
+bool valid_datetime(const std::string& text) {
+    static const std::regex k_time(
+        "([0-9]{4})-([0-9]{2})-([0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(\\.[0-9]{1,9})?([Zz]|[+-]([0-9]{2}):([0-9]{2}))");
+    std::smatch m;
+    if (!std::regex_match(text, m, k_time)) return false;
+    auto num = [&](int i) { return std::stoi(m[i].str()); };
+    const int year = num(1), month = num(2), day = num(3);
+    if (year < 1 || month < 1 || month > 12 || day < 1) return false;
+    static const int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (day > k_days[month - 1] + (month == 2 && leap ? 1 : 0)) return false;
+    if (num(4) > 23 || num(5) > 59 || num(6) > 59) return false;  // no leap second: PostgreSQL refuses :60 in some forms
+    if (m[9].matched && (num(9) > 15 || num(10) > 59)) return false;
+    return true;
+}
 
 std::string placeholder(SqlContext& c, const nlohmann::json& value, const char* cast) {
     c.params->push_back(value.is_string() ? value : nlohmann::json(value.dump()));
@@ -236,14 +261,15 @@ Result<std::string> compare_sql(const Filter& f, const Column& col, SqlContext& 
         return op == "eq" ? "(" + col.sql + ") = " + v : "(" + col.sql + ") IS DISTINCT FROM " + v;
     }
     case AttrType::datetime: {
-        static const std::regex k_time("[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})");
-        if (!f.value.is_string() || !std::regex_match(f.value.get<std::string>(), k_time))
-            return bad("'" + f.path.text + "' is a dateTime: compare it with a string like \"2026-01-31T12:00:00Z\"");
+        if (!f.value.is_string() || !valid_datetime(f.value.get<std::string>()))
+            return bad("'" + f.path.text + "' is a dateTime: compare it with a valid date-time string like \"2026-01-31T12:00:00Z\"");
         if (!k_sql_op.count(op)) return bad("'" + op + "' does not apply to the dateTime '" + f.path.text + "'");
         return "(" + col.sql + ") " + k_sql_op.at(op) + " " + placeholder(c, f.value, "::timestamptz");
     }
     case AttrType::number: {
-        if (!f.value.is_number()) return bad("'" + f.path.text + "' is a number");
+        // A finite JSON number only: 1e999 would reach SQL as 'null'::numeric.
+        if (!f.value.is_number() || (f.value.is_number_float() && !std::isfinite(f.value.get<double>())))
+            return bad("'" + f.path.text + "' is a number");
         if (!k_sql_op.count(op)) return bad("'" + op + "' does not apply to the number '" + f.path.text + "'");
         return "(" + col.sql + ") " + k_sql_op.at(op) + " " + placeholder(c, f.value, "::numeric");
     }
@@ -255,9 +281,12 @@ Result<std::string> compare_sql(const Filter& f, const Column& col, SqlContext& 
     const std::string right = col.case_exact ? v : "lower(" + v + ")";
     if (op == "eq") return left + " = " + right;
     if (op == "ne") return "((" + col.sql + ") IS NULL OR " + left + " <> " + right + ")";
-    if (op == "co") return "strpos(" + left + ", " + right + ") > 0";
-    if (op == "sw") return "left(" + left + ", length(" + right + ")) = " + right;
-    if (op == "ew") return "right(" + left + ", length(" + right + ")) = " + right;
+    // co/sw/ew as LIKE with the value's wildcards escaped, so a trigram index (migration 0015)
+    // serves them; the value is still a parameter (folded into a constant pattern at planning).
+    const std::string pattern = "replace(replace(replace(" + right + ", '\\', '\\\\'), '%', '\\%'), '_', '\\_')";
+    if (op == "co") return left + " LIKE '%' || " + pattern + " || '%'";
+    if (op == "sw") return left + " LIKE " + pattern + " || '%'";
+    if (op == "ew") return left + " LIKE '%' || " + pattern;
     return left + " COLLATE \"C\" " + k_sql_op.at(op) + " " + right + " COLLATE \"C\"";
 }
 
@@ -287,7 +316,21 @@ Result<std::string> leaf_sql(const Filter& f, SqlContext& c, const std::optional
                             ? Result<std::string>("(" + inner_col->sql + ") IS NOT NULL AND (" + inner_col->sql + ") <> ''")
                             : compare_sql(inner, *inner_col, c);
             if (!cond) return cond;
-            return "EXISTS (SELECT 1 FROM " + top->source + " WHERE " + *cond + ")";
+            std::string exists = "EXISTS (SELECT 1 FROM " + top->source + " WHERE " + *cond + ")";
+            // A substring an index can find first: only a necessary condition, ANDed with the exact one.
+            if (c.prefilter && f.kind == Filter::Kind::compare && f.value.is_string() && !inner_col->case_exact &&
+                (f.op == "eq" || f.op == "co" || f.op == "sw" || f.op == "ew")) {
+                const std::string v = f.value.get<std::string>();
+                const bool plain = std::none_of(v.begin(), v.end(), [](char ch) {
+                    return ch == '"' || ch == '\\' || static_cast<unsigned char>(ch) < 0x20;
+                });
+                if (plain && !v.empty()) {
+                    const std::string like = "'%' || replace(replace(replace(lower(" + placeholder(c, f.value, "") +
+                                             "), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'";
+                    if (auto pre = c.prefilter(f.path.attr, sub, like)) exists = "(" + *pre + ") AND " + exists;
+                }
+            }
+            return exists;
         }
         col = c.resolve(f.path);
         if (!col) return unknown();

@@ -58,6 +58,10 @@ struct SqlContext {
     std::function<std::optional<Column>(const AttrPath&)> resolve;
     // For a multi-valued attribute's element `v`: the sub-attribute's column.
     std::function<std::optional<Column>(const std::string& attr, const std::string& sub)> resolve_sub;
+    // Optional: for `attr.sub <op> "text"` on a multi-valued attribute, a cheap condition that
+    // every matching row meets (e.g. an indexed substring search), given a LIKE pattern SQL
+    // expression for "contains the text, case-insensitively". None: no such shortcut.
+    std::function<std::optional<std::string>(const std::string& attr, const std::string& sub, const std::string& like)> prefilter;
     // Values become ($<param>::jsonb->>N) (or ->N for non-strings): appended here.
     nlohmann::json* params = nullptr;
     std::string param = "$1";

@@ -82,14 +82,16 @@ Result<Target> parse_target(const std::string& path) {
     return t;
 }
 
-// An element of emails/phoneNumbers against a value filter (sub-attribute names, in memory).
-bool matches(const Filter& f, const nlohmann::json& element) {
+}  // namespace
+
+// An element of emails/phoneNumbers/members against a value filter (sub-attribute names, in memory).
+bool element_matches(const Filter& f, const nlohmann::json& element) {
     switch (f.kind) {
     case Filter::Kind::all_of:
-        return std::all_of(f.children.begin(), f.children.end(), [&](const Filter& c) { return matches(c, element); });
+        return std::all_of(f.children.begin(), f.children.end(), [&](const Filter& c) { return element_matches(c, element); });
     case Filter::Kind::any_of:
-        return std::any_of(f.children.begin(), f.children.end(), [&](const Filter& c) { return matches(c, element); });
-    case Filter::Kind::negation: return !matches(f.children[0], element);
+        return std::any_of(f.children.begin(), f.children.end(), [&](const Filter& c) { return element_matches(c, element); });
+    case Filter::Kind::negation: return !element_matches(f.children[0], element);
     case Filter::Kind::value_path: return false;
     case Filter::Kind::present:
     case Filter::Kind::compare: break;
@@ -118,6 +120,8 @@ bool matches(const Filter& f, const nlohmann::json& element) {
     if (f.op == "lt") return a < b;
     return a <= b;
 }
+
+namespace {
 
 // Spell the keys of a value the way the resource does (clients send any case).
 nlohmann::json canonical_value(const std::string& attr, const nlohmann::json& value) {
@@ -150,7 +154,7 @@ Status apply_one(nlohmann::json& res, const std::string& op, const Target& t, co
         bool any = false;
         nlohmann::json kept = nlohmann::json::array();
         for (auto& element : list) {
-            if (!matches(*t.filter, element)) {
+            if (!element_matches(*t.filter, element)) {
                 kept.push_back(element);
                 continue;
             }

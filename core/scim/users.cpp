@@ -29,12 +29,14 @@ std::string lower(std::string s) {
 // into the SQL text: only column expressions chosen from the fixed tables below.
 constexpr const char* k_org = "(($1::jsonb->>0)::uuid)";
 
+// The organization's Users: its members plus the users its SCIM keeps (deactivated ones). Two
+// primary-key probes per user instead of a UNION, so `userName eq` is an index lookup on users
+// and never materializes the whole organization. Ends in "WHERE ... AND ": callers append a condition.
 std::string from_clause() {
     const std::string org = k_org;
-    return " FROM users u JOIN (SELECT user_id FROM memberships WHERE organization_id = " + org +
-           " UNION SELECT user_id FROM scim_users WHERE organization_id = " + org +
-           ") x ON x.user_id = u.id LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = " + org +
-           " LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = " + org + " ";
+    return " FROM users u LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = " + org +
+           " LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = " + org +
+           " WHERE (s.user_id IS NOT NULL OR m.user_id IS NOT NULL) AND ";
 }
 
 constexpr const char* k_columns =
@@ -87,6 +89,17 @@ std::optional<Column> resolve(const AttrPath& p) {
     if (p.attr == "timezone") return str("u.timezone");
     if (p.attr == "active") return Column{"(m.user_id IS NOT NULL)", AttrType::boolean, false, false, {}};
     return std::nullopt;
+}
+
+// emails.value co/sw/ew/eq "x": a User matches only if x is in its stored emails' JSON text or
+// (no stored emails) in its login email; both are trigram-indexed (migration 0015), so the exact
+// per-element test runs on a handful of rows instead of every User.
+std::optional<std::string> prefilter(const std::string& attr, const std::string& sub, const std::string& like) {
+    if (attr != "emails" || sub != "value") return std::nullopt;
+    const std::string org = k_org;
+    return "u.id IN (SELECT user_id FROM scim_users WHERE organization_id = " + org +
+           " AND lower((attributes->'emails')::text) LIKE " + like + " UNION ALL SELECT id FROM users WHERE lower(email) LIKE " +
+           like + ")";
 }
 
 std::optional<Column> resolve_sub(const std::string& attr, const std::string& sub) {
@@ -146,13 +159,15 @@ Resource finish(nlohmann::json body) {
 
 std::optional<Resource> load(db::Transaction& tx, const std::string& org_id, const std::string& id, const std::string& base_url) {
     if (!is_uuid(id)) return std::nullopt;
-    const std::string sql = std::string(k_columns) + from_clause() + "WHERE u.id = ($1::jsonb->>1)::uuid";
+    const std::string sql = std::string(k_columns) + from_clause() + "u.id = ($1::jsonb->>1)::uuid";
     auto rows = tx.raw().exec_params(sql, nlohmann::json::array({org_id, id}).dump());
     if (rows.empty()) return std::nullopt;
     return finish(render(rows[0], base_url));
 }
 
 Error not_found() { return scim_error(404, "", "no such User in this organization"); }
+
+}  // namespace
 
 bool etag_matches(const std::string& if_match, const std::string& etag) {
     if (if_match.empty()) return true;
@@ -168,6 +183,8 @@ bool etag_matches(const std::string& if_match, const std::string& etag) {
     }
     return false;
 }
+
+namespace {
 
 // What a resource asks for, checked. The user's own columns and the per-organization rest.
 struct Wanted {
@@ -379,7 +396,60 @@ constexpr Statement k_shared{
     "is_platform_admin)"};
 constexpr Statement k_mark_created{
     "scim_mark_created",
-    "UPDATE scim_users SET created_user = true WHERE organization_id = $1 AND user_id = $2"};
+    "WITH s AS (UPDATE scim_users SET created_user = true WHERE organization_id = $1 AND user_id = $2) "
+    "UPDATE users SET scim_origin_org = $1 WHERE id = $2"};
+// Whom POST /Users may link: an existing account that is already a member of this organization
+// (joined through an invitation, added by an admin) or one this organization's SCIM created
+// before (and then deleted). 'member', 'origin', or no row for a stranger.
+constexpr Statement k_link_claim{
+    "scim_link_claim",
+    "SELECT CASE WHEN EXISTS (SELECT 1 FROM memberships WHERE organization_id = $1 AND user_id = $2) THEN 'member' "
+    "WHEN EXISTS (SELECT 1 FROM users WHERE id = $2 AND scim_origin_org = $1) THEN 'origin' END"};
+constexpr Statement k_has_scim_row{"scim_has_row", "SELECT 1 FROM scim_users WHERE organization_id = $1 AND user_id = $2"};
+// userName is the login email: once the person set a password or a passkey of their own, the
+// account is theirs and an IdP renaming it would hand it to whoever holds the new address.
+constexpr Statement k_own_credentials{
+    "scim_own_credentials",
+    "SELECT EXISTS (SELECT 1 FROM users WHERE id = $1 AND password_hash IS NOT NULL) OR "
+    "EXISTS (SELECT 1 FROM webauthn_credentials WHERE user_id = $1)"};
+// Deprovisioning in one organization: the sessions signed into it and the user's API keys bound
+// to it. Sessions in another organization's context (or none) are not this organization's.
+constexpr Statement k_revoke_org_sessions{
+    "scim_revoke_org_sessions",
+    "UPDATE sessions SET revoked_at = now(), revoked_reason = $3 WHERE user_id = $2 AND organization_id = $1 "
+    "AND revoked_at IS NULL"};
+constexpr Statement k_revoke_org_keys{
+    "scim_revoke_org_keys",
+    "UPDATE api_keys SET revoked_at = now(), updated_at = now() WHERE user_id = $2 AND organization_id = $1 "
+    "AND revoked_at IS NULL"};
+
+// What deprovisioning revoked, for the audit trail and docs/api.md.
+struct Revoked {
+    int sessions = 0;
+    int api_keys = 0;
+    bool everywhere = false;
+};
+
+// Called after the membership is gone. An account this organization's SCIM created and that
+// belongs to no one else is the organization's: every session ends. Any other account keeps its
+// sessions elsewhere; only what was signed into this organization, or bound to it, ends.
+Revoked revoke_org_credentials(db::Transaction& tx, const TokenPrincipal& who, const std::string& user_id,
+                               const std::string& reason, bool org_owned) {
+    Revoked r;
+    r.api_keys = static_cast<int>(tx.exec(k_revoke_org_keys, who.organization_id, user_id).affected_rows());
+    if (org_owned) {
+        r.everywhere = true;
+        r.sessions = identity::sessions::revoke_all(tx, user_id, "", reason);
+    } else {
+        r.sessions = static_cast<int>(tx.exec(k_revoke_org_sessions, who.organization_id, user_id, reason).affected_rows());
+    }
+    return r;
+}
+
+nlohmann::json to_json(const Revoked& r) {
+    return {{"sessions_revoked", r.sessions}, {"api_keys_revoked", r.api_keys},
+            {"sessions_scope", r.everywhere ? "all (account created by this organization's SCIM)" : "organization"}};
+}
 constexpr Statement k_update_user{
     "scim_update_user",
     "UPDATE users SET email = $2, first_name = $3, last_name = $4, display_name = $5, locale = $6, timezone = $7, "
@@ -423,6 +493,7 @@ Result<ListPage> UserService::list(const TokenPrincipal& who, const ListQuery& q
         SqlContext ctx;
         ctx.resolve = resolve;
         ctx.resolve_sub = resolve_sub;
+        ctx.prefilter = prefilter;
         ctx.params = &params;
         auto sql = to_sql(*filter, ctx);
         if (!sql) return sql.error();
@@ -445,17 +516,41 @@ Result<ListPage> UserService::list(const TokenPrincipal& who, const ListQuery& q
     ListPage page;
     page.start_index = std::max<long long>(1, query.start_index);
     const long long count = std::clamp<long long>(query.count, 0, k_max_page);
-    const std::string sql = std::string(k_columns) + from_clause() + "WHERE " + where + " ORDER BY " + order + " OFFSET " +
-                            std::to_string(page.start_index - 1) + " LIMIT " + std::to_string(count);
+    // Page the ids first (an ordered index walk that stops at OFFSET+LIMIT), then read the full
+    // rows of that page only; the total is its own count. A window count over the page query
+    // would build every matching row of the organization for each page.
+    const std::string org = k_org;
+    // Unfiltered, in the default order (an IdP's import): walk users in created order against a
+    // hash of the organization's ids, with no join and no sort of the whole organization.
+    const std::string members_of = "(u.id IN (SELECT user_id FROM memberships WHERE organization_id = " + org +
+                                   ") OR u.id IN (SELECT user_id FROM scim_users WHERE organization_id = " + org + "))";
+    const bool plain = where == "TRUE" && !query.sort_by;
+    const std::string ids = plain ? " FROM users u WHERE " + members_of : from_clause() + "(" + where + ")";
+    const std::string sql = std::string(k_columns) + " FROM (SELECT u.id" + ids + " ORDER BY " + order +
+                            " OFFSET " + std::to_string(page.start_index - 1) + " LIMIT " + std::to_string(count) +
+                            ") p JOIN users u ON u.id = p.id LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = " +
+                            org + " LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = " + org + " ORDER BY " + order;
+    // The filter's values are checked before they reach SQL (dates, numbers, booleans); should
+    // PostgreSQL still refuse a cast, that is the client's bad filter, not a server error.
+    try {
+        return list_rows(sql, where, params, page);
+    } catch (const pqxx::data_exception&) {
+        return filter_error("invalidFilter", 0, "a value in the filter is out of range for its attribute");
+    }
+}
+
+Result<ListPage> UserService::list_rows(const std::string& sql, const std::string& where, const nlohmann::json& params,
+                                        ListPage page) {
     return m_pool.transact([&](db::Transaction& tx) -> Result<ListPage> {
         auto rows = tx.raw().exec_params(sql, params.dump());
         for (const auto& row : rows) page.resources.push_back(finish(render(row, m_base_url)));
-        if (!rows.empty()) page.total = rows[0][12].as<long long>();
-        else {
-            // Past the end (or count=0): still report how many match.
-            const std::string count_sql = "SELECT count(*)" + from_clause() + "WHERE " + where;
-            page.total = tx.raw().exec_params(count_sql, params.dump())[0][0].as<long long>();
-        }
+        // Unfiltered (an IdP's import pages through everyone): no joins to count.
+        const std::string org = k_org;
+        const std::string count_sql =
+            where == "TRUE" ? "SELECT count(*) FROM users u WHERE (u.id IN (SELECT user_id FROM memberships WHERE organization_id = " +
+                                  org + ") OR u.id IN (SELECT user_id FROM scim_users WHERE organization_id = " + org + "))"
+                            : "SELECT count(*)" + from_clause() + "(" + where + ")";
+        page.total = tx.raw().exec_params(count_sql, params.dump())[0][0].as<long long>();
         return page;
     });
 }
@@ -475,11 +570,23 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
     return scim_atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
             std::string user_id;
             bool created = false;
+            std::string claim;
             auto existing = tx.exec(k_find_user, w.email);
             if (!existing.empty()) {
                 user_id = existing[0][0].as<std::string>();
-                if (load(tx, who.organization_id, user_id, m_base_url))
+                if (!tx.exec(k_has_scim_row, who.organization_id, user_id).empty())
                     return scim_error(409, "uniqueness", "a User with this userName already exists in this organization");
+                // Review finding #1: never link a stranger. The answer for an account that exists
+                // elsewhere says nothing about it (no profile, no id) and is the one
+                // POST /api/v1/auth/signup already gives for a registered address.
+                auto row = tx.exec(k_link_claim, who.organization_id, user_id);
+                if (row[0][0].is_null())
+                    return scim_error(409, "uniqueness",
+                                      "userName is not available: an account with this address already exists. Invite the "
+                                      "person to the organization; once they have joined, provision them again");
+                claim = row[0][0].as<std::string>();
+                if (!w.active)
+                    if (auto refused = refuse_owner(tx, who, user_id)) return *refused;
             } else {
                 user_id = tx.exec(k_insert_user, w.email, w.given, w.family, w.display, w.locale, w.timezone)[0][0].as<std::string>();
                 created = true;
@@ -487,10 +594,25 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
             if (w.external_id && !tx.exec(k_external_taken, who.organization_id, *w.external_id, user_id).empty())
                 return scim_error(409, "uniqueness", "another User of this organization has this externalId");
             tx.exec(k_upsert_scim, who.organization_id, user_id, w.external_id, w.active, w.attributes.dump());
-            if (created) tx.exec(k_mark_created, who.organization_id, user_id);
-            if (w.active) tx.exec(k_add_member, who.organization_id, user_id);
-            audit_change(tx, who, "scim.user.created", user_id,
-                         {{"user_created", created}, {"active", w.active}, {"external_id", w.external_id ? nlohmann::json(*w.external_id) : nlohmann::json(nullptr)}});
+            if (created || claim == "origin") tx.exec(k_mark_created, who.organization_id, user_id);
+            // An account this organization's SCIM created earlier takes the IdP's profile again,
+            // unless it has since become someone else's too.
+            if (claim == "origin" && !tx.exec(k_shared, who.organization_id, user_id)[0][0].as<bool>())
+                tx.exec(k_update_user, user_id, w.email, w.given, w.family, w.display, w.locale, w.timezone);
+            nlohmann::json details = {{"user_created", created},
+                                      {"linked", claim.empty() ? nlohmann::json(nullptr) : nlohmann::json(claim)},
+                                      {"active", w.active},
+                                      {"external_id", w.external_id ? nlohmann::json(*w.external_id) : nlohmann::json(nullptr)}};
+            if (w.active) {
+                tx.exec(k_add_member, who.organization_id, user_id);
+            } else if (claim == "member") {
+                // Provisioned as inactive: the membership it had goes, as a deactivation would.
+                const bool org_owned = !tx.exec(k_shared, who.organization_id, user_id)[0][0].as<bool>();
+                tx.exec(k_remember_role, who.organization_id, user_id);
+                tx.exec(k_remove_member, who.organization_id, user_id);
+                details.update(to_json(revoke_org_credentials(tx, who, user_id, "scim_deactivated", org_owned)));
+            }
+            audit_change(tx, who, "scim.user.created", user_id, details);
             return *load(tx, who.organization_id, user_id, m_base_url);
         });
 }
@@ -522,6 +644,10 @@ Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& w
                                   "of an account this organization's provisioning did not create, or that belongs to "
                                   "other organizations too, stays with its owner");
         if (w.email != cur["userName"].get<std::string>()) {
+            if (tx.exec(k_own_credentials, id)[0][0].as<bool>())
+                return scim_error(400, "mutability",
+                                  "userName cannot be changed here: the person has set a password or passkey of their own, "
+                                  "so the address is theirs to change (in their account settings)");
             auto taken = tx.exec(k_find_user, w.email);
             if (!taken.empty() && taken[0][0].as<std::string>() != id)
                 return scim_error(409, "uniqueness", "another user has this userName");
@@ -535,12 +661,11 @@ Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& w
         if (auto refused = refuse_owner(tx, who, id)) return *refused;
     }
     tx.exec(k_upsert_scim, who.organization_id, id, w.external_id, w.active, w.attributes.dump());
-    int revoked = 0;
     if (was_active && !w.active) {
+        const bool org_owned = !tx.exec(k_shared, who.organization_id, id)[0][0].as<bool>();
         tx.exec(k_remember_role, who.organization_id, id);
         tx.exec(k_remove_member, who.organization_id, id);
-        revoked = identity::sessions::revoke_all(tx, id, "", "scim_deactivated");
-        audit_change(tx, who, "scim.user.deactivated", id, {{"sessions_revoked", revoked}});
+        audit_change(tx, who, "scim.user.deactivated", id, to_json(revoke_org_credentials(tx, who, id, "scim_deactivated", org_owned)));
     } else if (!was_active && w.active) {
         tx.exec(k_add_member, who.organization_id, id);
         audit_change(tx, who, "scim.user.reactivated", id, nlohmann::json::object());
@@ -577,10 +702,10 @@ Status UserService::remove(const TokenPrincipal& who, const std::string& id, con
         if (!etag_matches(if_match, current->etag))
             return scim_error(412, "", "the User changed since the version in If-Match; fetch it again");
         if (auto refused = refuse_owner(tx, who, id)) return *refused;
+        const bool org_owned = !tx.exec(k_shared, who.organization_id, id)[0][0].as<bool>();
         tx.exec(k_remove_member, who.organization_id, id);
         tx.exec(k_remove_scim, who.organization_id, id);
-        const int revoked = identity::sessions::revoke_all(tx, id, "", "scim_deprovisioned");
-        audit_change(tx, who, "scim.user.deleted", id, {{"sessions_revoked", revoked}});
+        audit_change(tx, who, "scim.user.deleted", id, to_json(revoke_org_credentials(tx, who, id, "scim_deprovisioned", org_owned)));
         return Ok{};
     });
 }
@@ -616,8 +741,8 @@ Result<nlohmann::json> project(const nlohmann::json& resource, const std::option
     if (attributes) {
         auto paths = split(*attributes);
         if (!paths) return paths.error();
-        nlohmann::json out = {{"schemas", resource["schemas"]}, {"id", resource["id"]}, {"meta", resource["meta"]},
-                              {"userName", resource["userName"]}};
+        nlohmann::json out = {{"schemas", resource["schemas"]}, {"id", resource["id"]}, {"meta", resource["meta"]}};
+        if (resource.contains("userName")) out["userName"] = resource["userName"];
         for (const auto& p : *paths) {
             const std::string hk = holder_key(p);
             const nlohmann::json& src = hk.empty() ? resource : (resource.contains(hk) ? resource[hk] : nlohmann::json::object());

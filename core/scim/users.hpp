@@ -63,6 +63,7 @@ public:
     Status remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match);
 
 private:
+    Result<ListPage> list_rows(const std::string& sql, const std::string& where, const nlohmann::json& params, ListPage page);
     Result<Resource> write(db::Transaction& tx, const TokenPrincipal& who, const std::string& id,
                            const nlohmann::json& wanted, const std::string& if_match, const std::string& action);
 
@@ -70,8 +71,11 @@ private:
     std::string m_base_url;
 };
 
+// If-Match ("" when absent, "*", or a list of ETags, weak or not) against a resource's ETag.
+bool etag_matches(const std::string& if_match, const std::string& etag);
+
 // attributes= / excludedAttributes= (comma-separated paths) applied to a rendered resource;
-// id, schemas, meta and userName are always returned (RFC 7643 §7 "returned: always").
+// id, schemas, meta and (Users) userName are always returned (RFC 7643 §7 "returned: always").
 Result<nlohmann::json> project(const nlohmann::json& resource, const std::optional<std::string>& attributes,
                                const std::optional<std::string>& excluded);
 

@@ -3,7 +3,9 @@
 // the token here, so a SCIM token works nowhere else and answers come in SCIM's own error
 // schema (RFC 7644 §3.12). The token routes under /api/v1/organizations live in
 // scim_token_routes.cpp.
+#include "core/scim/bulk.hpp"
 #include "core/scim/discovery.hpp"
+#include "core/scim/groups.hpp"
 #include "core/scim/users.hpp"
 #include "daemon/routes/org_support.hpp"
 
@@ -20,14 +22,8 @@ Response scim_json(int status, const nlohmann::json& body) {
 }
 
 Response scim_error_response(const Error& error) {
-    int status = http_status(error.code);
-    if (error.code == ErrorCode::validation) status = 400;  // SCIM reports bad input as 400
-    nlohmann::json body = {{"schemas", {scim::k_error_schema}}, {"detail", error.message}};
-    if (error.details.is_object()) {
-        if (error.details.contains("status")) status = error.details["status"].get<int>();
-        if (error.details.contains("scimType")) body["scimType"] = error.details["scimType"];
-    }
-    body["status"] = std::to_string(status);
+    nlohmann::json body = scim::scim_error_body(error);
+    const int status = scim::scim_status(error);
     Response r = scim_json(status, body);
     if (status == 401) r.set_header("WWW-Authenticate", "Bearer realm=\"scim\"");
     return r;
@@ -76,17 +72,136 @@ Response resource_response(const Result<scim::Resource>& res, const Request& r, 
     return out;
 }
 
+// What a list asks for: from GET's query string or a POST .search body (RFC 7644 §3.4.3).
+struct Search {
+    scim::ListQuery query;
+    std::optional<std::string> attributes;
+    std::optional<std::string> excluded;
+};
+
+Result<Search> search_from_query(const Request& r) {
+    Search s;
+    s.query.filter = r.query_param("filter");
+    s.query.sort_by = r.query_param("sortBy");
+    if (auto order = r.query_param("sortOrder")) {
+        if (*order != "ascending" && *order != "descending")
+            return scim::scim_error(400, "invalidValue", "sortOrder must be ascending or descending");
+        s.query.descending = *order == "descending";
+    }
+    auto start = number_param(r, "startIndex");
+    if (!start) return start.error();
+    auto count = number_param(r, "count");
+    if (!count) return count.error();
+    if (*start) s.query.start_index = **start;
+    if (*count) s.query.count = **count;
+    s.attributes = r.query_param("attributes");
+    s.excluded = r.query_param("excludedAttributes");
+    return s;
+}
+
+Result<Search> search_from_body(const Request& r) {
+    auto body = scim_body(r);
+    if (!body) return body.error();
+    const std::string schema = "urn:ietf:params:scim:api:messages:2.0:SearchRequest";
+    if (!body->contains("schemas") || !(*body)["schemas"].is_array() ||
+        std::find((*body)["schemas"].begin(), (*body)["schemas"].end(), schema) == (*body)["schemas"].end())
+        return scim::scim_error(400, "invalidSyntax", "schemas must list " + schema);
+    Search s;
+    auto text = [&](const char* key, std::optional<std::string>& into) -> std::optional<Error> {
+        if (!body->contains(key) || (*body)[key].is_null()) return std::nullopt;
+        if (!(*body)[key].is_string()) return scim::scim_error(400, "invalidValue", std::string(key) + " must be a string");
+        into = (*body)[key].get<std::string>();
+        return std::nullopt;
+    };
+    auto list = [&](const char* key, std::optional<std::string>& into) -> std::optional<Error> {
+        if (!body->contains(key) || (*body)[key].is_null()) return std::nullopt;
+        const auto& v = (*body)[key];
+        if (!v.is_array()) return scim::scim_error(400, "invalidValue", std::string(key) + " must be an array of attribute names");
+        std::string joined;
+        for (const auto& item : v) {
+            if (!item.is_string()) return scim::scim_error(400, "invalidValue", std::string(key) + " must be an array of attribute names");
+            joined += (joined.empty() ? "" : ",") + item.get<std::string>();
+        }
+        into = joined;
+        return std::nullopt;
+    };
+    auto number = [&](const char* key, long long& into) -> std::optional<Error> {
+        if (!body->contains(key) || (*body)[key].is_null()) return std::nullopt;
+        if (!(*body)[key].is_number_integer()) return scim::scim_error(400, "invalidValue", std::string(key) + " must be a whole number");
+        into = (*body)[key].get<long long>();
+        return std::nullopt;
+    };
+    std::optional<std::string> order;
+    for (auto e : {text("filter", s.query.filter), text("sortBy", s.query.sort_by), text("sortOrder", order),
+                   list("attributes", s.attributes), list("excludedAttributes", s.excluded),
+                   number("startIndex", s.query.start_index), number("count", s.query.count)})
+        if (e) return *e;
+    if (order) {
+        if (*order != "ascending" && *order != "descending")
+            return scim::scim_error(400, "invalidValue", "sortOrder must be ascending or descending");
+        s.query.descending = *order == "descending";
+    }
+    return s;
+}
+
+Response list_response(const Result<scim::ListPage>& page, const Search& search) {
+    if (!page) return scim_error_response(page.error());
+    nlohmann::json resources = nlohmann::json::array();
+    for (const auto& res : page->resources) {
+        auto projected = scim::project(res.body, search.attributes, search.excluded);
+        if (!projected) return scim_error_response(projected.error());
+        resources.push_back(*projected);
+    }
+    return scim_json(200, {{"schemas", {scim::k_list_schema}},
+                           {"totalResults", page->total},
+                           {"startIndex", page->start_index},
+                           {"itemsPerPage", resources.size()},
+                           {"Resources", resources}});
+}
+
+// POST /.search at the root: Users, then Groups, paged as one list. A filter naming an
+// attribute only one type has matches nothing of the other type.
+Result<scim::ListPage> search_all(scim::UserService& users, scim::GroupService& groups, const scim::TokenPrincipal& who,
+                                  const Search& search) {
+    scim::ListQuery q = search.query;
+    const long long start = std::max<long long>(1, q.start_index);
+    const long long count = std::clamp<long long>(q.count, 0, scim::k_max_page);
+    q.start_index = start;
+    q.count = count;
+    auto user_page = users.list(who, q);
+    scim::ListQuery gq = q;
+    auto probe = user_page ? static_cast<long long>(user_page->total) : 0;
+    gq.start_index = std::max<long long>(1, start - probe);
+    gq.count = std::max<long long>(0, count - (user_page ? static_cast<long long>(user_page->resources.size()) : 0));
+    if (user_page && start <= probe && static_cast<long long>(user_page->resources.size()) < count) gq.start_index = 1;
+    auto group_page = groups.list(who, gq, scim::wants_members(search.attributes, search.excluded));
+    if (!user_page && !group_page) return user_page.error();
+    scim::ListPage out;
+    out.start_index = start;
+    if (user_page) {
+        out.total += user_page->total;
+        out.resources = user_page->resources;
+    }
+    if (group_page) {
+        out.total += group_page->total;
+        for (auto& r : group_page->resources) out.resources.push_back(std::move(r));
+    }
+    return out;
+}
+
 }  // namespace
 
 void register_scim_routes(Router& router, DaemonContext& context) {
     register_scim_token_routes(router, context);
     auto& users = *context.scim_users;
+    auto& groups = *context.scim_groups;
     const std::string base_url = context.config.base_url;
+    const long long max_payload = context.config.max_request_body_bytes;
     const std::string base = "/scim/v2";
 
     router.add("GET", base + "/ServiceProviderConfig", Access::public_route,
-               scim_route(context, [base_url](Request&, const scim::TokenPrincipal&) {
-                   return scim_json(200, scim::service_provider_config(base_url));
+               scim_route(context, [base_url, max_payload](Request&, const scim::TokenPrincipal&) {
+                   return scim_json(200, scim::service_provider_config(base_url, max_payload));
                }));
     auto list_of = [](const nlohmann::json& items) {
         return nlohmann::json{{"schemas", {scim::k_list_schema}},
@@ -116,33 +231,15 @@ void register_scim_routes(Router& router, DaemonContext& context) {
                }));
 
     router.add("GET", base + "/Users", Access::public_route, scim_route(context, [&users](Request& r, const scim::TokenPrincipal& who) {
-                   scim::ListQuery q;
-                   q.filter = r.query_param("filter");
-                   q.sort_by = r.query_param("sortBy");
-                   if (auto order = r.query_param("sortOrder")) {
-                       if (*order != "ascending" && *order != "descending")
-                           return scim_error_response(scim::scim_error(400, "invalidValue", "sortOrder must be ascending or descending"));
-                       q.descending = *order == "descending";
-                   }
-                   auto start = number_param(r, "startIndex");
-                   if (!start) return scim_error_response(start.error());
-                   auto count = number_param(r, "count");
-                   if (!count) return scim_error_response(count.error());
-                   if (*start) q.start_index = **start;
-                   if (*count) q.count = **count;
-                   auto page = users.list(who, q);
-                   if (!page) return scim_error_response(page.error());
-                   nlohmann::json resources = nlohmann::json::array();
-                   for (const auto& res : page->resources) {
-                       auto projected = scim::project(res.body, r.query_param("attributes"), r.query_param("excludedAttributes"));
-                       if (!projected) return scim_error_response(projected.error());
-                       resources.push_back(*projected);
-                   }
-                   return scim_json(200, {{"schemas", {scim::k_list_schema}},
-                                          {"totalResults", page->total},
-                                          {"startIndex", page->start_index},
-                                          {"itemsPerPage", resources.size()},
-                                          {"Resources", resources}});
+                   auto search = search_from_query(r);
+                   if (!search) return scim_error_response(search.error());
+                   return list_response(users.list(who, search->query), *search);
+               }));
+    router.add("POST", base + "/Users/.search", Access::public_route,
+               scim_route(context, [&users](Request& r, const scim::TokenPrincipal& who) {
+                   auto search = search_from_body(r);
+                   if (!search) return scim_error_response(search.error());
+                   return list_response(users.list(who, search->query), *search);
                }));
     router.add("POST", base + "/Users", Access::public_route, scim_route(context, [&users](Request& r, const scim::TokenPrincipal& who) {
                    auto body = scim_body(r);
@@ -166,6 +263,63 @@ void register_scim_routes(Router& router, DaemonContext& context) {
                    auto done = users.remove(who, r.param("id"), r.header("If-Match"));
                    if (!done) return scim_error_response(done.error());
                    return Response::no_content();
+               }));
+
+    // Groups: the organization's roles (core/scim/groups.hpp).
+    auto with_members = [](const Request& r) { return scim::wants_members(r.query_param("attributes"), r.query_param("excludedAttributes")); };
+    router.add("GET", base + "/Groups", Access::public_route,
+               scim_route(context, [&groups, with_members](Request& r, const scim::TokenPrincipal& who) {
+                   auto search = search_from_query(r);
+                   if (!search) return scim_error_response(search.error());
+                   return list_response(groups.list(who, search->query, with_members(r)), *search);
+               }));
+    router.add("POST", base + "/Groups/.search", Access::public_route,
+               scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
+                   auto search = search_from_body(r);
+                   if (!search) return scim_error_response(search.error());
+                   return list_response(groups.list(who, search->query, scim::wants_members(search->attributes, search->excluded)),
+                                        *search);
+               }));
+    router.add("POST", base + "/Groups", Access::public_route, scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
+                   auto body = scim_body(r);
+                   if (!body) return scim_error_response(body.error());
+                   return resource_response(groups.create(who, *body), r, 201);
+               }));
+    router.add("GET", base + "/Groups/{id}", Access::public_route,
+               scim_route(context, [&groups, with_members](Request& r, const scim::TokenPrincipal& who) {
+                   return resource_response(groups.get(who, r.param("id"), with_members(r)), r, 200);
+               }));
+    router.add("PUT", base + "/Groups/{id}", Access::public_route, scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
+                   auto body = scim_body(r);
+                   if (!body) return scim_error_response(body.error());
+                   return resource_response(groups.replace(who, r.param("id"), *body, r.header("If-Match")), r, 200);
+               }));
+    router.add("PATCH", base + "/Groups/{id}", Access::public_route,
+               scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
+                   auto body = scim_body(r);
+                   if (!body) return scim_error_response(body.error());
+                   return resource_response(groups.patch(who, r.param("id"), *body, r.header("If-Match")), r, 200);
+               }));
+    router.add("DELETE", base + "/Groups/{id}", Access::public_route,
+               scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
+                   auto done = groups.remove(who, r.param("id"), r.header("If-Match"));
+                   if (!done) return scim_error_response(done.error());
+                   return Response::no_content();
+               }));
+
+    router.add("POST", base + "/Bulk", Access::public_route,
+               scim_route(context, [&users, &groups](Request& r, const scim::TokenPrincipal& who) {
+                   auto body = scim_body(r);
+                   if (!body) return scim_error_response(body.error());
+                   auto result = scim::run_bulk(users, groups, who, *body);
+                   if (!result) return scim_error_response(result.error());
+                   return scim_json(200, *result);
+               }));
+    router.add("POST", base + "/.search", Access::public_route,
+               scim_route(context, [&users, &groups](Request& r, const scim::TokenPrincipal& who) {
+                   auto search = search_from_body(r);
+                   if (!search) return scim_error_response(search.error());
+                   return list_response(search_all(users, groups, who, *search), *search);
                }));
 }
 

@@ -24,7 +24,7 @@ TEST_CASE("SCIM discovery says what is supported", "[scim]") {
     Fixture f;
     auto config = scim_ok(scim_call(f.s, "GET", "/ServiceProviderConfig", f.token));
     CHECK(config["patch"]["supported"] == true);
-    CHECK(config["bulk"]["supported"] == false);
+    CHECK(config["bulk"]["supported"] == true);
     CHECK(config["filter"]["supported"] == true);
     CHECK(config["filter"]["maxResults"] == 200);
     CHECK(config["etag"]["supported"] == true);
@@ -32,7 +32,7 @@ TEST_CASE("SCIM discovery says what is supported", "[scim]") {
     CHECK(config["changePassword"]["supported"] == false);
     CHECK(config["authenticationSchemes"][0]["type"] == "oauthbearertoken");
     auto schemas = scim_ok(scim_call(f.s, "GET", "/Schemas", f.token));
-    CHECK(schemas["totalResults"] == 2);
+    CHECK(schemas["totalResults"] == 3);
     auto user = scim_ok(scim_call(f.s, "GET", "/Schemas/" + k_user_schema, f.token));
     bool user_name_found = false;
     for (const auto& a : user["attributes"])
@@ -40,8 +40,10 @@ TEST_CASE("SCIM discovery says what is supported", "[scim]") {
     CHECK(user_name_found);
     CHECK(scim_call(f.s, "GET", "/Schemas/urn:nope", f.token).status == 404);
     auto types = scim_ok(scim_call(f.s, "GET", "/ResourceTypes", f.token));
-    REQUIRE(types["Resources"].size() == 1);  // no Groups: not supported
+    REQUIRE(types["Resources"].size() == 2);
     CHECK(types["Resources"][0]["endpoint"] == "/Users");
+    CHECK(types["Resources"][1]["endpoint"] == "/Groups");
+    CHECK(scim_ok(scim_call(f.s, "GET", "/Schemas/urn:ietf:params:scim:schemas:core:2.0:Group", f.token))["name"] == "Group");
     CHECK(scim_call(f.s, "GET", "/ServiceProviderConfig", "").status == 401);
 }
 
@@ -183,7 +185,12 @@ TEST_CASE("SCIM filters follow RFC 7644 3.4.2.2", "[scim][filter]") {
         {"urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department eq \"sales\"", {"ann@acme.test"}},
         {"meta.created gt \"2000-01-01T00:00:00Z\"", all},
         {"meta.lastModified lt \"2000-01-01T00:00:00Z\"", {}},
+        {"meta.created gt \"2024-02-29T23:59:59.123456+05:30\"", all},  // a leap day, fraction and offset
         {"userName eq \"x' OR '1'='1\"", {}},  // values are parameters, never SQL
+        {"userName co \"%\"", {}},              // LIKE wildcards in a value are literal
+        {"userName sw \"_\"", {}},
+        {"userName ew \"\\\\\"", {}},
+        {"userName co \"n@acme\"", {"ann@acme.test", "ben@acme.test"}},
     };
     for (const auto& c : cases) {
         INFO(c.filter);
@@ -207,6 +214,13 @@ TEST_CASE("SCIM filters follow RFC 7644 3.4.2.2", "[scim][filter]") {
         {"active eq \"yes\"", 0},
         {"userName eq 12", 0},
         {"meta.created gt \"yesterday\"", 0},
+        // Shaped like dates but not dates: PostgreSQL would refuse the cast (a 500 before).
+        {"meta.lastModified gt \"not-a-date\"", 0},
+        {"meta.created gt \"2026-02-30T00:00:00Z\"", 0},
+        {"meta.created ge \"0000-01-01T00:00:00Z\"", 0},
+        {"meta.lastModified lt \"2026-01-01T24:00:00Z\"", 0},
+        {"meta.created gt \"2026-01-01T00:00:00+99:00\"", 0},
+        {"userName eq 1e999", 12},
         {"emails[type eq \"work\"", 21},
         {"userName eq \"unterminated", 12},
         {"userName eq \"a\" junk", 16},
@@ -238,6 +252,20 @@ TEST_CASE("SCIM filters follow RFC 7644 3.4.2.2", "[scim][filter]") {
         CHECK(scim_type_of(scim_call(f.s, "GET", "/Users?count=abc", f.token), 400) == "invalidValue");
         CHECK(scim_type_of(scim_call(f.s, "GET", "/Users?sortOrder=up", f.token), 400) == "invalidValue");
     }
+}
+
+TEST_CASE("SCIM filters agree with an independent parser (npm scim2-parse-filter) over HTTP", "[scim][filter][e2e]") {
+    Fixture f;
+    f.create("ann@acme.test", {{"externalId", "e-1"}, {"name", {{"givenName", "ann"}, {"familyName", "archer"}}}, {"title", "engineer"},
+                               {"emails", {{{"value", "ann@acme.test"}, {"type", "work"}, {"primary", true}},
+                                           {{"value", "ann@home.example"}, {"type", "home"}}}}});
+    f.create("ben@acme.test", {{"externalId", "e-2"}, {"name", {{"givenName", "ben"}, {"familyName", "baker"}}}, {"title", "manager"},
+                               {"emails", {{{"value", "ben@other.example"}, {"type", "work"}}}}});
+    f.create("cat@example.org", {{"name", {{"givenName", "cat"}}}, {"active", false}});
+    auto result = node_script("scim-filter-crosscheck.mjs", {f.s.base(), f.token});
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 0);
+    CHECK(result.out.find(" passed, 0 failed") != std::string::npos);
 }
 
 TEST_CASE("SCIM PATCH - add replace remove with and without path", "[scim][patch]") {
@@ -285,64 +313,169 @@ TEST_CASE("SCIM PATCH - add replace remove with and without path", "[scim][patch
     CHECK(r["active"] == false);
 }
 
-TEST_CASE("SCIM deprovisioning revokes sessions and tokens see only their organization", "[scim][isolation]") {
+namespace {
+
+// A session row for a user who has no password (SCIM-created accounts sign in through SSO or a
+// link): what deprovisioning must end, or leave alone.
+std::string session_row(const Server& s, const std::string& user_id, const std::string& org_id) {
+    pqxx::connection c(s.db.url());
+    pqxx::work w(c);
+    auto id = w.exec_params1("INSERT INTO sessions (user_id, organization_id, expires_at) VALUES ($1, $2, now() + interval '1 day') "
+                             "RETURNING id::text",
+                             user_id, org_id.empty() ? std::optional<std::string>() : std::optional<std::string>(org_id))[0]
+                  .as<std::string>();
+    w.commit();
+    return id;
+}
+
+bool session_revoked(const Server& s, const std::string& id) {
+    return count_rows(s, "SELECT count(*) FROM sessions WHERE id = '" + id + "' AND revoked_at IS NOT NULL") == 1;
+}
+
+HttpResponse switch_to(const Server& s, const std::string& access_token, const std::string& org_id) {
+    return call(s, "POST", "/api/v1/auth/switch-organization", access_token, {{"organization_id", org_id}});
+}
+
+json deactivate_ops() {
+    return {{"schemas", {k_patch_schema}}, {"Operations", {{{"op", "replace"}, {"path", "active"}, {"value", false}}}}};
+}
+
+}  // namespace
+
+TEST_CASE("SCIM POST links only members of the organization, never a stranger", "[scim][security]") {
+    Fixture f;
+    // Dana signed up on her own; acme's IdP pushes her address.
+    auto dana = make_user(f.s, "dana@acme.test");
+    ok_json(call(f.s, "PATCH", "/api/v1/auth/me", dana.token, {{"first_name", "Dana"}, {"last_name", "Secret"}}));
+    auto refused = scim_call(f.s, "POST", "/Users", f.token, user_body("DANA@acme.test", {{"externalId", "okta-dana"}}));
+    CHECK(scim_type_of(refused, 409) == "uniqueness");
+    // Nothing about her comes back (no id, no profile), and nothing changed.
+    CHECK(refused.body.find(dana.id) == std::string::npos);
+    CHECK(refused.body.find("Secret") == std::string::npos);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships WHERE user_id = '" + dana.id + "'") == 0);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM scim_users WHERE user_id = '" + dana.id + "'") == 0);
+    CHECK(scim_ok(scim_call(f.s, "GET", "/Users?filter=" + encode("userName eq \"dana@acme.test\""), f.token))["totalResults"] == 0);
+    // Provisioned as inactive changes nothing for a stranger either.
+    CHECK(scim_type_of(scim_call(f.s, "POST", "/Users", f.token, user_body("dana@acme.test", {{"active", false}})), 409) == "uniqueness");
+    CHECK(count_rows(f.s, "SELECT count(*) FROM scim_users WHERE user_id = '" + dana.id + "'") == 0);
+
+    // Once she is a member (an admin added her, or she accepted an invitation), the IdP links her.
+    add_member(f.s, f.org, f.owner.token, dana, "member");
+    auto linked = f.create("dana@acme.test", {{"externalId", "okta-dana"}});
+    CHECK(linked["id"] == dana.id);
+    CHECK(linked["externalId"] == "okta-dana");
+    CHECK(count_rows(f.s, "SELECT count(*) FROM audit_events WHERE action = 'scim.user.created' AND target_id = '" + dana.id +
+                              "' AND details->>'linked' = 'member'") == 1);
+    // A second POST is a uniqueness conflict; her profile stays hers.
+    CHECK(scim_type_of(scim_call(f.s, "POST", "/Users", f.token, user_body("dana@acme.test")), 409) == "uniqueness");
+    CHECK(scim_type_of(scim_call(f.s, "PUT", "/Users/" + dana.id, f.token, user_body("mallory@evil.test")), 400) == "mutability");
+
+    // An account acme's SCIM created and then deleted can be provisioned again (same account).
+    auto erin = f.create("erin@acme.test", {{"name", {{"givenName", "Erin"}}}});
+    CHECK(scim_call(f.s, "DELETE", "/Users/" + erin["id"].get<std::string>(), f.token).status == 204);
+    auto again = f.create("erin@acme.test", {{"name", {{"givenName", "Erin2"}}}});
+    CHECK(again["id"] == erin["id"]);
+    CHECK(again["name"]["givenName"] == "Erin2");
+    CHECK(again["active"] == true);
+    // ...but not by another organization, to which Erin is a stranger.
+    auto owner_b = make_user(f.s, "owner@beta.test");
+    const std::string org_b = make_org(f.s, owner_b, "beta")["id"];
+    const std::string token_b = token_for(f.s, owner_b, org_b);
+    CHECK(scim_type_of(scim_call(f.s, "POST", "/Users", token_b, user_body("erin@acme.test")), 409) == "uniqueness");
+
+    // A member DELETEd through SCIM is a stranger again: no silent re-link.
+    CHECK(scim_call(f.s, "DELETE", "/Users/" + dana.id, f.token).status == 204);
+    CHECK(scim_type_of(scim_call(f.s, "POST", "/Users", f.token, user_body("dana@acme.test")), 409) == "uniqueness");
+
+    // userName is the login email: once the person has a password of their own, no IdP renames it.
+    auto gil = f.create("gil@acme.test");
+    sql(f.s, "UPDATE users SET password_hash = 'x', password_algorithm = 'bcrypt' WHERE id = '" + gil["id"].get<std::string>() + "'");
+    CHECK(scim_type_of(scim_call(f.s, "PUT", "/Users/" + gil["id"].get<std::string>(), f.token, user_body("gil2@acme.test")), 400) ==
+          "mutability");
+    auto renamed = f.create("hal@acme.test");
+    CHECK(scim_ok(scim_call(f.s, "PUT", "/Users/" + renamed["id"].get<std::string>(), f.token, user_body("hal2@acme.test")))["userName"] ==
+          "hal2@acme.test");
+}
+
+TEST_CASE("SCIM deprovisioning revokes only what belongs to the organization", "[scim][security]") {
     Fixture f;
     auto owner_b = make_user(f.s, "owner@beta.test");
     const std::string org_b = make_org(f.s, owner_b, "beta")["id"];
     const std::string token_b = token_for(f.s, owner_b, org_b);
 
-    // A user who signed up and was then provisioned into acme.
-    auto dana = signup(f.s.base(), "dana@acme.test");
-    const std::string dana_id = dana["user"]["id"];
-    auto linked = f.create("DANA@acme.test", {{"name", {{"givenName", "Dana"}}}});
-    CHECK(linked["id"] == dana_id);  // linked to the existing Janua user, not a second one
-    // A linked account's profile stays with its owner: renaming its login email would hand the
-    // account to whoever holds the new address.
-    CHECK(scim_type_of(scim_call(f.s, "PUT", "/Users/" + dana_id, f.token, user_body("mallory@evil.test")), 400) ==
-          "mutability");
-    CHECK(scim_type_of(scim_call(f.s, "PATCH", "/Users/" + dana_id, f.token,
-                                 json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}},
-                                      {"Operations", {{{"op", "replace"}, {"path", "userName"}, {"value", "mallory@evil.test"}}}}}),
-                       400) == "mutability");
-    auto session = signin(f.s.base(), "dana@acme.test");
-    const std::string refresh = session["refresh_token"];
+    // Dana belongs to both organizations (added by their admins) and both IdPs manage her.
+    auto dana = make_user(f.s, "dana@acme.test");
+    add_member(f.s, f.org, f.owner.token, dana, "admin");
+    add_member(f.s, org_b, owner_b.token, dana, "member");
+    CHECK(f.create("dana@acme.test")["id"] == dana.id);
+    CHECK(scim_ok(scim_call(f.s, "POST", "/Users", token_b, user_body("dana@acme.test")), 201)["id"] == dana.id);
+
+    // Three sign-ins: one working in acme, one in beta, one in no organization.
+    auto in_acme = signin(f.s.base(), dana.email);
+    REQUIRE(switch_to(f.s, in_acme["access_token"], f.org).status == 200);
+    auto in_beta = signin(f.s.base(), dana.email);
+    REQUIRE(switch_to(f.s, in_beta["access_token"], org_b).status == 200);
+    auto plain = signin(f.s.base(), dana.email);
+    // An API key she made for acme.
+    auto key = make_key(f.s, dana, json::array({"org:read"}), f.org);
 
     // Beta's token sees none of acme's users and cannot touch them.
     auto beta_view = scim_ok(scim_call(f.s, "GET", "/Users", token_b));
-    CHECK(user_names(beta_view) == std::set<std::string>{"owner@beta.test"});
-    CHECK(scim_call(f.s, "GET", "/Users/" + dana_id, token_b).status == 404);
-    CHECK(scim_call(f.s, "PUT", "/Users/" + dana_id, token_b, user_body("dana@acme.test")).status == 404);
-    CHECK(scim_call(f.s, "PATCH", "/Users/" + dana_id, token_b,
-                    {{"schemas", {k_patch_schema}}, {"Operations", {{{"op", "replace"}, {"path", "active"}, {"value", false}}}}})
-              .status == 404);
-    CHECK(scim_call(f.s, "DELETE", "/Users/" + dana_id, token_b).status == 404);
-    CHECK(scim_ok(scim_call(f.s, "GET", "/Users/" + dana_id, f.token))["active"] == true);
+    CHECK(user_names(beta_view) == std::set<std::string>{"owner@beta.test", "dana@acme.test"});
+    auto acme_only = f.create("ivy@acme.test");
+    const std::string ivy = acme_only["id"];
+    CHECK(scim_call(f.s, "GET", "/Users/" + ivy, token_b).status == 404);
+    CHECK(scim_call(f.s, "PUT", "/Users/" + ivy, token_b, user_body("ivy@acme.test")).status == 404);
+    CHECK(scim_call(f.s, "PATCH", "/Users/" + ivy, token_b, deactivate_ops()).status == 404);
+    CHECK(scim_call(f.s, "DELETE", "/Users/" + ivy, token_b).status == 404);
+    CHECK(scim_ok(scim_call(f.s, "GET", "/Users/" + ivy, f.token))["active"] == true);
 
-    // Beta provisions the same person: her profile is now shared, so neither IdP may rewrite it.
-    scim_ok(scim_call(f.s, "POST", "/Users", token_b, user_body("dana@acme.test")), 201);
-    CHECK(scim_type_of(scim_call(f.s, "PUT", "/Users/" + dana_id, token_b, user_body("dana@beta.test")), 400) == "mutability");
-    CHECK(count_rows(f.s, "SELECT count(*) FROM users WHERE email = 'dana@acme.test'") == 1);
-    // Beta deprovisions her: acme's membership stays.
-    CHECK(scim_call(f.s, "DELETE", "/Users/" + dana_id, token_b).status == 204);
-    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships WHERE user_id = '" + dana_id + "' AND organization_id = '" + f.org + "'") == 1);
-
-    // Deactivation in acme: membership removed, sessions revoked, a refresh fails; the IdP still sees her.
-    session = signin(f.s.base(), "dana@acme.test");
-    auto off = scim_ok(scim_call(f.s, "PATCH", "/Users/" + dana_id, f.token,
-                                 {{"schemas", {k_patch_schema}}, {"Operations", {{{"op", "replace"}, {"path", "active"}, {"value", false}}}}}));
+    // Acme deactivates her: acme's membership, acme's session and acme's key end; the others live.
+    auto off = scim_ok(scim_call(f.s, "PATCH", "/Users/" + dana.id, f.token, deactivate_ops()));
     CHECK(off["active"] == false);
-    CHECK(refresh_response(f.s.base(), session["refresh_token"]).status == 401);
-    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships WHERE user_id = '" + dana_id + "' AND organization_id = '" + f.org + "'") == 0);
-    CHECK(count_rows(f.s, "SELECT count(*) FROM audit_events WHERE action = 'scim.user.deactivated' AND target_id = '" + dana_id + "'") == 1);
-    // Reactivation gives her membership back.
-    auto on = scim_ok(scim_call(f.s, "PATCH", "/Users/" + dana_id, f.token,
+    CHECK(refresh_response(f.s.base(), in_acme["refresh_token"]).status == 401);
+    // (Refresh tokens rotate: keep the new ones, an old one would count as reuse.)
+    auto beta_refreshed = refresh_response(f.s.base(), in_beta["refresh_token"]);
+    REQUIRE(beta_refreshed.status == 200);
+    auto plain_refreshed = refresh_response(f.s.base(), plain["refresh_token"]);
+    REQUIRE(plain_refreshed.status == 200);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM api_keys WHERE id = '" + key["id"].get<std::string>() + "' AND revoked_at IS NOT NULL") == 1);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships WHERE user_id = '" + dana.id + "' AND organization_id = '" + f.org + "'") == 0);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships WHERE user_id = '" + dana.id + "' AND organization_id = '" + org_b + "'") == 1);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM audit_events WHERE action = 'scim.user.deactivated' AND target_id = '" + dana.id +
+                              "' AND details->>'sessions_scope' = 'organization' AND (details->>'sessions_revoked')::int = 1 "
+                              "AND (details->>'api_keys_revoked')::int = 1") == 1);
+    // Reactivation gives her acme membership back, with the remembered role.
+    auto on = scim_ok(scim_call(f.s, "PATCH", "/Users/" + dana.id, f.token,
                                 {{"schemas", {k_patch_schema}}, {"Operations", {{{"op", "replace"}, {"value", {{"active", true}}}}}}}));
     CHECK(on["active"] == true);
-    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships WHERE user_id = '" + dana_id + "' AND organization_id = '" + f.org + "'") == 1);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships m JOIN roles r ON r.id = m.role_id WHERE m.user_id = '" + dana.id +
+                              "' AND m.organization_id = '" + f.org + "' AND r.name = 'admin'") == 1);
 
-    // DELETE revokes sessions too.
-    session = signin(f.s.base(), "dana@acme.test");
-    CHECK(scim_call(f.s, "DELETE", "/Users/" + dana_id, f.token).status == 204);
-    CHECK(refresh_response(f.s.base(), session["refresh_token"]).status == 401);
-    CHECK(refresh_response(f.s.base(), refresh).status == 401);
+    // Beta DELETEs her: beta's session ends, acme's membership and the plain session stay.
+    CHECK(scim_call(f.s, "DELETE", "/Users/" + dana.id, token_b).status == 204);
+    CHECK(refresh_response(f.s.base(), json::parse(beta_refreshed.body)["refresh_token"]).status == 401);
+    CHECK(refresh_response(f.s.base(), json::parse(plain_refreshed.body)["refresh_token"]).status == 200);
+    CHECK(count_rows(f.s, "SELECT count(*) FROM memberships WHERE user_id = '" + dana.id + "' AND organization_id = '" + f.org + "'") == 1);
+
+    // An account acme's SCIM created and that belongs to no one else is acme's: every session ends.
+    const std::string ivy_plain = session_row(f.s, ivy, "");
+    const std::string ivy_acme = session_row(f.s, ivy, f.org);
+    CHECK(scim_call(f.s, "DELETE", "/Users/" + ivy, f.token).status == 204);
+    CHECK(session_revoked(f.s, ivy_plain));
+    CHECK(session_revoked(f.s, ivy_acme));
+    CHECK(count_rows(f.s, "SELECT count(*) FROM audit_events WHERE action = 'scim.user.deleted' AND target_id = '" + ivy +
+                              "' AND (details->>'sessions_revoked')::int = 2") == 1);
+    // Once it also belongs to beta, acme's deactivation leaves its other sessions alone.
+    auto jo = f.create("jo@acme.test");
+    const std::string jo_id = jo["id"];
+    sql(f.s, "INSERT INTO memberships (organization_id, user_id, role_id) SELECT '" + org_b + "', '" + jo_id +
+                 "', id FROM roles WHERE name = 'viewer' AND organization_id IS NULL");
+    const std::string jo_plain = session_row(f.s, jo_id, "");
+    const std::string jo_beta = session_row(f.s, jo_id, org_b);
+    const std::string jo_acme = session_row(f.s, jo_id, f.org);
+    scim_ok(scim_call(f.s, "PATCH", "/Users/" + jo_id, f.token, deactivate_ops()));
+    CHECK_FALSE(session_revoked(f.s, jo_plain));
+    CHECK_FALSE(session_revoked(f.s, jo_beta));
+    CHECK(session_revoked(f.s, jo_acme));
 }
