@@ -79,5 +79,7 @@ void add_audit_commands(CommandTable& table);
 void add_webhook_commands(CommandTable& table);
 void add_scim_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
+void add_apply_commands(CommandTable& table);
+void add_login_commands(CommandTable& table);
 
 }  // namespace janua::cli

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace janua::cli {
 
@@ -20,5 +22,15 @@ Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string
                                    const nlohmann::json& body = nullptr);
 
 std::string url_encode(const std::string& text);
+
+// A form POST to an OAuth endpoint (RFC 6749 errors come back as a body, not as an Error):
+// the status and the JSON body. An Error only when januad cannot be reached or answers
+// something that is not JSON.
+struct FormReply {
+    int status = 0;
+    nlohmann::json body;
+};
+Result<FormReply> remote_form(const std::string& server, const std::string& path,
+                              const std::vector<std::pair<std::string, std::string>>& form);
 
 }  // namespace janua::cli
