@@ -120,7 +120,7 @@ json names(const json& list, const char* key) {
 
 }  // namespace
 
-TEST_CASE("apply provisions a tenant; a second apply changes nothing; list and get agree", "[cli][apply]") {
+TEST_CASE("apply provisions a tenant and a second apply changes nothing and list and get agree", "[cli][apply]") {
     Modes s(GENERATE(as<std::string>{}, "direct", "remote"));
     INFO("mode " << s.mode);
     const auto tenant = s.file("tenant.yaml", k_tenant);
@@ -220,7 +220,7 @@ TEST_CASE("apply provisions a tenant; a second apply changes nothing; list and g
     CHECK(s.ok({"org", "get", "acme"})["name"] == "Acme Corporation");
 }
 
-TEST_CASE("apply never deletes without --prune --yes; partial and empty files delete nothing", "[cli][apply]") {
+TEST_CASE("apply never deletes without --prune --yes and partial or empty files delete nothing", "[cli][apply]") {
     Modes s(GENERATE(as<std::string>{}, "direct", "remote"));
     INFO("mode " << s.mode);
     s.ok({"apply", "-f", s.file("tenant.yaml", k_tenant)});
@@ -274,7 +274,7 @@ TEST_CASE("apply never deletes without --prune --yes; partial and empty files de
     CHECK(s.ok({"apply", "-f", smaller, "--prune", "--yes"})["changes"].empty());
 }
 
-TEST_CASE("apply errors name the file, line and field, and change nothing", "[cli][apply]") {
+TEST_CASE("apply errors name the file and line and field and change nothing", "[cli][apply]") {
     Modes s(GENERATE(as<std::string>{}, "direct", "remote"));
     INFO("mode " << s.mode);
     auto failing = [&](const std::string& name, const std::string& text, int exit_code = 2) {
@@ -316,7 +316,7 @@ TEST_CASE("apply errors name the file, line and field, and change nothing", "[cl
     CHECK(s.run({"client", "get", "c1"}).exit_code == 3);
 }
 
-TEST_CASE("export writes what apply reads: the round trip changes nothing and carries no secrets", "[cli][apply]") {
+TEST_CASE("export writes what apply reads and the round trip changes nothing and carries no secrets", "[cli][apply]") {
     Modes s(GENERATE(as<std::string>{}, "direct", "remote"));
     INFO("mode " << s.mode);
     s.ok({"apply", "-f", s.file("tenant.yaml", k_tenant)});
@@ -338,7 +338,7 @@ TEST_CASE("export writes what apply reads: the round trip changes nothing and ca
     CHECK(s.run({"export"}, "table").exit_code == 2);
 }
 
-TEST_CASE("output for scripts: json without log lines, --quiet ids, no colour off a terminal", "[cli][apply]") {
+TEST_CASE("output for scripts is json without log lines and --quiet ids and no colour off a terminal", "[cli][apply]") {
     Modes s(GENERATE(as<std::string>{}, "direct", "remote"));
     INFO("mode " << s.mode);
     const auto tenant = s.file("tenant.yaml", k_tenant);
