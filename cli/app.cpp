@@ -1,6 +1,7 @@
 #include "cli/app.hpp"
 
 #include "cli/command_table.hpp"
+#include "cli/session.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -45,6 +46,9 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         ->check(CLI::IsMember({"table", "json", "yaml"}));
     app.add_flag("-q,--quiet", globals.quiet, "print only results, no progress or notes");
     app.add_flag("-y,--yes", globals.yes, "do not ask before destructive changes");
+    app.add_option("--profile", globals.profile, "saved login of 'janua login' to use (also JANUA_PROFILE)")
+        ->envname("JANUA_PROFILE");
+    app.add_flag("--no-color", globals.no_color, "no colours in the output (also NO_COLOR); colours appear only on a terminal");
 
     cli::CommandTable table;
     cli::build_command_table(table);
@@ -82,6 +86,14 @@ int run_cli(int argc, char** argv, std::ostream& out, std::ostream& err) {
         return cli::exit_usage;
     }
     if (!chosen) return cli::exit_usage;
+    // Saved logins fill in --server/--token (cli/session.hpp has the precedence); login and
+    // logout manage them instead.
+    if (chosen->noun != "login" && chosen->noun != "logout" && chosen->noun != "completion") {
+        if (auto applied = cli::apply_profile(globals); !applied) {
+            cli::CliContext failing(globals, out, err);
+            return failing.fail(applied.error());
+        }
+    }
     cli::CliContext context(globals, out, err);
     try {
         return chosen->run(context);

@@ -68,6 +68,8 @@ void build_command_table(CommandTable& table) {
     add_compliance_commands(table);
     add_idp_commands(table);
     add_completion_command(table);
+    add_apply_commands(table);
+    add_login_commands(table);
 }
 
 CommandSpec& CommandTable::add(std::string noun, std::string verb, std::string help) {

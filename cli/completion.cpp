@@ -8,7 +8,7 @@
 namespace janua::cli {
 namespace {
 
-const char* k_global_flags = "--database-url --server --token --config --output --quiet --yes --help";
+const char* k_global_flags = "--database-url --server --token --config --output --quiet --yes --no-color --profile --help";
 
 std::string flags_of(const CommandSpec& spec) {
     std::string out;

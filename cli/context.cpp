@@ -1,5 +1,11 @@
 #include "cli/context.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+
 namespace janua::cli {
 
 int exit_code_for(ErrorCode code) {
@@ -16,6 +22,12 @@ int exit_code_for(ErrorCode code) {
         case ErrorCode::payload_too_large: return exit_usage;
         default: return exit_error;
     }
+}
+
+bool CliContext::color() const {
+    if (m_options.no_color) return false;
+    if (const char* no_color = std::getenv("NO_COLOR"); no_color && *no_color) return false;
+    return &m_out == &std::cout && ::isatty(STDOUT_FILENO) == 1;
 }
 
 OutputFormat CliContext::format() const {
@@ -38,7 +50,32 @@ const config::Config* CliContext::config() {
     return &*m_config;
 }
 
+namespace {
+
+// What --quiet prints of an object: its identifier.
+std::optional<std::string> id_of(const nlohmann::json& item) {
+    if (!item.is_object()) return std::nullopt;
+    for (const char* key : {"id", "client_id", "user_id", "slug", "name"})
+        if (item.contains(key) && item[key].is_string()) return item[key].get<std::string>();
+    return std::nullopt;
+}
+
+}  // namespace
+
 int CliContext::print(const nlohmann::json& value, const std::vector<Column>& columns) {
+    // --quiet with the table format prints only ids, one a line (for `xargs`); json and yaml
+    // stay whole, since a script that asked for them parses them.
+    if (m_options.quiet && format() == OutputFormat::table) {
+        const nlohmann::json& list = value.is_object() && value.contains("data") ? value["data"] : value;
+        if (list.is_array() && std::all_of(list.begin(), list.end(), [](const auto& i) { return id_of(i).has_value(); })) {
+            for (const auto& item : list) m_out << *id_of(item) << "\n";
+            return exit_ok;
+        }
+        if (auto id = id_of(list)) {
+            m_out << *id << "\n";
+            return exit_ok;
+        }
+    }
     render(m_out, value, format(), columns);
     return exit_ok;
 }

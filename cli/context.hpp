@@ -33,6 +33,8 @@ struct GlobalOptions {
     std::string output = "table";
     bool quiet = false;
     bool yes = false;
+    bool no_color = false;
+    std::string profile;  // --profile / JANUA_PROFILE: saved login of `janua login`
 };
 
 class CliContext {
@@ -44,6 +46,8 @@ public:
     OutputFormat format() const;
     std::ostream& out() { return m_out; }
     std::ostream& err() { return m_err; }
+    // Colour only on a terminal, and never with --no-color or NO_COLOR (https://no-color.org).
+    bool color() const;
 
     // The merged configuration (defaults < file < environment < --database-url); nullptr and
     // a printed error when it is invalid.

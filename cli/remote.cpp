@@ -120,4 +120,25 @@ Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string
     return parsed;
 }
 
+Result<FormReply> remote_form(const std::string& server, const std::string& path,
+                              const std::vector<std::pair<std::string, std::string>>& form) {
+    httplib::Client client(server);
+    client.set_connection_timeout(5, 0);
+    client.set_read_timeout(30, 0);
+    httplib::Params params;
+    for (const auto& [k, v] : form) params.emplace(k, v);
+    httplib::Headers headers = {{"Accept", "application/json"}, {"User-Agent", "janua-cli/" JANUA_VERSION}};
+    auto result = client.Post(path.c_str(), headers, params);
+    if (!result)
+        return make_error(ErrorCode::unavailable, "cannot reach januad at " + server + " (" + httplib::to_string(result.error()) + ")");
+    FormReply reply;
+    reply.status = result->status;
+    if (result->status == 200 && result->body.empty()) return reply;  // /oauth/revoke
+    reply.body = nlohmann::json::parse(result->body, nullptr, false);
+    if (reply.body.is_discarded())
+        return make_error(ErrorCode::internal, "januad answered " + path + " with something that is not JSON (HTTP " +
+                                                   std::to_string(result->status) + ")");
+    return reply;
+}
+
 }  // namespace janua::cli

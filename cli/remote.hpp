@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace janua::cli {
 
@@ -27,5 +29,15 @@ Status remote_download(const RemoteTarget& target, const std::string& path,
                        const std::function<bool(const char* data, std::size_t size)>& sink);
 
 std::string url_encode(const std::string& text);
+
+// A form POST to an OAuth endpoint (RFC 6749 errors come back as a body, not as an Error):
+// the status and the JSON body. An Error only when januad cannot be reached or answers
+// something that is not JSON.
+struct FormReply {
+    int status = 0;
+    nlohmann::json body;
+};
+Result<FormReply> remote_form(const std::string& server, const std::string& path,
+                              const std::vector<std::pair<std::string, std::string>>& form);
 
 }  // namespace janua::cli

@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion config db idp keys mfa org role scim user version webhook" ;;
+    "") words="admin apikey apply audit client completion config db export keys login logout mfa org role scim user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -21,6 +21,10 @@ _janua() {
         list) words="" ;;
         revoke) words="" ;;
         rotate) words="--grace-seconds" ;;
+      esac ;;
+    apply)
+      case "$verb" in
+        *) words="--file --dry-run --prune" ;;
       esac ;;
     audit)
       case "$verb" in
@@ -54,15 +58,9 @@ _janua() {
         migrate) words="" ;;
         status) words="" ;;
       esac ;;
-    idp)
+    export)
       case "$verb" in
-        "") words="create list get update test delete" ;;
-        create) words="--preset --org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disabled" ;;
-        list) words="--org" ;;
-        get) words="--org" ;;
-        update) words="--org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disable --enable --jit --remove-client-secret" ;;
-        test) words="--org" ;;
-        delete) words="--org" ;;
+        *) words="--org --clients --to" ;;
       esac ;;
     keys)
       case "$verb" in
@@ -72,6 +70,14 @@ _janua() {
         retire) words="" ;;
         jwks) words="" ;;
         generate-field-key) words="" ;;
+      esac ;;
+    login)
+      case "$verb" in
+        *) words="--api-key-stdin --scope" ;;
+      esac ;;
+    logout)
+      case "$verb" in
+        *) words="" ;;
       esac ;;
     mfa)
       case "$verb" in
@@ -138,7 +144,7 @@ _janua() {
         delete) words="--org" ;;
       esac ;;
   esac
-  case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --help" ;; esac
+  case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --no-color --profile --help" ;; esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -F _janua janua

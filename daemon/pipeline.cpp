@@ -138,8 +138,10 @@ std::optional<Error> Pipeline::authenticate(Request& request, const Route& route
                                                    : m_context.auth->authenticate(*token);
     if (!principal) return principal.error();
     // A token an application got through OAuth speaks for the user only towards that application
-    // (and userinfo); Janua's own API needs a first-party token (RFC 9700 2.3).
-    if (access != Access::client_token && !principal->is_first_party())
+    // (and userinfo); Janua's own API needs a first-party token (RFC 9700 2.3). The client of
+    // `janua login` (janua-cli, seeded by migration 0016: public, device grant only) is Janua's
+    // own tool, so its tokens count as first-party.
+    if (access != Access::client_token && !principal->is_first_party() && principal->client_id != "janua-cli")
         return make_error(ErrorCode::authorization, "this access token was issued to another application");
     // API keys are for automation against organizations and the admin API, not for a user's
     // own account (sessions, password, MFA): those need the user's own sign-in.

@@ -293,6 +293,7 @@ TEST_CASE("client list pages through every client once", "[clients]") {
         if (body["next_cursor"].is_null()) break;
         cursor = body["next_cursor"];
     }
+    seen.erase("janua-cli");  // the client of `janua login`, seeded by migration 0016
     CHECK(seen == created);
     CHECK(body_of(server.call("GET", k_base + "?q=pager-3"))["data"].size() == 1);
     CHECK(server.call("GET", k_base + "?limit=0").status == 422);

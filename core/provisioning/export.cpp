@@ -1,0 +1,180 @@
+#include "core/provisioning/export.hpp"
+
+#include "core/provisioning/document.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+namespace janua::provisioning {
+namespace {
+
+// A string that an apply file would read back as something else (true, 12, null) is quoted.
+bool needs_quotes(const std::string& s) {
+    if (s.empty() || s == "true" || s == "false" || s == "null" || s == "~") return true;
+    try {
+        std::size_t used = 0;
+        (void)std::stod(s, &used);
+        if (used == s.size()) return true;
+    } catch (const std::exception&) {
+    }
+    return false;
+}
+
+void emit(YAML::Emitter& out, const json& value) {
+    if (value.is_object()) {
+        out << YAML::BeginMap;
+        for (const auto& [k, v] : value.items()) {
+            out << YAML::Key << k << YAML::Value;
+            emit(out, v);
+        }
+        out << YAML::EndMap;
+    } else if (value.is_array()) {
+        out << YAML::BeginSeq;
+        for (const auto& v : value) emit(out, v);
+        out << YAML::EndSeq;
+    } else if (value.is_null()) {
+        out << YAML::Null;
+    } else if (value.is_string()) {
+        const auto s = value.get<std::string>();
+        if (needs_quotes(s)) out << YAML::DoubleQuoted << s;
+        else out << s;
+    } else if (value.is_boolean()) {
+        out << YAML::TrueFalseBool << value.get<bool>();
+    } else {
+        out << value.dump();
+    }
+}
+
+void entry(YAML::Emitter& out, const std::string& key, const json& value) {
+    out << YAML::Key << key << YAML::Value;
+    emit(out, value);
+}
+
+std::string text_of(const json& object, const char* key) {
+    return object.contains(key) && object[key].is_string() ? object[key].get<std::string>() : std::string();
+}
+
+Status organization(YAML::Emitter& out, Target& target, const std::string& ref) {
+    auto found = target.find_organization(ref);
+    if (!found) return found.error();
+    if (!*found) return make_error(ErrorCode::not_found, "organization '" + ref + "' not found");
+    const json org = **found;
+    const auto id = text_of(org, "id");
+    auto roles = target.roles(id);
+    if (!roles) return roles.error();
+    auto members = target.members(id);
+    if (!members) return members.error();
+    auto hooks = target.webhooks(id);
+    if (!hooks) return hooks.error();
+    auto tokens = target.scim_tokens(id);
+    if (!tokens) return tokens.error();
+
+    out << YAML::BeginMap;
+    entry(out, "slug", org["slug"]);
+    entry(out, "name", org["name"]);
+    for (const auto& m : *members)
+        if (text_of(m, "user_id") == text_of(org, "owner_id")) entry(out, "owner", m["email"]);
+    if (org.contains("settings") && !org["settings"].empty()) entry(out, "settings", org["settings"]);
+    if (org.contains("metadata") && !org["metadata"].empty()) entry(out, "metadata", org["metadata"]);
+
+    out << YAML::Key << "roles" << YAML::Value << YAML::BeginSeq;
+    for (const auto& r : *roles) {
+        if (r.value("is_system", false)) continue;
+        out << YAML::BeginMap;
+        entry(out, "name", r["name"]);
+        if (r.contains("description") && !r["description"].is_null()) entry(out, "description", r["description"]);
+        out << YAML::Key << "permissions" << YAML::Value << YAML::Flow;
+        emit(out, r["permissions"]);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    out << YAML::Key << "members" << YAML::Value << YAML::BeginSeq;
+    for (const auto& m : *members) {
+        out << YAML::BeginMap;
+        entry(out, "email", m["email"]);
+        entry(out, "role", m["role"]);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    out << YAML::Key << "webhooks" << YAML::Value << YAML::BeginSeq;
+    for (const auto& h : *hooks) {
+        out << YAML::BeginMap;
+        entry(out, "url", h["url"]);
+        out << YAML::Key << "event_types" << YAML::Value << YAML::Flow;
+        emit(out, h["event_types"]);
+        if (h.contains("description") && !h["description"].is_null()) entry(out, "description", h["description"]);
+        entry(out, "enabled", h.value("enabled", true));
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+
+    out << YAML::Key << "scim_tokens" << YAML::Value << YAML::BeginSeq;
+    for (const auto& t : *tokens) {
+        if (text_of(t, "status") == "revoked") continue;
+        out << YAML::BeginMap;
+        entry(out, "name", t["name"]);
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    out << YAML::EndMap;
+    return Ok{};
+}
+
+const char* k_client_fields[] = {"name",
+                                 "is_public",
+                                 "token_endpoint_auth_method",
+                                 "redirect_uris",
+                                 "post_logout_redirect_uris",
+                                 "grant_types",
+                                 "scopes",
+                                 "jwks",
+                                 "jwks_uri",
+                                 "access_token_ttl_seconds",
+                                 "refresh_token_ttl_seconds",
+                                 "require_consent",
+                                 "enabled",
+                                 "require_pushed_authorization_requests"};
+
+Status clients(YAML::Emitter& out, Target& target) {
+    auto list = target.list_clients();
+    if (!list) return list.error();
+    out << YAML::Key << "clients" << YAML::Value << YAML::BeginSeq;
+    for (const auto& c : *list) {
+        out << YAML::BeginMap;
+        entry(out, "client_id", c["client_id"]);
+        for (const char* key : k_client_fields) {
+            if (!c.contains(key) || c[key].is_null()) continue;
+            entry(out, key, c[key]);
+        }
+        const auto method = text_of(c, "token_endpoint_auth_method");
+        if (!c.value("is_public", false) && (method == "client_secret_basic" || method == "client_secret_post"))
+            out << YAML::Comment("secret not exported; to create this client elsewhere add: secret_from: {env: VARIABLE}");
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+    return Ok{};
+}
+
+}  // namespace
+
+Result<std::string> export_yaml(Target& target, const ExportOptions& options) {
+    YAML::Emitter out;
+    out << YAML::Comment(
+        "Written by janua export. Apply with: janua apply -f FILE. Secrets (client secrets, webhook signing secrets, "
+        "SCIM tokens) are never exported.");
+    out << YAML::BeginMap;
+    if (!options.organizations.empty()) {
+        out << YAML::Key << "organizations" << YAML::Value << YAML::BeginSeq;
+        for (const auto& ref : options.organizations)
+            if (auto done = organization(out, target, ref); !done) return done.error();
+        out << YAML::EndSeq;
+    }
+    if (options.clients)
+        if (auto done = clients(out, target); !done) return done.error();
+    out << YAML::EndMap;
+    if (!out.good()) return make_error(ErrorCode::internal, std::string("cannot write YAML: ") + out.GetLastError());
+    return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace janua::provisioning
