@@ -17,6 +17,7 @@
 #include "core/rbac/access.hpp"
 #include "core/rbac/api_keys.hpp"
 #include "core/scim/tokens.hpp"
+#include "core/saml/service.hpp"
 #include "core/scim/users.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "core/webhooks/service.hpp"
@@ -50,6 +51,8 @@ struct DaemonContext {
     // SCIM provisioning (core/scim).
     std::unique_ptr<scim::TokenService> scim_tokens;
     std::unique_ptr<scim::UserService> scim_users;
+    // Enterprise SSO over SAML 2.0 (core/saml).
+    std::unique_ptr<saml::SamlService> saml;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

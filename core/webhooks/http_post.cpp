@@ -28,39 +28,69 @@ std::string printable(const std::string& text) {
     return out;
 }
 
-}  // namespace
+// The options every outbound call shares: the checked address pinned, no proxy, no redirects.
+struct Pinned {
+    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle{nullptr, &curl_easy_cleanup};
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve{nullptr, &curl_slist_free_all};
+};
 
-PostResult post(const ResolvedDestination& destination, const std::string& url, const std::string& body,
-                const std::vector<std::pair<std::string, std::string>>& headers, int timeout_seconds) {
+Pinned pinned_handle(const ResolvedDestination& destination, const std::string& url, int timeout_seconds) {
     static std::once_flag once;
     std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    PostResult result;
-    std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), &curl_easy_cleanup);
-    if (!handle) {
-        result.error = "cannot create an HTTP client";
-        return result;
-    }
-    CURL* h = handle.get();
+    Pinned p;
+    p.handle.reset(curl_easy_init());
+    if (!p.handle) return p;
+    CURL* h = p.handle.get();
     const bool v6 = destination.address.find(':') != std::string::npos;
     const std::string pin = destination.url.host + ":" + std::to_string(destination.url.port) + ":" +
                             (v6 ? "[" + destination.address + "]" : destination.address);
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> resolve(curl_slist_append(nullptr, pin.c_str()),
-                                                                       &curl_slist_free_all);
-    curl_slist* header_list = nullptr;
-    for (const auto& [name, value] : headers) header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
-    header_list = curl_slist_append(header_list, "Expect:");
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(header_list, &curl_slist_free_all);
-    std::string excerpt;
-
+    p.resolve.reset(curl_slist_append(nullptr, pin.c_str()));
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
+    curl_easy_setopt(h, CURLOPT_RESOLVE, p.resolve.get());
     curl_easy_setopt(h, CURLOPT_PROXY, "");
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, std::min(timeout_seconds, 5) * 1000L);
     curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, timeout_seconds * 1000L);
+    return p;
+}
+
+struct BoundedBody {
+    std::string text;
+    std::size_t max = 0;
+    bool overflow = false;
+};
+
+size_t keep_bounded(char* data, size_t size, size_t count, void* user) {
+    auto* body = static_cast<BoundedBody*>(user);
+    const size_t n = size * count;
+    if (body->text.size() + n > body->max) {
+        body->overflow = true;
+        return 0;  // aborts the transfer
+    }
+    body->text.append(data, n);
+    return n;
+}
+
+}  // namespace
+
+PostResult post(const ResolvedDestination& destination, const std::string& url, const std::string& body,
+                const std::vector<std::pair<std::string, std::string>>& headers, int timeout_seconds) {
+    PostResult result;
+    auto pinned = pinned_handle(destination, url, timeout_seconds);
+    if (!pinned.handle) {
+        result.error = "cannot create an HTTP client";
+        return result;
+    }
+    CURL* h = pinned.handle.get();
+    curl_slist* header_list = nullptr;
+    for (const auto& [name, value] : headers) header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
+    header_list = curl_slist_append(header_list, "Expect:");
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(header_list, &curl_slist_free_all);
+    std::string excerpt;
+
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list);
     curl_easy_setopt(h, CURLOPT_POST, 1L);
     curl_easy_setopt(h, CURLOPT_POSTFIELDS, body.data());
@@ -81,6 +111,36 @@ PostResult post(const ResolvedDestination& destination, const std::string& url, 
         return result;
     }
     result.sent = true;
+    return result;
+}
+
+GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, int timeout_seconds) {
+    GetResult result;
+    auto pinned = pinned_handle(destination, url, timeout_seconds);
+    if (!pinned.handle) {
+        result.error = "cannot create an HTTP client";
+        return result;
+    }
+    CURL* h = pinned.handle.get();
+    BoundedBody body;
+    body.max = max_bytes;
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, &keep_bounded);
+    curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
+    const CURLcode rc = curl_easy_perform(h);
+    long status = 0;
+    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+    result.http_status = static_cast<int>(status);
+    if (body.overflow) {
+        result.error = "response too large";
+        return result;
+    }
+    if (rc != CURLE_OK) {
+        result.error = curl_easy_strerror(rc);
+        return result;
+    }
+    result.received = true;
+    result.body = std::move(body.text);
     return result;
 }
 

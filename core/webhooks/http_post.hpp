@@ -21,4 +21,15 @@ struct PostResult {
 PostResult post(const ResolvedDestination& destination, const std::string& url, const std::string& body,
                 const std::vector<std::pair<std::string, std::string>>& headers, int timeout_seconds);
 
+struct GetResult {
+    bool received = false;    // a whole response arrived within the limits
+    int http_status = 0;
+    std::string body;         // at most `max_bytes`
+    std::string error;        // transport error, or "response too large"
+};
+
+// One GET with the same defences (pinned checked address, no proxy, no redirects, bounded time),
+// keeping at most `max_bytes` of the body (more is an error). For fetching SAML IdP metadata.
+GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, int timeout_seconds);
+
 }  // namespace janua::webhooks
