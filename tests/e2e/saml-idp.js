@@ -109,7 +109,7 @@ async function response(spec) {
     relayState = spec.relay_state !== undefined ? spec.relay_state : (params.RelayState || '');
   }
   const now = Date.now();
-  const acs = sp.entityMeta.getAssertionConsumerService(ns.binding.post);
+  const acs = sp.entityMeta.getAssertionConsumerService('post');
   const inResponseTo = spec.in_response_to !== undefined ? spec.in_response_to : requestInfo.extract.request.id;
   const nameId = spec.name_id || spec.email;
   const authn = `<saml:AuthnStatement AuthnInstant="${iso(now)}" SessionIndex="${esc(spec.session_index || '_s' + crypto.randomUUID())}">` +
