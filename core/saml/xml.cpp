@@ -5,6 +5,7 @@
 #include <libxml/valid.h>
 #include <libxslt/security.h>
 #include <xmlsec/crypto.h>
+#include <xmlsec/errors.h>
 #include <xmlsec/xmldsig.h>
 #include <xmlsec/xmlsec.h>
 #include <xmlsec/xmltree.h>
@@ -93,6 +94,8 @@ void ensure_initialised() {
         if (xmlSecCheckVersion() != 1) throw std::runtime_error("xmlsec library version mismatch");
         if (xmlSecCryptoAppInit(nullptr) < 0) throw std::runtime_error("xmlsec crypto app initialisation failed");
         if (xmlSecCryptoInit() < 0) throw std::runtime_error("xmlsec crypto initialisation failed");
+        // Verification failures are reported as values; xmlsec's own stderr lines would only be noise.
+        xmlSecErrorsDefaultCallbackEnableOutput(0);
     });
 }
 
