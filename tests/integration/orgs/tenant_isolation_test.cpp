@@ -96,7 +96,7 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         ok_json(call(s, "POST", k_orgs + "/" + b + "/scim/tokens", owner_b.token, {{"name", "b-idp"}}), 201)["id"];
     {  // B's SAML connection (an IdP certificate made by openssl)
         const std::string dir = "/tmp/janua-isolation-" + b;
-        auto made = janua::test::run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        auto made = janua::test::run_process({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                                               "-subj", "/CN=b-idp", "-keyout", dir + ".key", "-out", dir + ".crt"});
         REQUIRE(made.exit_code == 0);
         std::ifstream in(dir + ".crt");

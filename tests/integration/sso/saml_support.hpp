@@ -56,7 +56,7 @@ public:
     // An RSA key and a self-signed certificate, as an IdP administrator would make them.
     KeyPair make_key(const std::string& name) {
         const std::string key = m_dir + "/" + name + ".key", cert = m_dir + "/" + name + ".crt";
-        auto made = run_process({"openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
+        auto made = run_process({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
                                  "-subj", "/CN=janua-test-" + name, "-keyout", key, "-out", cert});
         INFO(made.err);
         REQUIRE(made.exit_code == 0);
