@@ -34,7 +34,12 @@ function identityProvider(spec, key, cert) {
 function query(url) {
   const u = new URL(url);
   const raw = u.search.slice(1);
-  const params = Object.fromEntries(u.searchParams.entries());
+  // Percent-decoding only: a '+' in a query value is a plus sign here, never a space.
+  const params = {};
+  for (const pair of raw.split('&')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && !(pair.slice(0, eq) in params)) params[pair.slice(0, eq)] = decodeURIComponent(pair.slice(eq + 1));
+  }
   // The octets the Redirect-binding signature covers, exactly as januad sent them.
   const pick = (name) => raw.split('&').find((p) => p.startsWith(name + '='));
   const octetString = ['SAMLRequest', 'SAMLResponse', 'RelayState', 'SigAlg'].map(pick).filter(Boolean).join('&');
@@ -158,6 +163,7 @@ function signRedirect(endpoint, param, xml, relayState, key) {
 
 async function main() {
   const spec = JSON.parse(require('fs').readFileSync(0, 'utf8'));
+  spec_for_errors = spec;
   if (spec.op === 'metadata') return { xml: identityProvider(spec, spec.key, spec.cert).getMetadata() };
   if (spec.op === 'response') return response(spec);
   if (spec.op === 'logout_request') {
@@ -181,7 +187,9 @@ async function main() {
   throw new Error('unknown op ' + spec.op);
 }
 
+let spec_for_errors = null;
 main().then((out) => process.stdout.write(JSON.stringify(out)), (e) => {
   process.stderr.write(String(e && e.stack || e) + '\n');
+  if (spec_for_errors && spec_for_errors.request_url) process.stderr.write('request_url: ' + spec_for_errors.request_url + '\n');
   process.exit(1);
 });

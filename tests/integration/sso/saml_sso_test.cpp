@@ -302,7 +302,8 @@ TEST_CASE("janua sso in direct and remote mode", "[sso][saml][cli]") {
     CHECK(listed["data"][0]["organization_slug"] == "acme");
     auto shown = cli_json(direct_args(f.s, {"sso", "get", "--org", "acme"}));
     CHECK(shown["sp"]["acs_url"].get<std::string>().find("/api/v1/sso/saml/acs") != std::string::npos);
-    auto xml = run_janua({"sso", "metadata", "--org", "acme", "--database-url", f.s.db.url()});
+    // The SP values derive from BASE_URL: the CLI is told the daemon's.
+    auto xml = run_janua({"sso", "metadata", "--org", "acme", "--database-url", f.s.db.url()}, {{"BASE_URL", f.s.base()}});
     REQUIRE(xml.exit_code == 0);
     CHECK(xml.out.find("<md:EntityDescriptor") != std::string::npos);
     auto tested = cli_json(direct_args(f.s, {"sso", "test", "--org", "acme", "--attribute", "email=ann@acme.example",
