@@ -15,11 +15,17 @@ int exit_code_for(ErrorCode code) {
         case ErrorCode::authentication:
         case ErrorCode::token:
         case ErrorCode::authorization:
-        case ErrorCode::account_locked: return exit_auth;
+        case ErrorCode::account_locked:
+        case ErrorCode::sso_authentication:
+        case ErrorCode::sso_provisioning: return exit_auth;
         case ErrorCode::unavailable: return exit_unreachable;
         case ErrorCode::bad_request:
         case ErrorCode::validation:
-        case ErrorCode::payload_too_large: return exit_usage;
+        case ErrorCode::payload_too_large:
+        case ErrorCode::sso_validation:
+        case ErrorCode::sso_configuration:
+        case ErrorCode::sso_metadata:
+        case ErrorCode::sso_certificate: return exit_usage;
         default: return exit_error;
     }
 }

@@ -15,7 +15,11 @@ ErrorCode code_named(const std::string& name, int status) {
         {"AUTHORIZATION_ERROR", ErrorCode::authorization}, {"NOT_FOUND_ERROR", ErrorCode::not_found},
         {"CONFLICT_ERROR", ErrorCode::conflict},        {"PAYLOAD_TOO_LARGE", ErrorCode::payload_too_large},
         {"ACCOUNT_LOCKED", ErrorCode::account_locked},  {"RATE_LIMIT_ERROR", ErrorCode::rate_limited},
-        {"SERVICE_UNAVAILABLE", ErrorCode::unavailable}, {"INTERNAL_ERROR", ErrorCode::internal}};
+        {"SERVICE_UNAVAILABLE", ErrorCode::unavailable}, {"INTERNAL_ERROR", ErrorCode::internal},
+        // Enterprise SSO (API.md)
+        {"SSO_AUTHENTICATION_ERROR", ErrorCode::sso_authentication}, {"SSO_VALIDATION_ERROR", ErrorCode::sso_validation},
+        {"SSO_CONFIGURATION_ERROR", ErrorCode::sso_configuration}, {"SSO_METADATA_ERROR", ErrorCode::sso_metadata},
+        {"SSO_CERTIFICATE_ERROR", ErrorCode::sso_certificate}, {"SSO_PROVISIONING_ERROR", ErrorCode::sso_provisioning}};
     if (auto it = codes.find(name); it != codes.end()) return it->second;
     if (status == 401) return ErrorCode::authentication;
     if (status == 403) return ErrorCode::authorization;

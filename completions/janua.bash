@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey apply audit client completion config db export keys login logout mfa org role scim user version webhook" ;;
+    "") words="admin apikey audit client completion config db keys mfa org role scim sso user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -21,10 +21,6 @@ _janua() {
         list) words="" ;;
         revoke) words="" ;;
         rotate) words="--grace-seconds" ;;
-      esac ;;
-    apply)
-      case "$verb" in
-        *) words="--file --dry-run --prune" ;;
       esac ;;
     audit)
       case "$verb" in
@@ -58,10 +54,6 @@ _janua() {
         migrate) words="" ;;
         status) words="" ;;
       esac ;;
-    export)
-      case "$verb" in
-        *) words="--org --clients --to" ;;
-      esac ;;
     keys)
       case "$verb" in
         "") words="list rotate retire jwks generate-field-key" ;;
@@ -70,14 +62,6 @@ _janua() {
         retire) words="" ;;
         jwks) words="" ;;
         generate-field-key) words="" ;;
-      esac ;;
-    login)
-      case "$verb" in
-        *) words="--api-key-stdin --scope" ;;
-      esac ;;
-    logout)
-      case "$verb" in
-        *) words="" ;;
       esac ;;
     mfa)
       case "$verb" in
@@ -115,6 +99,16 @@ _janua() {
         "") words="token" ;;
         token) words="--org --name" ;;
       esac ;;
+    sso)
+      case "$verb" in
+        "") words="configure list get test delete metadata" ;;
+        configure) words="--org --metadata-file --metadata-url --entity-id --sso-url --cert-file --slo-url --allowed-domain --default-role --group-role --email-attribute --first-name-attribute --last-name-attribute --groups-attribute --default-return-to --clock-skew --enabled --jit --idp-initiated --sign-requests --want-assertions-signed --want-response-signed --allow-sha1" ;;
+        list) words="" ;;
+        get) words="--org" ;;
+        test) words="--org --attribute" ;;
+        delete) words="--org" ;;
+        metadata) words="--org" ;;
+      esac ;;
     user)
       case "$verb" in
         "") words="create list get update suspend reactivate delete set-password sessions revoke-sessions" ;;
@@ -144,7 +138,7 @@ _janua() {
         delete) words="--org" ;;
       esac ;;
   esac
-  case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --no-color --profile --help" ;; esac
+  case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --help" ;; esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -F _janua janua

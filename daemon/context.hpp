@@ -19,6 +19,7 @@
 #include "core/rbac/access.hpp"
 #include "core/rbac/api_keys.hpp"
 #include "core/scim/tokens.hpp"
+#include "core/saml/service.hpp"
 #include "core/scim/users.hpp"
 #include "core/scim/groups.hpp"
 #include "core/tokens/signing_keys.hpp"
@@ -60,6 +61,8 @@ struct DaemonContext {
     std::unique_ptr<federation::ProviderService> identity_providers;
     std::unique_ptr<federation::LoginService> upstream_login;
     std::unique_ptr<scim::GroupService> scim_groups;
+    // Enterprise SSO over SAML 2.0 (core/saml).
+    std::unique_ptr<saml::SamlService> saml;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

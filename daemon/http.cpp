@@ -63,6 +63,15 @@ int http_status(ErrorCode code) {
         case ErrorCode::rate_limited: return 429;
         case ErrorCode::unavailable: return 503;
         case ErrorCode::internal: return 500;
+        // SSO: a signature that does not verify is 401; a message that breaks a rule 400; the
+        // organization's configuration (or its metadata/certificates) 422; a user the connection
+        // may not sign in 403.
+        case ErrorCode::sso_authentication: return 401;
+        case ErrorCode::sso_validation: return 400;
+        case ErrorCode::sso_configuration:
+        case ErrorCode::sso_metadata:
+        case ErrorCode::sso_certificate: return 422;
+        case ErrorCode::sso_provisioning: return 403;
     }
     return 500;
 }

@@ -28,6 +28,7 @@ struct Request {
     std::string remote_addr;
     HeaderMap headers;
     std::multimap<std::string, std::string> query;
+    std::string raw_query;  // the query string as received, still percent-encoded (SAML Redirect signatures)
     std::map<std::string, std::string> path_params;  // filled by the router
     std::string request_id;                          // filled by the pipeline
     std::string route;                               // matched pattern, for metrics and logs

@@ -24,6 +24,7 @@ Request to_request(const httplib::Request& in) {
     out.remote_addr = in.remote_addr;
     for (const auto& [name, value] : in.headers) out.headers.emplace(name, value);
     for (const auto& [name, value] : in.params) out.query.emplace(name, value);
+    if (const auto q = in.target.find('?'); q != std::string::npos) out.raw_query = in.target.substr(q + 1);
     return out;
 }
 
@@ -89,6 +90,30 @@ HttpServer::HttpServer(ServerSettings settings, Pipeline& pipeline)
     };
     const char* any = R"(/.*)";
     svr.Get(any, handle);
+    // The SAML ACS receives form posts larger than the 8 KiB cpp-httplib allows for
+    // application/x-www-form-urlencoded bodies it reads itself (a signed Response with a
+    // certificate and group claims often is): read this body through a content reader, which
+    // only the general MAX_REQUEST_BODY_BYTES bounds.
+    const size_t max_body = m_settings.max_body_bytes;
+    svr.Post("/api/v1/sso/saml/acs",
+             [impl, max_body](const httplib::Request& in, httplib::Response& out, const httplib::ContentReader& reader) {
+                 Request request = to_request(in);
+                 bool too_large = false;
+                 reader([&](const char* data, size_t length) {
+                     if (request.body.size() + length > max_body) {
+                         too_large = true;
+                         return false;
+                     }
+                     request.body.append(data, length);
+                     return true;
+                 });
+                 if (too_large) {
+                     Error e = make_error(ErrorCode::payload_too_large, "request body is too large");
+                     write_response(error_response(e, request.request_id), out);
+                     return;
+                 }
+                 write_response(impl->pipeline.handle(request), out);
+             });
     svr.Post(any, handle);
     svr.Put(any, handle);
     svr.Patch(any, handle);

@@ -98,6 +98,9 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
     context.compliance = std::make_unique<compliance::ComplianceService>(*context.pool, compliance::settings_from(cfg));
     build_federation_services(context);
+    context.saml = std::make_unique<saml::SamlService>(
+        *context.pool, crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key), context.auth.get(),
+        saml::SamlSettings{cfg.base_url, cfg.webhook_allow_private, cfg.webhook_timeout_seconds, 600});
 }
 
 void refresh_runtime_settings(DaemonContext& context) {

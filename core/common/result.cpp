@@ -16,6 +16,12 @@ const char* error_code_name(ErrorCode code) {
         case ErrorCode::rate_limited: return "RATE_LIMIT_ERROR";
         case ErrorCode::unavailable: return "SERVICE_UNAVAILABLE";
         case ErrorCode::internal: return "INTERNAL_ERROR";
+        case ErrorCode::sso_authentication: return "SSO_AUTHENTICATION_ERROR";
+        case ErrorCode::sso_validation: return "SSO_VALIDATION_ERROR";
+        case ErrorCode::sso_configuration: return "SSO_CONFIGURATION_ERROR";
+        case ErrorCode::sso_metadata: return "SSO_METADATA_ERROR";
+        case ErrorCode::sso_certificate: return "SSO_CERTIFICATE_ERROR";
+        case ErrorCode::sso_provisioning: return "SSO_PROVISIONING_ERROR";
     }
     return "INTERNAL_ERROR";
 }

@@ -24,6 +24,13 @@ enum class ErrorCode {
     rate_limited,
     unavailable,
     internal,
+    // Enterprise SSO (API.md): SSO_AUTHENTICATION_ERROR ... SSO_PROVISIONING_ERROR.
+    sso_authentication,
+    sso_validation,
+    sso_configuration,
+    sso_metadata,
+    sso_certificate,
+    sso_provisioning,
 };
 
 struct Error {

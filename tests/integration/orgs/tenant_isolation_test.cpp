@@ -8,6 +8,9 @@
 #include "daemon/services.hpp"
 #include "tests/integration/orgs/org_support.hpp"
 
+#include <cstdio>
+#include <fstream>
+#include <iterator>
 #include <regex>
 
 using namespace janua::test;
@@ -51,7 +54,9 @@ std::string state_of(const Server& s, const std::string& id) {
           "SELECT coalesce(json_agg(k.id ORDER BY id)::text, '') FROM api_keys k WHERE organization_id = $1",
           "SELECT coalesce(json_agg(p ORDER BY id)::text, '') FROM policies p WHERE organization_id = $1",
           "SELECT coalesce(json_agg(json_build_array(e.id, e.url, e.enabled, e.event_types) ORDER BY id)::text, '') "
-          "FROM webhook_endpoints e WHERE organization_id = $1"}) {
+          "FROM webhook_endpoints e WHERE organization_id = $1",
+          "SELECT coalesce(json_agg(json_build_array(c.enabled, c.idp_entity_id, c.settings))::text, '') "
+          "FROM saml_connections c WHERE organization_id = $1"}) {
         auto rows = w.exec_params(query, id);
         out += rows.empty() || rows[0][0].is_null() ? std::string("-") : rows[0][0].as<std::string>();
         out += "\n";
@@ -92,6 +97,19 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     const std::string idp_b =
         ok_json(call(s, "POST", k_orgs + "/" + b + "/identity-providers", owner_b.token,
                      {{"slug", "b-oidc"}, {"issuer", "https://idp-b.example.com"}, {"client_id", "b-client"}}), 201)["id"];
+    {  // B's SAML connection (an IdP certificate made by openssl)
+        const std::string dir = "/tmp/janua-isolation-" + b;
+        auto made = janua::test::run_process({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                              "-subj", "/CN=b-idp", "-keyout", dir + ".key", "-out", dir + ".crt"});
+        REQUIRE(made.exit_code == 0);
+        std::ifstream in(dir + ".crt");
+        const std::string cert((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::remove((dir + ".key").c_str());
+        std::remove((dir + ".crt").c_str());
+        ok_json(call(s, "PUT", k_orgs + "/" + b + "/sso", owner_b.token,
+                     {{"idp_entity_id", "https://b-idp.example/saml"}, {"idp_sso_url", "https://b-idp.example/sso"},
+                      {"idp_certificates", {cert}}}), 201);
+    }
     const std::string key_a = make_key(s, owner_a, {"*"}, a)["key"];
     const std::string key_a_unbound = make_key(s, admin_a, {"*"})["key"];
     const std::string key_b = make_key(s, owner_b, {"*"}, b)["key"];
@@ -145,6 +163,7 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         if (ends("/invitations/bulk")) return {{"invitations", {{{"email", "bulk@example.com"}}}}};
         if (ends("/transfer-ownership")) return {{"user_id", owner_b.id}};
         if (ends("{org_id}") && r.method == "PATCH") return {{"name", "Renamed"}};
+        if (ends("/sso") && r.method == "PUT") return {{"enabled", false}, {"allowed_domains", {"attacker.example"}}};
         return json::object();
     };
 

@@ -1,0 +1,117 @@
+// Enterprise SSO over SAML 2.0: thin handlers over saml::SamlService.
+//   public:  GET  /api/v1/sso/initiate?org=|domain=&return_to=   -> 302 to the IdP (AuthnRequest)
+//            POST /api/v1/sso/saml/acs                              -> session cookie, 303 to the target
+//            GET  /api/v1/sso/saml/metadata/{org}                   -> SP metadata
+//            GET  /api/v1/sso/saml/logout?return_to=                -> ends the session, 302 to the IdP's SLO
+//            GET  /api/v1/sso/saml/slo                              -> the IdP's LogoutResponse / LogoutRequest
+//   admin:   GET /api/v1/sso/saml/connections (platform admins)
+//            GET|PUT|DELETE /api/v1/organizations/{org_id}/sso, POST .../sso/test (sso:read / sso:write)
+#include "core/common/url.hpp"
+#include "core/saml/service.hpp"
+#include "daemon/pages/hosted_pages.hpp"
+#include "daemon/routes/org_support.hpp"
+#include "daemon/routes/routes.hpp"
+
+namespace janua::daemon {
+namespace {
+
+std::string field(const std::map<std::string, std::string>& form, const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+}
+
+bool wants_html(const Request& r) { return r.header("Accept").find("text/html") != std::string::npos; }
+
+// A browser gets a page it can show; an API client (and the tests) the JSON envelope.
+Response sso_error(const Request& r, const Error& e, const std::string& app) {
+    if (!wants_html(r)) return error_response(e, r.request_id);
+    Response page = pages::error_page(http_status(e.code), app,
+                                      "Single sign-on failed (" + std::string(error_code_name(e.code)) + "): " + e.message);
+    return page;
+}
+
+Response after_logout(const saml::LogoutOutcome& out, const std::string& app, bool secure) {
+    Response next = out.location.empty() ? pages::message_page(app, "Signed out", "You are signed out.")
+                                         : pages::redirect(out.location);
+    if (out.clear_cookie) next.headers.emplace_back("Set-Cookie", pages::session_cookie("", 0, secure));
+    return next;
+}
+
+}  // namespace
+
+void register_sso_routes(Router& router, DaemonContext& context) {
+    auto& saml = *context.saml;
+    const std::string app = context.config.app_name;
+    const bool secure = context.config.base_url.rfind("https://", 0) == 0;
+    const int session_seconds = context.config.jwt_refresh_token_expire_days * 86400;
+
+    router.add("GET", "/api/v1/sso/saml/metadata/{org}", Access::public_route, [&saml](Request& r) {
+        auto xml = saml.sp_metadata(r.param("org"));
+        if (!xml) return error_response(xml.error(), r.request_id);
+        Response out;
+        out.body = std::move(*xml);
+        out.content_type = "application/samlmetadata+xml";
+        return out;
+    });
+    router.add("GET", "/api/v1/sso/initiate", Access::public_route, [&saml, app](Request& r) {
+        auto to = saml.initiate(r.query_param("org"), r.query_param("domain"), r.query_param("return_to").value_or(""), meta_of(r));
+        if (!to) return sso_error(r, to.error(), app);
+        Response next = pages::redirect(to->location);
+        next.status = 302;
+        return next;
+    }, RateLimit::per_ip);
+    router.add("POST", "/api/v1/sso/saml/acs", Access::public_route, [&saml, app, secure, session_seconds](Request& r) {
+        auto form = parse_form(r.body);
+        if (!form) return sso_error(r, make_error(ErrorCode::bad_request, "the form body is malformed"), app);
+        auto done = saml.consume(field(*form, "SAMLResponse"), field(*form, "RelayState"), meta_of(r));
+        if (!done) return sso_error(r, done.error(), app);
+        Response next = done->return_to.empty() ? pages::message_page(app, "Signed in", "You are signed in.")
+                                                : pages::redirect(done->return_to);
+        if (!done->return_to.empty()) next.status = 303;
+        next.headers.emplace_back("Set-Cookie", pages::session_cookie(done->signin.cookie_token, session_seconds, secure));
+        return next;
+    }, RateLimit::per_ip);
+    router.add("GET", "/api/v1/sso/saml/logout", Access::public_route, [&saml, app, secure](Request& r) {
+        auto out = saml.logout(cookie(r, pages::k_session_cookie), r.query_param("return_to").value_or(""), meta_of(r));
+        if (!out) return sso_error(r, out.error(), app);
+        return after_logout(*out, app, secure);
+    });
+    router.add("GET", "/api/v1/sso/saml/slo", Access::public_route, [&saml, app, secure](Request& r) {
+        auto out = saml.single_logout(r.raw_query, r.query_param("SAMLRequest").value_or(""),
+                                      r.query_param("SAMLResponse").value_or(""), r.query_param("RelayState").value_or(""),
+                                      meta_of(r));
+        if (!out) return sso_error(r, out.error(), app);
+        return after_logout(*out, app, secure);
+    }, RateLimit::per_ip);
+
+    router.add("GET", "/api/v1/sso/saml/connections", Access::platform_admin, [&saml](Request& r) {
+        auto list = saml.list();
+        if (!list) return error_response(list.error(), r.request_id);
+        return Response::json(200, *list);
+    });
+    const std::string base = "/api/v1/organizations/{org_id}/sso";
+    auto json_or_error = [](const Result<nlohmann::json>& result, const Request& r, int status = 200) {
+        if (!result) return error_response(result.error(), r.request_id);
+        return Response::json(status, *result);
+    };
+    org_route(router, "GET", base, "sso:read", [&saml, json_or_error](Request& r) { return json_or_error(saml.get(r.param("org_id")), r); });
+    org_route(router, "PUT", base, "sso:write", [&saml, json_or_error](Request& r) {
+        auto body = parse_json_object(r);
+        if (!body) return error_response(body.error(), r.request_id);
+        auto saved = saml.configure(caller(r), r.param("org_id"), *body);
+        return json_or_error(saved, r, saved && (*saved)["created"] == true ? 201 : 200);
+    });
+    org_route(router, "DELETE", base, "sso:write",
+              [&saml](Request& r) { return no_content_or_error(saml.remove(caller(r), r.param("org_id")), r); });
+    org_route(router, "POST", base + "/test", "sso:write", [&saml, json_or_error](Request& r) {
+        nlohmann::json body = nlohmann::json::object();
+        if (r.body.find_first_not_of(" \t\r\n") != std::string::npos) {
+            auto parsed = parse_json_object(r);
+            if (!parsed) return error_response(parsed.error(), r.request_id);
+            body = std::move(*parsed);
+        }
+        return json_or_error(saml.test(caller(r), r.param("org_id"), body), r);
+    });
+}
+
+}  // namespace janua::daemon
