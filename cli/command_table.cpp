@@ -65,6 +65,7 @@ void build_command_table(CommandTable& table) {
     add_audit_commands(table);
     add_webhook_commands(table);
     add_scim_commands(table);
+    add_migrate_commands(table);
     add_completion_command(table);
 }
 

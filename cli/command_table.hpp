@@ -78,6 +78,7 @@ void add_mfa_commands(CommandTable& table);
 void add_audit_commands(CommandTable& table);
 void add_webhook_commands(CommandTable& table);
 void add_scim_commands(CommandTable& table);
+void add_migrate_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 
 }  // namespace janua::cli

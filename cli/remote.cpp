@@ -25,6 +25,8 @@ ErrorCode code_named(const std::string& name, int status) {
     return status >= 500 ? ErrorCode::internal : ErrorCode::bad_request;
 }
 
+Result<nlohmann::json> answer_of(const RemoteTarget& target, httplib::Result& result);
+
 }  // namespace
 
 std::string url_encode(const std::string& text) {
@@ -57,6 +59,12 @@ Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string
     else if (method == "PATCH") result = client.Patch(path.c_str(), headers, payload, "application/json");
     else if (method == "PUT") result = client.Put(path.c_str(), headers, payload, "application/json");
     else if (method == "DELETE") result = client.Delete(path.c_str(), headers);
+    return answer_of(target, result);
+}
+
+namespace {
+
+Result<nlohmann::json> answer_of(const RemoteTarget& target, httplib::Result& result) {
     if (!result) {
         return make_error(ErrorCode::unavailable,
                           "cannot reach januad at " + target.server + " (" + httplib::to_string(result.error()) + ")");
@@ -74,6 +82,20 @@ Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string
     }
     if (parsed.is_discarded()) return make_error(ErrorCode::internal, "januad answered something that is not JSON");
     return parsed;
+}
+
+}  // namespace
+
+Result<nlohmann::json> remote_upload(const RemoteTarget& target, const std::string& path, const std::string& body,
+                                     const std::string& content_type) {
+    httplib::Client client(target.server);
+    client.set_connection_timeout(5, 0);
+    client.set_read_timeout(300, 0);
+    client.set_write_timeout(300, 0);
+    httplib::Headers headers = {{"Accept", "application/json"}, {"User-Agent", "janua-cli/" JANUA_VERSION}};
+    if (!target.token.empty()) headers.emplace("Authorization", "Bearer " + target.token);
+    auto result = client.Post(path.c_str(), headers, body, content_type.c_str());
+    return answer_of(target, result);
 }
 
 }  // namespace janua::cli

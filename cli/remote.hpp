@@ -19,6 +19,10 @@ struct RemoteTarget {
 Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string& method, const std::string& path,
                                    const nlohmann::json& body = nullptr);
 
+// POST a raw body (a file upload) instead of JSON; the answer is handled as remote_call's.
+Result<nlohmann::json> remote_upload(const RemoteTarget& target, const std::string& path, const std::string& body,
+                                     const std::string& content_type);
+
 std::string url_encode(const std::string& text);
 
 }  // namespace janua::cli

@@ -9,6 +9,7 @@
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/mfa/mfa_service.hpp"
+#include "core/migration/migration_service.hpp"
 #include "core/webauthn/webauthn_service.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/oidc/provider.hpp"
@@ -50,6 +51,8 @@ struct DaemonContext {
     // SCIM provisioning (core/scim).
     std::unique_ptr<scim::TokenService> scim_tokens;
     std::unique_ptr<scim::UserService> scim_users;
+    // Auth0/Keycloak imports (core/migration).
+    std::unique_ptr<migration::MigrationService> migration;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

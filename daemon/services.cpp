@@ -76,6 +76,8 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
                                    cfg.max_passkeys_per_identity, 300},
         *context.pool, context.auth.get());
     context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
+    context.migration = std::make_unique<migration::MigrationService>(
+        *context.pool, crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key));
 }
 
 void refresh_runtime_settings(DaemonContext& context) {
@@ -102,6 +104,7 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     m_impl->sender = mail::make_sender(context.config);
     m_impl->worker = std::make_unique<jobs::Worker>(*context.pool, pool_settings);
     mail::register_email_handler(*m_impl->worker, *m_impl->sender);
+    context.migration->register_handler(*m_impl->worker);
     m_impl->webhook_queue = std::make_unique<jobs::JobQueue>(*context.pool, webhooks::webhook_backoff(context.config));
     jobs::WorkerSettings webhook_settings;
     webhook_settings.lease = webhooks::webhook_lease(context.config);

@@ -24,6 +24,7 @@ void register_passkey_routes(Router& router, DaemonContext& context);
 void register_audit_routes(Router& router, DaemonContext& context);
 void register_webhook_routes(Router& router, DaemonContext& context);
 void register_scim_routes(Router& router, DaemonContext& context);
+void register_migration_routes(Router& router, DaemonContext& context);
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);
