@@ -3,6 +3,7 @@
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/crypto/encoding.hpp"
+#include "core/crypto/hash.hpp"
 #include "core/db/atomically.hpp"
 #include "core/jobs/enqueue.hpp"
 #include "core/jobs/worker.hpp"
