@@ -109,7 +109,12 @@ std::string produce_auth0(const InputFile& file, ByteSource& source, std::uint64
             sink(organization_item(raw, parsed));
             continue;
         }
-        auto mapped = auth0::map_record(parsed);
+        Mapped mapped;
+        try {
+            mapped = auth0::map_record(parsed);
+        } catch (const json::exception&) {
+            mapped = Mapped{std::nullopt, Problem{"INVALID_TYPE", "", "a member of the record has an unexpected type"}};
+        }
         Item item;
         item.line = raw.line;
         item.record = raw.index;

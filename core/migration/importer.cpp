@@ -127,6 +127,10 @@ RunResult Importer::run(const jobs_store::JobRow& job, const ImportOptions& opti
                         try {
                             result = item.user ? write_user(tx, ctx, *item.user, key) : item.action(tx, ctx, key);
                             tx.exec_sql("RELEASE SAVEPOINT import_record");
+                        } catch (const nlohmann::json::exception&) {
+                            // A member of an unexpected type deep in a record: refuse the record, not the import.
+                            tx.exec_sql("ROLLBACK TO SAVEPOINT import_record");
+                            result = WriteResult{Outcome::refused, Problem{"INVALID_TYPE", "", "a member of the record has an unexpected type"}, false, {}};
                         } catch (const pqxx::sql_error& e) {
                             tx.exec_sql("ROLLBACK TO SAVEPOINT import_record");
                             const bool unique = e.sqlstate() == "23505";

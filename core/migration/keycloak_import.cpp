@@ -350,7 +350,13 @@ std::string produce_keycloak(const InputFile&, ByteSource& source, std::uint64_t
                     emit(std::move(bad));
                     return;
                 }
-                emit(user_item(raw, map_user(parsed, *realm), realm));
+                Mapped mapped;
+                try {
+                    mapped = map_user(parsed, *realm);
+                } catch (const json::exception&) {
+                    mapped = Mapped{std::nullopt, Problem{"INVALID_TYPE", "", "a member of the user has an unexpected type"}};
+                }
+                emit(user_item(raw, std::move(mapped), realm));
             });
         }
         json value;
