@@ -117,11 +117,54 @@ RunResult Importer::run(const jobs_store::JobRow& job, const ImportOptions& opti
             BatchOutcome out;
             out.next_record = next_record;
             auto work = [&](db::Transaction& tx) {
-                for (const auto& item : batch) {
+                // Plainly new users (the bulk of a first import) are inserted with two statements
+                // for the whole batch; a refusal there sends them all the careful way below.
+                std::vector<std::optional<std::string>> fast_id(batch.size());
+                {
+                    std::vector<const ImportUser*> users;
+                    std::vector<std::size_t> at;
+                    for (std::size_t i = 0; i < batch.size(); ++i)
+                        if (!batch[i].refused && batch[i].user) {
+                            users.push_back(&*batch[i].user);
+                            at.push_back(i);
+                        }
+                    if (!users.empty()) {
+                        const auto fresh = plainly_new(tx, ctx, users);
+                        std::vector<const ImportUser*> chosen;
+                        std::vector<std::size_t> chosen_at;
+                        std::vector<std::string> keys;
+                        for (std::size_t k = 0; k < users.size(); ++k)
+                            if (fresh[k]) {
+                                chosen.push_back(users[k]);
+                                chosen_at.push_back(at[k]);
+                                keys.push_back(std::to_string(f) + ":" + std::to_string(batch[at[k]].record));
+                            }
+                        if (!chosen.empty()) {
+                            tx.exec_sql("SAVEPOINT import_bulk");
+                            try {
+                                const auto ids = insert_new_users(tx, ctx, chosen, keys);
+                                tx.exec_sql("RELEASE SAVEPOINT import_bulk");
+                                for (std::size_t k = 0; k < ids.size(); ++k) fast_id[chosen_at[k]] = ids[k];
+                            } catch (const pqxx::sql_error&) {
+                                tx.exec_sql("ROLLBACK TO SAVEPOINT import_bulk");
+                            }
+                        }
+                    }
+                }
+                for (std::size_t index = 0; index < batch.size(); ++index) {
+                    const Item& item = batch[index];
                     const std::string key = std::to_string(f) + ":" + std::to_string(item.record);
                     WriteResult result;
+                    const bool plain_fast = fast_id[index] && item.user->identities.empty() && !item.user->totp_secret && !ctx.organization_id;
                     if (item.refused) {
                         result = WriteResult{Outcome::refused, item.problem, false, {}};
+                    } else if (plain_fast) {
+                        result.outcome = Outcome::inserted;
+                    } else if (fast_id[index]) {
+                        tx.exec_sql("SAVEPOINT import_record");
+                        result.outcome = Outcome::inserted;
+                        add_user_extras(tx, ctx, *item.user, *fast_id[index], result);
+                        tx.exec_sql("RELEASE SAVEPOINT import_record");
                     } else {
                         tx.exec_sql("SAVEPOINT import_record");
                         try {

@@ -3,6 +3,8 @@
 #include "core/common/ids.hpp"
 
 #include <algorithm>
+#include <map>
+#include <set>
 
 namespace janua::migration {
 namespace {
@@ -85,6 +87,45 @@ std::string pg_array(const std::vector<std::string>& items) {
     return out + "}";
 }
 
+std::string pg_text_array(const std::vector<std::optional<std::string>>& items) {
+    std::string out = "{";
+    for (std::size_t i = 0; i < items.size(); ++i) {
+        if (i) out += ',';
+        if (!items[i]) {
+            out += "NULL";
+            continue;
+        }
+        out += '"';
+        for (char c : *items[i]) {
+            if (c == '"' || c == '\\') out += '\\';
+            out += c;
+        }
+        out += '"';
+    }
+    return out + "}";
+}
+
+constexpr Statement k_known_external{"import_known_external",
+                                     "SELECT external_id FROM user_external_ids WHERE source = $1 AND external_id = ANY($2::text[])"};
+constexpr Statement k_known_email{"import_known_email", "SELECT lower(email) FROM users WHERE lower(email) = ANY($1::text[])"};
+constexpr Statement k_known_username{"import_known_username",
+                                     "SELECT lower(username) FROM users WHERE lower(username) = ANY($1::text[])"};
+constexpr Statement k_bulk_users{
+    "import_bulk_users",
+    "INSERT INTO users (email, username, password_hash, password_algorithm, first_name, last_name, display_name, avatar_url, "
+    "phone, status, email_verified, email_verified_at, metadata) "
+    "SELECT e, u, ph, pa, fn, ln, dn, av, pn, st, ev, CASE WHEN ev THEN now() END, md::jsonb FROM unnest($1::text[], $2::text[], "
+    "$3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::boolean[], $12::text[]) "
+    "AS t(e, u, ph, pa, fn, ln, dn, av, pn, st, ev, md) RETURNING id, lower(email)"};
+constexpr Statement k_bulk_external{"import_bulk_external",
+                                    "INSERT INTO user_external_ids (source, external_id, user_id, job_id, record_key) "
+                                    "SELECT $1, x, y::uuid, $4::uuid, k FROM unnest($2::text[], $3::text[], $5::text[]) AS t(x, y, k)"};
+
+std::string lower_copy(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+    return s;
+}
+
 void add_extras(db::Transaction& tx, const WriteContext& ctx, const ImportUser& user, const std::string& user_id,
                 WriteResult& result) {
     for (const auto& identity : user.identities) {
@@ -121,6 +162,74 @@ void update_profile(db::Transaction& tx, const ImportUser& user, const std::stri
 }
 
 }  // namespace
+
+std::vector<bool> plainly_new(db::Transaction& tx, const WriteContext& ctx, const std::vector<const ImportUser*>& users) {
+    std::vector<std::optional<std::string>> ids, emails, usernames;
+    for (const auto* u : users) {
+        ids.push_back(u->external_id);
+        emails.push_back(lower_copy(u->email));
+        if (u->username) usernames.push_back(lower_copy(*u->username));
+    }
+    std::set<std::string> known_ids, known_emails, known_usernames;
+    for (const auto& r : tx.exec(k_known_external, ctx.source, pg_text_array(ids))) known_ids.insert(r[0].as<std::string>());
+    for (const auto& r : tx.exec(k_known_email, pg_text_array(emails))) known_emails.insert(r[0].as<std::string>());
+    if (!usernames.empty())
+        for (const auto& r : tx.exec(k_known_username, pg_text_array(usernames))) known_usernames.insert(r[0].as<std::string>());
+    std::vector<bool> fresh;
+    std::set<std::string> seen_ids, seen_emails, seen_usernames;
+    for (const auto* u : users) {
+        const std::string email = lower_copy(u->email);
+        const std::string username = u->username ? lower_copy(*u->username) : "";
+        const bool ok = !u->password_only && !u->email.empty() && !known_ids.count(u->external_id) && !known_emails.count(email) &&
+                        (username.empty() || !known_usernames.count(username)) && !seen_ids.count(u->external_id) &&
+                        !seen_emails.count(email) && (username.empty() || !seen_usernames.count(username));
+        // Every occurrence counts as seen: a later duplicate goes the slow way and is reported there.
+        seen_ids.insert(u->external_id);
+        seen_emails.insert(email);
+        if (!username.empty()) seen_usernames.insert(username);
+        fresh.push_back(ok);
+    }
+    return fresh;
+}
+
+std::vector<std::string> insert_new_users(db::Transaction& tx, const WriteContext& ctx, const std::vector<const ImportUser*>& users,
+                                          const std::vector<std::string>& record_keys) {
+    std::vector<std::optional<std::string>> email, username, hash, algorithm, first, last, display, avatar, phone, status, verified, metadata;
+    for (const auto* u : users) {
+        email.push_back(u->email);
+        username.push_back(u->username);
+        hash.push_back(u->password_hash);
+        algorithm.push_back(u->password_hash ? u->password_algorithm : std::string("none"));
+        first.push_back(u->first_name);
+        last.push_back(u->last_name);
+        display.push_back(u->display_name);
+        avatar.push_back(u->avatar_url);
+        phone.push_back(u->phone);
+        status.push_back(std::string(u->blocked ? "SUSPENDED" : "ACTIVE"));
+        verified.push_back(std::string(u->email_verified ? "t" : "f"));
+        metadata.push_back(u->metadata.dump());
+    }
+    std::map<std::string, std::string> id_of_email;
+    for (const auto& r : tx.exec(k_bulk_users, pg_text_array(email), pg_text_array(username), pg_text_array(hash), pg_text_array(algorithm),
+                                 pg_text_array(first), pg_text_array(last), pg_text_array(display), pg_text_array(avatar),
+                                 pg_text_array(phone), pg_text_array(status), pg_text_array(verified), pg_text_array(metadata)))
+        id_of_email[r[1].as<std::string>()] = r[0].as<std::string>();
+    std::vector<std::string> ids;
+    for (const auto* u : users) ids.push_back(id_of_email.at(lower_copy(u->email)));
+    std::vector<std::optional<std::string>> externals, user_ids, keys;
+    for (std::size_t i = 0; i < users.size(); ++i) {
+        externals.push_back(users[i]->external_id);
+        user_ids.push_back(ids.at(i));
+        keys.push_back(record_keys[i]);
+    }
+    tx.exec(k_bulk_external, ctx.source, pg_text_array(externals), pg_text_array(user_ids), job_of(ctx), pg_text_array(keys));
+    return ids;
+}
+
+void add_user_extras(db::Transaction& tx, const WriteContext& ctx, const ImportUser& user, const std::string& user_id, WriteResult& result) {
+    if (user.identities.empty() && !user.totp_secret && !ctx.organization_id) return;
+    add_extras(tx, ctx, user, user_id, result);
+}
 
 std::string slugify(const std::string& name) {
     std::string out;

@@ -44,6 +44,17 @@ std::string ensure_role(db::Transaction& tx, const std::string& organization_id,
 // Add (or with `replace`, change the role of) a membership.
 void put_membership(db::Transaction& tx, const std::string& organization_id, const std::string& user_id,
                     const std::string& role_id, bool replace);
+// The fast path for a batch: which of `users` are plainly new (no source id, email or username
+// known, none repeated in the batch) — those are written with two statements for the whole
+// batch instead of several per user. The rest go through write_user one by one.
+std::vector<bool> plainly_new(db::Transaction& tx, const WriteContext& ctx, const std::vector<const ImportUser*>& users);
+// Insert these new users (and their source ids) at once; throws pqxx::sql_error when any row
+// is refused (the caller then falls back to write_user). Returns their ids, in order.
+std::vector<std::string> insert_new_users(db::Transaction& tx, const WriteContext& ctx, const std::vector<const ImportUser*>& users,
+                                          const std::vector<std::string>& record_keys);
+// Linked identities, TOTP factor and --org membership of a user just inserted.
+void add_user_extras(db::Transaction& tx, const WriteContext& ctx, const ImportUser& user, const std::string& user_id, WriteResult& result);
+
 std::optional<std::string> user_for_external_id(db::Transaction& tx, const std::string& source, const std::string& external_id);
 // A role or organization slug made from a free-text name: lower case, [a-z0-9_.-], at most 63.
 std::string slugify(const std::string& name);

@@ -33,7 +33,7 @@ TEST_CASE("Auth0 users of every hash algorithm sign in with their original passw
          custom("sha256", {{"value", "d24e794fce503c3ddb1cd1ba1dd5d9b250cf9917336a0316fefd87fecf79200f"}, {"encoding", "hex"}},
                 {{"salt", {{"value", "abc123"}, {"position", "prefix"}}}})},
         {"bcrypt@example.com", "shh", custom("bcrypt", {{"value", "$2b$10$C9hB01.YxRSTcn/ZOOo4j.TW7xCKKFKBSF.C7E0xiUwumqIDqWUXG"}})},
-        {"argon2@example.com", "password",
+        {"argon2@example.com", "shh",
          custom("argon2", {{"value", "$argon2id$v=19$m=65536,t=2,p=1$J6Q/82PCyaNpYKRELJyTZg$m04qUAB8rexWDR4+/0f+SFB+4XMFxt7YAvAq2UycYos"}})},
         {"pbkdf2@example.com", "shh",
          custom("pbkdf2", {{"value", "$pbkdf2-sha512$i=100000,l=64$KNyFsA2rWoE$I2CQGI9H0JxdDf3kERRI97kPCGxh0KWBIV3MxyaS191gDGfzVBGyS4BibhgqWQ0/ails8mHuU9ckASxHOOq58w"}})},

@@ -31,7 +31,7 @@ TEST_CASE("Auth0's official custom_password_hash examples verify with their pass
         {{{"algorithm", "bcrypt"}, {"hash", {{"value", "$2b$10$C9hB01.YxRSTcn/ZOOo4j.TW7xCKKFKBSF.C7E0xiUwumqIDqWUXG"}}}}, "shh"},
         {{{"algorithm", "argon2"},
           {"hash", {{"value", "$argon2id$v=19$m=65536,t=2,p=1$J6Q/82PCyaNpYKRELJyTZg$m04qUAB8rexWDR4+/0f+SFB+4XMFxt7YAvAq2UycYos"}}}},
-         "password"},
+         "shh"},
         {{{"algorithm", "pbkdf2"},
           {"hash", {{"value", "$pbkdf2-sha512$i=100000,l=64$KNyFsA2rWoE$I2CQGI9H0JxdDf3kERRI97kPCGxh0KWBIV3MxyaS191gDGfzVBGyS4BibhgqWQ0/ails8mHuU9ckASxHOOq58w"}}}},
          "shh"},
