@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion config db keys mfa org role scim user version webhook" ;;
+    "") words="admin apikey audit client completion config db keys mfa migrate org role scim user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -69,6 +69,13 @@ _janua() {
         status) words="" ;;
         reset) words="" ;;
         enroll) words="--code" ;;
+      esac ;;
+    migrate)
+      case "$verb" in
+        "") words="auth0 keycloak status" ;;
+        auth0) words="--organizations --org --dry-run --batch-size --on-conflict --report" ;;
+        keycloak) words="--org --dry-run --batch-size --on-conflict --report" ;;
+        status) words="" ;;
       esac ;;
     org)
       case "$verb" in
