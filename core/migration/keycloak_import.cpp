@@ -3,6 +3,7 @@
 // roles, top-level groups become organizations of their own with their subgroups as roles,
 // users keep their pbkdf2 and argon2 credentials, and OIDC clients keep their redirect URIs.
 // The users array is streamed element by element; other members are read whole, bounded.
+#include "core/audit/audit.hpp"
 #include "core/identity/legacy_password.hpp"
 #include "core/migration/importer.hpp"
 #include "core/migration/json_stream.hpp"
@@ -307,11 +308,19 @@ Item client_item(std::uint64_t line, std::uint64_t record, const json& c) {
             }
             secret_hash = oidc::hash_client_secret(*valid->secret);
         }
-        auto inserted = oidc::clients::insert(tx, *valid, secret_hash, std::string("keycloak-import"));
+        auto inserted = oidc::clients::insert(tx, *valid, secret_hash, std::nullopt);  // no creating user: an import
         if (!inserted) {
             result.problem = Problem{"CONFLICT", "clients", inserted.error().message};
             return result;
         }
+        audit::Event event;  // as oidc::ClientService records a new client
+        event.action = "client.created";
+        event.actor_type = "system";
+        event.actor_id = "keycloak-import";
+        event.target_type = "client";
+        event.target_id = *spec.client_id;
+        event.details = {{"source", "keycloak"}, {"redirect_uris", valid->redirect_uris}, {"is_public", valid->is_public}};
+        audit::record(tx, event);
         result.outcome = Outcome::inserted;
         return result;
     };

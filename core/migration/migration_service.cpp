@@ -7,9 +7,12 @@
 #include "core/db/atomically.hpp"
 #include "core/jobs/enqueue.hpp"
 #include "core/jobs/worker.hpp"
+#include "core/migration/auth0_records.hpp"
+#include "core/migration/json_stream.hpp"
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace janua::migration {
@@ -59,6 +62,20 @@ std::vector<InputFile> upload_inputs(db::Pool& pool, const jobs_store::JobRow& j
     return inputs;
 }
 
+// Whether a file's first record is from Auth0's password-hash export.
+bool is_password_export(const std::string& path) {
+    try {
+        auto source = decompressing(open_file(path));
+        RecordReader reader(*source, 1 << 20);
+        RawRecord first;
+        if (!reader.next(first) || !first.error.empty()) return false;
+        auto parsed = nlohmann::json::parse(first.text, nullptr, false);
+        return parsed.is_object() && auth0::classify(parsed) == auth0::Shape::password_export;
+    } catch (const std::exception&) {
+        return false;  // reported when the file is read for real
+    }
+}
+
 Result<ImportOptions> stored_options(const jobs_store::JobRow& job) { return options_from_json(job.options); }
 
 }  // namespace
@@ -76,10 +93,13 @@ MigrationService::MigrationService(db::Pool& pool, crypto::FernetKeyring keyring
 Result<LocalRun> MigrationService::run_local(const ImportOptions& options, const std::vector<LocalFile>& files, const Actor& actor,
                                              const Callbacks& callbacks) {
     if (files.empty()) return make_error(ErrorCode::validation, "give at least one file to import");
-    // User files first: the password-hash export and the organizations export refer to users.
-    std::vector<LocalFile> ordered;
-    for (const auto& f : files) if (f.kind != "organizations") ordered.push_back(f);
-    for (const auto& f : files) if (f.kind == "organizations") ordered.push_back(f);
+    // User files first, then password-hash exports (joined to those users), then organizations.
+    auto rank = [](const LocalFile& f) {
+        if (f.kind == "organizations") return 2;
+        return f.kind == "users" && is_password_export(f.path) ? 1 : 0;
+    };
+    std::vector<LocalFile> ordered = files;
+    std::stable_sort(ordered.begin(), ordered.end(), [&](const LocalFile& a, const LocalFile& b) { return rank(a) < rank(b); });
 
     std::vector<InputFile> inputs;
     nlohmann::json described = nlohmann::json::array();
