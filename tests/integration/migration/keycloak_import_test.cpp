@@ -2,6 +2,7 @@
 // secretData/credentialData as JSON strings), hashes from openssl and the argon2 CLI.
 #include "tests/integration/migration/migration_support.hpp"
 
+using namespace janua::test;
 using namespace janua::test::migration;
 
 namespace {
@@ -50,7 +51,7 @@ TEST_CASE("a Keycloak realm export: passwords, roles, groups and OIDC clients", 
          {{{"clientId", "shop-spa"}, {"name", "Shop"}, {"enabled", true}, {"protocol", "openid-connect"}, {"publicClient", true},
            {"standardFlowEnabled", true}, {"redirectUris", {"https://shop.example/callback", "https://shop.example/*"}},
            {"attributes", {{"post.logout.redirect.uris", "https://shop.example/bye"}}}},
-          {{"clientId", "shop"}, {"enabled", true}, {"protocol", "openid-connect"}, {"publicClient", false}, {"secret", "kc-client-secret-123"},
+          {{"clientId", "shop"}, {"enabled", true}, {"protocol", "openid-connect"}, {"publicClient", false}, {"secret", "kc-client-secret-0123456789abcdef0123"},
            {"standardFlowEnabled", true}, {"serviceAccountsEnabled", true}, {"redirectUris", {"https://api.shop.example/cb"}}},
           {{"clientId", "account"}, {"protocol", "openid-connect"}, {"publicClient", true}},
           {{"clientId", "legacy-saml"}, {"protocol", "saml"}}}},
@@ -88,7 +89,7 @@ TEST_CASE("a Keycloak realm export: passwords, roles, groups and OIDC clients", 
     REQUIRE(get(server.base(), "/api/v1/oauth/clients/shop", admin.token).status == 200);
     CHECK(get(server.base(), "/api/v1/oauth/clients/account", admin.token).status == 404);
     // The confidential client kept its secret: client_credentials works with it.
-    auto token = http("POST", server.base(), "/oauth/token", "grant_type=client_credentials&client_id=shop&client_secret=kc-client-secret-123", {},
+    auto token = http("POST", server.base(), "/oauth/token", "grant_type=client_credentials&client_id=shop&client_secret=kc-client-secret-0123456789abcdef0123", {},
                       "application/x-www-form-urlencoded");
     CHECK(token.status == 200);
 

@@ -19,6 +19,8 @@ extern char** environ;
 namespace janua::test::migration {
 
 using namespace janua::test::orgs;
+
+
 using nlohmann::json;
 
 // A shell pipeline's standard output, trailing newline removed; the test fails if it fails.
@@ -36,7 +38,7 @@ inline std::string quoted(const std::string& s) { return "'" + s + "'"; }
 // bcrypt by npm's bcryptjs (tests/e2e/node_modules), a JavaScript implementation.
 inline std::string bcryptjs(const std::string& password, int cost) {
     const std::string modules = std::string(JANUA_SOURCE_DIR) + "/tests/e2e/node_modules/bcryptjs";
-    return sh("node -e " + quoted("process.stdout.write(require('" + modules + "').hashSync(process.argv[1], " +
+    return sh("node -e " + quoted("process.stdout.write(require(\"" + modules + "\").hashSync(process.argv[1], " +
                                   std::to_string(cost) + "))") + " " + quoted(password));
 }
 
