@@ -28,6 +28,8 @@ constexpr Statement k_checkpoint{
 constexpr Statement k_finish{"migration_job_finish",
                              "UPDATE migration_jobs SET status = $2, error = $3, finished_at = now(), updated_at = now(), "
                              "bytes_done = CASE WHEN $2 = 'completed' THEN bytes_total ELSE bytes_done END WHERE id = $1"};
+// An upload holds password hashes: it goes as soon as its job has ended.
+constexpr Statement k_drop_upload{"migration_job_drop_upload", "DELETE FROM migration_uploads WHERE job_id = $1"};
 constexpr Statement k_add_error{"migration_job_add_error",
                                 "INSERT INTO migration_job_errors (job_id, file, line, record, code, field, reason, external_id, severity) "
                                 "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"};
@@ -89,6 +91,7 @@ void checkpoint(db::Transaction& tx, const std::string& id, int file, std::int64
 
 void finish(db::Transaction& tx, const std::string& id, const std::string& status, const std::optional<std::string>& error) {
     tx.exec(k_finish, id, status, error);
+    tx.exec(k_drop_upload, id);
 }
 
 void add_error(db::Transaction& tx, const std::string& id, const ErrorRow& e) {
