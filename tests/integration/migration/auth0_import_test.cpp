@@ -287,6 +287,7 @@ TEST_CASE("the daemon's migration job API imports an upload in the background, a
     CHECK(job["errors"][0]["line"] == 2);
     CHECK(job["errors"][0]["code"] == "INVALID_TYPE");
     CHECK(signin_response(server.base(), "up1@example.com", pw).status == 200);
+    CHECK(column(server, "SELECT count(*) FROM migration_uploads") == "0");  // the hashes do not linger
 
     // The CLI through the daemon: the same import, now with nothing new to write.
     auto remote = run_janua({"--server", server.base(), "--token", admin.token, "--output", "json", "migrate", "auth0", file});
