@@ -68,6 +68,7 @@ void build_command_table(CommandTable& table) {
     add_compliance_commands(table);
     add_idp_commands(table);
     add_sso_commands(table);
+    add_migrate_commands(table);
     add_completion_command(table);
     add_apply_commands(table);
     add_login_commands(table);

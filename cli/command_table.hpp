@@ -81,6 +81,7 @@ void add_scim_commands(CommandTable& table);
 void add_compliance_commands(CommandTable& table);
 void add_idp_commands(CommandTable& table);
 void add_sso_commands(CommandTable& table);
+void add_migrate_commands(CommandTable& table);
 void add_completion_command(CommandTable& table);
 void add_apply_commands(CommandTable& table);
 void add_login_commands(CommandTable& table);

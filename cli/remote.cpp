@@ -41,6 +41,19 @@ Error error_from(int status, const std::string& body) {
     return make_error(code_named("", status), "januad answered HTTP " + std::to_string(status));
 }
 
+// The JSON answer of a call, or the Error of its envelope (or of a bare status, or of no answer).
+Result<nlohmann::json> answer_of(const RemoteTarget& target, httplib::Result& result) {
+    if (!result) {
+        return make_error(ErrorCode::unavailable,
+                          "cannot reach januad at " + target.server + " (" + httplib::to_string(result.error()) + ")");
+    }
+    if (result->status == 204) return nlohmann::json(nullptr);
+    if (result->status >= 400) return error_from(result->status, result->body);
+    auto parsed = nlohmann::json::parse(result->body, nullptr, false);
+    if (parsed.is_discarded()) return make_error(ErrorCode::internal, "januad answered something that is not JSON");
+    return parsed;
+}
+
 }  // namespace
 
 Status remote_download(const RemoteTarget& target, const std::string& path,
@@ -105,23 +118,7 @@ Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string
     else if (method == "PATCH") result = client.Patch(path.c_str(), headers, payload, "application/json");
     else if (method == "PUT") result = client.Put(path.c_str(), headers, payload, "application/json");
     else if (method == "DELETE") result = client.Delete(path.c_str(), headers);
-    if (!result) {
-        return make_error(ErrorCode::unavailable,
-                          "cannot reach januad at " + target.server + " (" + httplib::to_string(result.error()) + ")");
-    }
-    if (result->status == 204) return nlohmann::json(nullptr);
-    auto parsed = nlohmann::json::parse(result->body, nullptr, false);
-    if (result->status >= 400) {
-        if (!parsed.is_discarded() && parsed.contains("error") && parsed["error"].is_object()) {
-            const auto& e = parsed["error"];
-            Error error = make_error(code_named(e.value("code", ""), result->status), e.value("message", "request failed"));
-            if (e.contains("details")) error.details = e["details"];
-            return error;
-        }
-        return make_error(code_named("", result->status), "januad answered HTTP " + std::to_string(result->status));
-    }
-    if (parsed.is_discarded()) return make_error(ErrorCode::internal, "januad answered something that is not JSON");
-    return parsed;
+    return answer_of(target, result);
 }
 
 Result<FormReply> remote_form(const std::string& server, const std::string& path,
@@ -143,6 +140,18 @@ Result<FormReply> remote_form(const std::string& server, const std::string& path
         return make_error(ErrorCode::internal, "januad answered " + path + " with something that is not JSON (HTTP " +
                                                    std::to_string(result->status) + ")");
     return reply;
+}
+
+Result<nlohmann::json> remote_upload(const RemoteTarget& target, const std::string& path, const std::string& body,
+                                     const std::string& content_type) {
+    httplib::Client client(target.server);
+    client.set_connection_timeout(5, 0);
+    client.set_read_timeout(300, 0);
+    client.set_write_timeout(300, 0);
+    httplib::Headers headers = {{"Accept", "application/json"}, {"User-Agent", "janua-cli/" JANUA_VERSION}};
+    if (!target.token.empty()) headers.emplace("Authorization", "Bearer " + target.token);
+    auto result = client.Post(path.c_str(), headers, body, content_type.c_str());
+    return answer_of(target, result);
 }
 
 }  // namespace janua::cli

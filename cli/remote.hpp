@@ -28,6 +28,10 @@ Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string
 Status remote_download(const RemoteTarget& target, const std::string& path,
                        const std::function<bool(const char* data, std::size_t size)>& sink);
 
+// POST a raw body (a file upload) instead of JSON; the answer is handled as remote_call's.
+Result<nlohmann::json> remote_upload(const RemoteTarget& target, const std::string& path, const std::string& body,
+                                     const std::string& content_type);
+
 std::string url_encode(const std::string& text);
 
 // A form POST to an OAuth endpoint (RFC 6749 errors come back as a body, not as an Error):

@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion config db keys mfa org role scim sso user version webhook" ;;
+    "") words="admin apikey audit client completion config db keys mfa migrate org role scim user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -70,6 +70,13 @@ _janua() {
         reset) words="" ;;
         enroll) words="--code" ;;
       esac ;;
+    migrate)
+      case "$verb" in
+        "") words="auth0 keycloak status" ;;
+        auth0) words="--organizations --org --dry-run --batch-size --on-conflict --report" ;;
+        keycloak) words="--org --dry-run --batch-size --on-conflict --report" ;;
+        status) words="" ;;
+      esac ;;
     org)
       case "$verb" in
         "") words="create list get update delete members add-member remove-member set-role invite" ;;
@@ -98,16 +105,6 @@ _janua() {
       case "$verb" in
         "") words="token" ;;
         token) words="--org --name" ;;
-      esac ;;
-    sso)
-      case "$verb" in
-        "") words="configure list get test delete metadata" ;;
-        configure) words="--org --metadata-file --metadata-url --entity-id --sso-url --cert-file --slo-url --allowed-domain --default-role --group-role --email-attribute --first-name-attribute --last-name-attribute --groups-attribute --default-return-to --clock-skew --enabled --jit --idp-initiated --sign-requests --want-assertions-signed --want-response-signed --allow-sha1" ;;
-        list) words="" ;;
-        get) words="--org" ;;
-        test) words="--org --attribute" ;;
-        delete) words="--org" ;;
-        metadata) words="--org" ;;
       esac ;;
     user)
       case "$verb" in

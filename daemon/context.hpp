@@ -11,6 +11,7 @@
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/mfa/mfa_service.hpp"
+#include "core/migration/migration_service.hpp"
 #include "core/webauthn/webauthn_service.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/oidc/provider.hpp"
@@ -63,6 +64,8 @@ struct DaemonContext {
     std::unique_ptr<scim::GroupService> scim_groups;
     // Enterprise SSO over SAML 2.0 (core/saml).
     std::unique_ptr<saml::SamlService> saml;
+    // Auth0/Keycloak imports (core/migration).
+    std::unique_ptr<migration::MigrationService> migration;
     Metrics metrics;
     std::unique_ptr<RateLimiter> rate_limiter;  // null: no limits
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();

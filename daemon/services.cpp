@@ -101,6 +101,8 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     context.saml = std::make_unique<saml::SamlService>(
         *context.pool, crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key), context.auth.get(),
         saml::SamlSettings{cfg.base_url, cfg.webhook_allow_private, cfg.webhook_timeout_seconds, 600});
+    context.migration = std::make_unique<migration::MigrationService>(
+        *context.pool, crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key));
 }
 
 void refresh_runtime_settings(DaemonContext& context) {
@@ -141,6 +143,7 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     mail::register_email_handler(*m_impl->worker, *m_impl->sender);
     register_retention_job(*m_impl->worker, *context.compliance);
     m_impl->compliance = context.compliance.get();
+    context.migration->register_handler(*m_impl->worker);
     m_impl->webhook_queue = std::make_unique<jobs::JobQueue>(*context.pool, webhooks::webhook_backoff(context.config));
     jobs::WorkerSettings webhook_settings;
     webhook_settings.lease = webhooks::webhook_lease(context.config);

@@ -4,6 +4,7 @@
 #include "core/crypto/hash.hpp"
 #include "core/crypto/password_hash.hpp"
 #include "core/crypto/random.hpp"
+#include "core/identity/legacy_password.hpp"
 
 #include <openssl/evp.h>
 
@@ -59,6 +60,7 @@ bool verify_password_hash(const std::string& password, const std::string& hash, 
     if (algorithm == "salted-sha1") return verify_salted_sha(password, hash, "sha1");
     if (algorithm == "salted-sha256") return verify_salted_sha(password, hash, "sha256");
     if (algorithm == "salted-sha512") return verify_salted_sha(password, hash, "sha512");
+    if (algorithm == "legacy") return legacy::verify(password, hash);  // imported: core/identity/legacy_password.hpp
     return false;
 }
 

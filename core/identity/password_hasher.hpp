@@ -25,7 +25,8 @@ struct HasherSettings {
 
 // Verify a stored hash of any supported algorithm: bcrypt ($2a/$2b/$2y), pbkdf2-sha1/256/512
 // (PHC "$pbkdf2-<digest>$i=<n>[,l=<len>]$<b64 salt>$<b64 hash>"), salted-sha1/256/512
-// ("<prefix|suffix>$<salt>$<hex digest>"). Unknown algorithm or malformed hash: false.
+// ("<prefix|suffix>$<salt>$<hex digest>"), and "legacy": an imported hash described as JSON
+// (core/identity/legacy_password.hpp). Unknown algorithm or malformed hash: false.
 bool verify_password_hash(const std::string& password, const std::string& hash, const std::string& algorithm);
 
 class PasswordHasher {
