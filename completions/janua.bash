@@ -6,7 +6,7 @@ _janua() {
   done
   local words=""
   case "$noun" in
-    "") words="admin apikey audit client completion config db keys mfa migrate org role scim user version webhook" ;;
+    "") words="admin apikey apply audit client completion compliance config db export idp keys login logout mfa migrate org role scim sso user version webhook" ;;
     admin)
       case "$verb" in
         "") words="stats maintenance settings" ;;
@@ -21,6 +21,10 @@ _janua() {
         list) words="" ;;
         revoke) words="" ;;
         rotate) words="--grace-seconds" ;;
+      esac ;;
+    apply)
+      case "$verb" in
+        *) words="--file --dry-run --prune" ;;
       esac ;;
     audit)
       case "$verb" in
@@ -43,6 +47,19 @@ _janua() {
       case "$verb" in
         *) words="" ;;
       esac ;;
+    compliance)
+      case "$verb" in
+        "") words="export erase requests request-create request-update retention retention-set retention-unset retention-run" ;;
+        export) words="--user --org --format --out" ;;
+        erase) words="--user" ;;
+        requests) words="--user --status --type --overdue --limit --cursor" ;;
+        request-create) words="--user --type --regulation --details" ;;
+        request-update) words="--status --assignee --unassign --resolution --deadline" ;;
+        retention) words="" ;;
+        retention-set) words="--days --disable" ;;
+        retention-unset) words="" ;;
+        retention-run) words="" ;;
+      esac ;;
     config)
       case "$verb" in
         "") words="show" ;;
@@ -54,6 +71,20 @@ _janua() {
         migrate) words="" ;;
         status) words="" ;;
       esac ;;
+    export)
+      case "$verb" in
+        *) words="--org --clients --to" ;;
+      esac ;;
+    idp)
+      case "$verb" in
+        "") words="create list get update test delete" ;;
+        create) words="--preset --org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disabled" ;;
+        list) words="--org" ;;
+        get) words="--org" ;;
+        update) words="--org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --disable --enable --jit --remove-client-secret" ;;
+        test) words="--org" ;;
+        delete) words="--org" ;;
+      esac ;;
     keys)
       case "$verb" in
         "") words="list rotate retire jwks generate-field-key" ;;
@@ -62,6 +93,14 @@ _janua() {
         retire) words="" ;;
         jwks) words="" ;;
         generate-field-key) words="" ;;
+      esac ;;
+    login)
+      case "$verb" in
+        *) words="--api-key-stdin --scope" ;;
+      esac ;;
+    logout)
+      case "$verb" in
+        *) words="" ;;
       esac ;;
     mfa)
       case "$verb" in
@@ -106,6 +145,16 @@ _janua() {
         "") words="token" ;;
         token) words="--org --name" ;;
       esac ;;
+    sso)
+      case "$verb" in
+        "") words="configure list get test delete metadata" ;;
+        configure) words="--org --metadata-file --metadata-url --entity-id --sso-url --cert-file --slo-url --allowed-domain --default-role --group-role --email-attribute --first-name-attribute --last-name-attribute --groups-attribute --default-return-to --clock-skew --enabled --jit --idp-initiated --sign-requests --want-assertions-signed --want-response-signed --allow-sha1" ;;
+        list) words="" ;;
+        get) words="--org" ;;
+        test) words="--org --attribute" ;;
+        delete) words="--org" ;;
+        metadata) words="--org" ;;
+      esac ;;
     user)
       case "$verb" in
         "") words="create list get update suspend reactivate delete set-password sessions revoke-sessions" ;;
@@ -135,7 +184,7 @@ _janua() {
         delete) words="--org" ;;
       esac ;;
   esac
-  case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --help" ;; esac
+  case "$cur" in -*) words="$words --database-url --server --token --config --output --quiet --yes --no-color --profile --help" ;; esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -F _janua janua

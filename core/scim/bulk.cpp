@@ -77,6 +77,13 @@ int scim_status(const Error& error) {
     case ErrorCode::rate_limited: return 429;
     case ErrorCode::unavailable: return 503;
     case ErrorCode::internal: return 500;
+    // SSO failures never come out of SCIM; mapped as the API maps them.
+    case ErrorCode::sso_authentication: return 401;
+    case ErrorCode::sso_provisioning: return 403;
+    case ErrorCode::sso_validation: return 400;
+    case ErrorCode::sso_configuration:
+    case ErrorCode::sso_metadata:
+    case ErrorCode::sso_certificate: return 422;
     }
     return 500;
 }

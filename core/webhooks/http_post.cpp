@@ -63,7 +63,7 @@ CurlList pin_and_limit(CURL* h, const ResolvedDestination& destination, const st
     CurlList resolve(curl_slist_append(nullptr, pin.c_str()), &curl_slist_free_all);
     curl_easy_setopt(h, CURLOPT_URL, url.c_str());
     curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_RESOLVE, p.resolve.get());
+    curl_easy_setopt(h, CURLOPT_RESOLVE, resolve.get());
     curl_easy_setopt(h, CURLOPT_PROXY, "");
     curl_easy_setopt(h, CURLOPT_NOPROXY, "*");
     curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
