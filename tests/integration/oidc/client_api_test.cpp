@@ -118,7 +118,12 @@ TEST_CASE("a confidential client's secret is returned once and never listed", "[
     auto shown = body_of(got);
     client.erase("client_secret");
     CHECK(shown == client);
-    CHECK(body_of(listed)["data"] == json::array({client}));
+    // Besides the built-in janua-cli client (migration 0016), the list holds exactly this one.
+    json others = json::array();
+    const json listed_body = body_of(listed);
+    for (const auto& c : listed_body["data"])
+        if (c["client_id"] != "janua-cli") others.push_back(c);
+    CHECK(others == json::array({client}));
 
     // A generated client_id when none is given.
     auto generated = server.call("POST", k_base, {{"name", "Machine"}, {"grant_types", {"client_credentials"}}});
