@@ -103,7 +103,7 @@ TEST_CASE("Auth0 users of every hash algorithm sign in with their original passw
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("user export NDJSON (gzip) joins the password-hash export; identities, metadata and TOTP are kept", "[migration][auth0]") {
+TEST_CASE("user export NDJSON (gzip) joins the password-hash export, keeping identities, metadata and TOTP", "[migration][auth0]") {
     Server server(k_env);
     const std::string dir = temp_dir();
     const std::string pw = "Exported-Pass-2";
@@ -156,7 +156,7 @@ TEST_CASE("user export NDJSON (gzip) joins the password-hash export; identities,
     std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("bad records are reported with line and code and skipped; dry runs write nothing; re-runs change nothing", "[migration][auth0]") {
+TEST_CASE("bad records are reported with line and code and skipped, dry runs write nothing, re-runs change nothing", "[migration][auth0]") {
     Server server(k_env);
     const std::string dir = temp_dir();
     const std::string hash = bcryptjs("Whatever-Pass-3", 4);
