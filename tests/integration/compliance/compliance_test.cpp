@@ -258,7 +258,7 @@ TEST_CASE("erasure removes the person and their secrets, pseudonymizes their aud
     require_audit_chain_valid(s);
 }
 
-TEST_CASE("consents are given, superseded and withdrawn with their history; privacy settings default to off",
+TEST_CASE("consents are given, superseded and withdrawn with their history, privacy settings default to off",
           "[compliance][consents]") {
     Server s;
     auto ada = make_user(s, "ada@consent.test");

@@ -240,7 +240,7 @@ TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, man
     CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'identity_provider.deleted'") == 1);
 }
 
-TEST_CASE("link and unlink upstream accounts; the last sign-in method stays", "[federation]") {
+TEST_CASE("link and unlink upstream accounts, the last sign-in method stays", "[federation]") {
     Fixture f;
     const auto& s = f.s;
     auto dave = signup(s.base(), "dave@example.com");

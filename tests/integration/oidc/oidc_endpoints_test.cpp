@@ -800,7 +800,7 @@ TEST_CASE("the hosted pages' CSP lets the form's redirects reach the client's re
 
 // ---- Consent ------------------------------------------------------------------------------------
 
-TEST_CASE("consent is remembered per client and scope set; prompt=consent asks again", "[oidc]") {
+TEST_CASE("consent is remembered per client and scope set, prompt=consent asks again", "[oidc]") {
     OidcServer s;
     const auto secret = s.web_client("web");
     Browser b(s.base(), s.email);

@@ -306,7 +306,7 @@ TEST_CASE("the /device page: sign-in first, CSRF, wrong codes, headers", "[oidc]
 
 // ---- RFC 9126 pushed authorization requests -----------------------------------------------------
 
-TEST_CASE("openid-client pushes its authorization request; the request_uri works once", "[oidc][ext][par]") {
+TEST_CASE("openid-client pushes its authorization request, the request_uri works once", "[oidc][ext][par]") {
     OidcServer s;
     const auto secret = s.web_client("web");
     auto out = extensions({"par", s.base(), "web", secret, k_redirect, s.email, k_password});
@@ -600,7 +600,7 @@ TEST_CASE("dynamic registration is off by default: 404 and not in discovery", "[
     CHECK_FALSE(body_of(get(s.base(), "/.well-known/openid-configuration")).contains("registration_endpoint"));
 }
 
-TEST_CASE("openid-client registers itself; RFC 7592 read, update, delete with the registration token", "[oidc][ext][register]") {
+TEST_CASE("openid-client registers itself, RFC 7592 read, update, delete with the registration token", "[oidc][ext][register]") {
     OidcServer s(Env{{"OAUTH_DYNAMIC_REGISTRATION_ENABLED", "true"}});
     CHECK(body_of(get(s.base(), "/.well-known/openid-configuration"))["registration_endpoint"] == s.base() + "/oauth/register");
     auto out = extensions({"register", s.base(),

@@ -160,7 +160,7 @@ TEST_CASE("only platform admins manage global policies", "[policies]") {
     CHECK(body_of(server.call("GET", k_base))["data"].empty());
 }
 
-TEST_CASE("evaluate explains which policy decided; deny wins; no match is not_applicable", "[policies]") {
+TEST_CASE("evaluate explains which policy decided, deny wins, no match is not_applicable", "[policies]") {
     PolicyServer server;
     REQUIRE(server.call("POST", k_base, office_policy()).status == 201);
     json allow = {{"name", "corp users may write users with MFA"},

@@ -48,7 +48,7 @@ TEST_CASE("runtime settings are validated by type and range", "[admin]") {
     CHECK(unknown.error().message.find("signup_enabled") != std::string::npos);  // lists the known keys
 }
 
-TEST_CASE("stored settings override the configuration; invalid stored values are ignored", "[admin]") {
+TEST_CASE("stored settings override the configuration, invalid stored values are ignored", "[admin]") {
     admin::RuntimeSettings runtime(base_config());
     auto defaults = runtime.snapshot();
     CHECK(defaults->signup_enabled);

@@ -40,7 +40,7 @@ TEST_CASE("a throwing handler becomes a retryable failure", "[jobs]") {
     CHECK(outcome.kind == jobs::FailureKind::transient);
 }
 
-TEST_CASE("returned errors carry message and detail; validation errors are permanent", "[jobs]") {
+TEST_CASE("returned errors carry message and detail, validation errors are permanent", "[jobs]") {
     jobs::HandlerMap handlers{{"down",
                                [](const jobs::Job&) -> Status {
                                    return make_error(ErrorCode::unavailable,

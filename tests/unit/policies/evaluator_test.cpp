@@ -116,7 +116,7 @@ TEST_CASE("resource patterns: * matches any run, '/' included", "[policies]") {
     CHECK_FALSE(resource_organization("org:/x").has_value());
 }
 
-TEST_CASE("no matching policy is not_applicable; deny wins over allow", "[policies]") {
+TEST_CASE("no matching policy is not_applicable, deny wins over allow", "[policies]") {
     CHECK(decide({}) == Outcome::not_applicable);
     CHECK(decide({make("a", Effect::allow)}) == Outcome::allow);
     CHECK(decide({make("d", Effect::deny)}) == Outcome::deny);

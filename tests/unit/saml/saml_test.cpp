@@ -227,7 +227,7 @@ TEST_CASE("the parser refuses DTDs, entity bombs, malformed and oversized XML", 
     CHECK(parse_untrusted("<r><a ID=\"x\"/><b ID=\"y\"/></r>"));
 }
 
-TEST_CASE("IdP metadata: entity, SSO and SLO URLs, signing certificates; what is missing is named", "[saml][metadata]") {
+TEST_CASE("IdP metadata: entity, SSO and SLO URLs, signing certificates, what is missing is named", "[saml][metadata]") {
     const std::string body = certificate_body(idp_key().certificate_pem);
     const std::string md =
         "<md:EntityDescriptor xmlns:md=\"urn:oasis:names:tc:SAML:2.0:metadata\" xmlns:ds=\"http://www.w3.org/2000/09/xmldsig#\" "
@@ -280,7 +280,7 @@ TEST_CASE("the Redirect binding round-trips and its query signature verifies onl
     CHECK(reason_of(decode_redirect_message(decoded, 10).error()) == "saml_too_large");
 }
 
-TEST_CASE("return targets stay on this server; settings are validated field by field", "[saml]") {
+TEST_CASE("return targets stay on this server, settings are validated field by field", "[saml]") {
     CHECK(safe_return_to("/oauth/authorize?client_id=x", "https://janua.test") == "/oauth/authorize?client_id=x");
     CHECK(safe_return_to("https://janua.test/account", "https://janua.test/") == "/account");
     CHECK_FALSE(safe_return_to("https://evil.test/", "https://janua.test"));
