@@ -1,16 +1,17 @@
 #!/usr/bin/env node
 // An upstream identity provider for januad's relying-party tests, on loopback:
 //  * Node's oidc-provider (a certified OpenID Provider) at http://127.0.0.1:<port>, and
-//  * a GitHub-shaped OAuth 2.0 fake at http://127.0.0.1:<port+1> (authorize, access_token with
+//  * a GitHub-shaped OAuth 2.0 fake at http://127.0.0.1:<github-port> (authorize, access_token with
 //    PKCE S256, /user, /user/emails), standing in for github.com, which tests cannot reach.
 //
-//   node upstream-idp.mjs --port P --client-id ID --client-secret S --redirect-uri URI [--redirect-uri URI2]
+//   node upstream-idp.mjs --client-id ID --client-secret S --redirect-uri URI [--redirect-uri URI2]
 //                         --accounts '{"alice":{"email":"a@x","email_verified":true}}'
 //
 // There is no login form: the account is the authorization request's login_hint (the test
 // chooses who signs in). POST /__test/mode {"mode": M} makes the OpenID Provider misbehave on the
 // next token responses: wrong_nonce, wrong_aud, other_key (signed by a key it does not publish),
-// expired, none (the default). Prints "listening <port>" when ready.
+// expired, none (the default). Both ports are ephemeral;
+// prints "listening <port> <github-port>" when ready.
 import http from 'node:http';
 import crypto from 'node:crypto';
 import Provider from 'oidc-provider';
@@ -22,7 +23,11 @@ for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
   if (key === 'redirect-uri') args[key].push(argv[i + 1]); else args[key] = argv[i + 1];
 }
-const port = Number(args.port);
+// Both listeners take ephemeral ports before the provider exists (its issuer names the port), so
+// no other process can take a port between choosing and binding it.
+const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server.address().port)));
+const opServer = http.createServer();
+const port = await listen(opServer);
 const issuer = `http://127.0.0.1:${port}`;
 const accounts = JSON.parse(args.accounts || '{}');
 
@@ -89,7 +94,7 @@ provider.use(async (ctx, next) => {
 const codes = new Map();
 const tokens = new Map();
 const github = http.createServer(async (req, res) => {
-  const url = new URL(req.url, `http://127.0.0.1:${port + 1}`);
+  const url = new URL(req.url, 'http://127.0.0.1');
   const send = (status, body) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(body)); };
   if (url.pathname === '/login/oauth/authorize') {
     const p = url.searchParams;
@@ -126,7 +131,7 @@ const github = http.createServer(async (req, res) => {
   return send(404, { message: 'Not Found' });
 });
 
-provider.listen(port, '127.0.0.1', () => {
-  github.listen(port + 1, '127.0.0.1', () => console.log(`listening ${port}`));
-});
+opServer.on('request', provider.callback());
+const githubPort = await listen(github);
+console.log(`listening ${port} ${githubPort}`);
 for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(0));

@@ -1,6 +1,6 @@
 #pragma once
 // tests/e2e/upstream-idp.mjs as a child process: Node's oidc-provider as an upstream OpenID
-// Provider on loopback (port), and a GitHub-shaped OAuth 2.0 fake (port + 1). The browser leg
+// Provider on loopback, and a GitHub-shaped OAuth 2.0 fake, each on an ephemeral port. The browser leg
 // of a login is played by tests/e2e/upstream-drive.mjs (redirects and cookies).
 #include "tests/integration/identity/identity_support.hpp"
 
@@ -36,16 +36,11 @@ struct SecretFile {
 class UpstreamIdp {
 public:
     UpstreamIdp(const std::vector<std::string>& redirect_uris, const json& accounts) {
-        // Two consecutive free ports: the OpenID Provider and the GitHub fake.
-        for (int attempt = 0; attempt < 20; ++attempt) {
-            m_port = free_port();
-            if (m_port < 65000) break;
-        }
         char dir[] = "/tmp/janua-upstream-XXXXXX";
         REQUIRE(::mkdtemp(dir) != nullptr);
         m_log = std::string(dir) + "/idp.log";
         std::vector<std::string> argv = {"/usr/bin/env", "node", std::string(JANUA_SOURCE_DIR) + "/tests/e2e/upstream-idp.mjs",
-                                         "--port", std::to_string(m_port), "--client-id", k_client_id,
+                                         "--client-id", k_client_id,
                                          "--client-secret", k_client_secret, "--accounts", accounts.dump()};
         for (const auto& uri : redirect_uris) argv.insert(argv.end(), {"--redirect-uri", uri});
         std::vector<char*> args;
@@ -70,6 +65,12 @@ public:
             REQUIRE(::waitpid(m_pid, &status, WNOHANG) == 0);
             std::this_thread::sleep_for(std::chrono::milliseconds(25));
         }
+        // "listening <port> <github-port>": the script binds both itself, so no port can be taken
+        // between choosing and binding it.
+        std::istringstream ready(log().substr(log().find("listening ") + 10));
+        ready >> m_port >> m_github_port;
+        REQUIRE(m_port > 0);
+        REQUIRE(m_github_port > 0);
     }
     ~UpstreamIdp() {
         if (m_pid <= 0) return;
@@ -86,7 +87,7 @@ public:
     UpstreamIdp& operator=(const UpstreamIdp&) = delete;
 
     std::string issuer() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-    std::string github_base() const { return "http://127.0.0.1:" + std::to_string(m_port + 1); }
+    std::string github_base() const { return "http://127.0.0.1:" + std::to_string(m_github_port); }
     std::string log() const {
         std::ifstream in(m_log);
         std::stringstream s;
@@ -102,6 +103,7 @@ public:
 private:
     int m_pid = -1;
     int m_port = 0;
+    int m_github_port = 0;
     std::string m_log;
 };
 
