@@ -49,7 +49,7 @@ _janua() {
       esac ;;
     compliance)
       case "$verb" in
-        "") words="export erase requests request-create request-update retention retention-set retention-unset retention-run" ;;
+        "") words="export erase requests request-create request-update retention retention-set retention-unset retention-run org-retention org-retention-set org-retention-unset" ;;
         export) words="--user --org --format --out" ;;
         erase) words="--user" ;;
         requests) words="--user --status --type --overdue --limit --cursor" ;;
@@ -59,6 +59,9 @@ _janua() {
         retention-set) words="--days --disable" ;;
         retention-unset) words="" ;;
         retention-run) words="" ;;
+        org-retention) words="" ;;
+        org-retention-set) words="--days" ;;
+        org-retention-unset) words="" ;;
       esac ;;
     config)
       case "$verb" in

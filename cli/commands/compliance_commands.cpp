@@ -290,7 +290,7 @@ void add_retention(CommandTable& table, const std::shared_ptr<ComplianceArgs>& a
 
     auto& set = table.add("compliance", "retention-set",
                           "Keep a category of records for DAYS days (sessions, jobs, webhook_deliveries, "
-                          "data_subject_requests, consent_records, inactive_users)");
+                          "data_subject_requests, consent_records, inactive_users, audit_details)");
     set.option("category", &a->category, "the category of records", true)
         .option("--days", &a->days, "days to keep them (1-36500)")
         .flag("--disable", &a->disable, "keep the policy but do not apply it");
@@ -330,6 +330,67 @@ void add_retention(CommandTable& table, const std::shared_ptr<ComplianceArgs>& a
     };
 }
 
+const std::vector<Column> k_org_policy_columns = {{"category", "CATEGORY"},
+                                                  {"retention_days", "ORG DAYS"},
+                                                  {"platform_retention_days", "PLATFORM DAYS"},
+                                                  {"effective_retention_days", "APPLIED"}};
+
+void add_org_retention(CommandTable& table, const std::shared_ptr<ComplianceArgs>& a) {
+    auto& list = table.add("compliance", "org-retention",
+                           "Show an organization's own retention (sessions, inactive_members, audit_details) next to "
+                           "the platform's bound and what the sweep applies");
+    list.option("org", &a->org, "the organization (id or slug)", true);
+    list.example = "janua compliance org-retention acme";
+    list.run = [a](CliContext& ctx) {
+        return run_compliance(
+            ctx, [&](compliance::ComplianceService& svc) { return json_list(svc.org_retention_policies(a->org)); },
+            [&] { return ctx.call("GET", "/api/v1/organizations/" + url_encode(a->org) + "/compliance/retention-policies"); },
+            k_org_policy_columns);
+    };
+
+    auto& set = table.add("compliance", "org-retention-set",
+                          "Keep an organization's data of a category for DAYS days: sessions (after they end), "
+                          "inactive_members (memberships of members not signed in for that long; accounts stay), "
+                          "audit_details (IP, user agent and details of its audit entries). At most the platform's "
+                          "policy for the same data (see `janua compliance retention`)");
+    set.option("org", &a->org, "the organization (id or slug)", true)
+        .option("category", &a->category, "sessions, inactive_members or audit_details", true)
+        .option("--days", &a->days, "days to keep them (1 to the platform's policy)");
+    set.example = "janua compliance org-retention-set acme sessions --days 30";
+    set.run = [a](CliContext& ctx) {
+        if (a->days <= 0) return ctx.fail("--days is required (1 to the platform's policy)", exit_usage);
+        return run_compliance(
+            ctx,
+            [&](compliance::ComplianceService& svc) {
+                return json_result(svc.set_org_retention_policy(a->org, a->category, a->days, k_cli_actor));
+            },
+            [&] {
+                return ctx.call("PUT", "/api/v1/organizations/" + url_encode(a->org) + "/compliance/retention-policies/" +
+                                           url_encode(a->category),
+                                {{"retention_days", a->days}});
+            });
+    };
+
+    auto& unset = table.add("compliance", "org-retention-unset",
+                            "Remove an organization's policy for a category: the platform's applies again");
+    unset.option("org", &a->org, "the organization (id or slug)", true)
+        .option("category", &a->category, "sessions, inactive_members or audit_details", true);
+    unset.example = "janua compliance org-retention-unset acme sessions";
+    unset.run = [a](CliContext& ctx) {
+        const nlohmann::json done = {{"deleted", true}, {"organization", a->org}, {"category", a->category}};
+        return run_compliance(
+            ctx,
+            [&](compliance::ComplianceService& svc) {
+                return status_as(svc.delete_org_retention_policy(a->org, a->category, k_cli_actor), done);
+            },
+            [&] {
+                return remote_as(ctx.call("DELETE", "/api/v1/organizations/" + url_encode(a->org) +
+                                                        "/compliance/retention-policies/" + url_encode(a->category)),
+                                 done);
+            });
+    };
+}
+
 }  // namespace
 
 void add_compliance_commands(CommandTable& table) {
@@ -338,6 +399,7 @@ void add_compliance_commands(CommandTable& table) {
     add_export(table, a);
     add_requests(table, a);
     add_retention(table, a);
+    add_org_retention(table, a);
 }
 
 }  // namespace janua::cli

@@ -5,9 +5,10 @@
 namespace janua::compliance {
 namespace detail {
 
-void record(db::Transaction& tx, const identity::Actor& actor, const std::string& action,
-            const std::string& target_type, const std::optional<std::string>& target_id, nlohmann::json details,
-            const std::string& user_agent) {
+namespace {
+
+audit::Event event_of(const identity::Actor& actor, const std::string& action, const std::string& target_type,
+                      const std::optional<std::string>& target_id, nlohmann::json details) {
     audit::Event e;
     e.action = action;
     e.actor_type = actor.type;
@@ -15,10 +16,37 @@ void record(db::Transaction& tx, const identity::Actor& actor, const std::string
     e.target_type = target_type;
     e.target_id = target_id;
     e.ip_address = actor.ip;
-    e.user_agent = user_agent;
     e.request_id = actor.request_id;
     e.details = std::move(details);
+    return e;
+}
+
+constexpr db::Statement k_find_org{"compliance_find_org",
+                                   "SELECT id FROM organizations WHERE id::text = $1 OR slug = lower($1)"};
+
+}  // namespace
+
+void record(db::Transaction& tx, const identity::Actor& actor, const std::string& action,
+            const std::string& target_type, const std::optional<std::string>& target_id, nlohmann::json details,
+            const std::string& user_agent) {
+    auto e = event_of(actor, action, target_type, target_id, std::move(details));
+    e.user_agent = user_agent;
     audit::record(tx, e);
+}
+
+void record_in_org(db::Transaction& tx, const identity::Actor& actor, const std::string& organization_id,
+                   const std::string& action, const std::string& target_type, const std::optional<std::string>& target_id,
+                   nlohmann::json details) {
+    auto e = event_of(actor, action, target_type, target_id, std::move(details));
+    e.organization_id = organization_id;
+    audit::record(tx, e);
+}
+
+Result<std::string> find_org(db::Transaction& tx, const std::string& ref) {
+    if (ref.empty() || ref.size() > 200) return make_error(ErrorCode::not_found, "organization not found");
+    auto rows = tx.exec(k_find_org, ref);
+    if (rows.empty()) return make_error(ErrorCode::not_found, "cannot find organization '" + ref + "'");
+    return rows[0][0].as<std::string>();
 }
 
 Error invalid(const std::string& field, const std::string& message) {

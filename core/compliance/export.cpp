@@ -4,6 +4,7 @@
 #include "core/compliance/internal.hpp"
 #include "core/compliance/service.hpp"
 
+#include <cctype>
 #include <utility>
 
 namespace janua::compliance {
@@ -25,6 +26,19 @@ constexpr db::Statement k_identities{
                "NULL::boolean AS active FROM users WHERE id = $1 AND password_hash IS NOT NULL "
                "UNION ALL SELECT 'scim', organization_id, external_id, NULL, updated_at, attributes, active "
                "FROM scim_users WHERE user_id = $1")};
+// Accounts at upstream providers: linked at sign-in or carried over by an import. Tokens are never
+// kept; the profile the source sent is shown without anything named like a credential.
+constexpr db::Statement k_linked{
+    "export_linked_accounts",
+    JSON_ARRAY("SELECT i.id, coalesce(p.slug, i.provider_key) AS provider, p.display_name AS provider_name, "
+               "p.organization_id, i.connection, i.subject, i.email, i.source, i.is_social, i.created_at AS linked_at, "
+               "i.last_login_at, i.profile FROM user_identities i LEFT JOIN identity_providers p ON p.id = i.provider_id "
+               "WHERE i.user_id = $1 ORDER BY i.created_at, i.id")};
+// Where the data came from when not from the person (art. 15(1)(g)): the systems it was imported from.
+constexpr db::Statement k_sources{
+    "export_sources",
+    JSON_ARRAY("SELECT source, external_id, created_at AS imported_at FROM user_external_ids WHERE user_id = $1 "
+               "ORDER BY created_at")};
 constexpr db::Statement k_sessions{
     "export_sessions",
     JSON_ARRAY("SELECT id, organization_id, client_id, user_agent, ip_address, amr, auth_time, created_at, "
@@ -96,6 +110,24 @@ nlohmann::json fetch(db::Transaction& tx, const db::Statement& statement, const 
     return nlohmann::json::parse(tx.exec(statement, user_id)[0][0].as<std::string>());
 }
 
+// Drop members named like credentials (access_token, refresh_token, id_token, secret...) at any depth.
+void strip_credentials(nlohmann::json& value) {
+    if (value.is_array())
+        for (auto& item : value) strip_credentials(item);
+    if (!value.is_object()) return;
+    for (auto it = value.begin(); it != value.end();) {
+        std::string key = it.key();
+        for (auto& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (key.find("token") != std::string::npos || key.find("secret") != std::string::npos ||
+            key.find("password") != std::string::npos) {
+            it = value.erase(it);
+            continue;
+        }
+        strip_credentials(it.value());
+        ++it;
+    }
+}
+
 // Flatten `value` into CSV rows under `category` and `record` (a JSON-pointer-like path).
 void flatten(std::string& out, const std::string& category, const std::string& record, const std::string& field,
              const nlohmann::json& value);
@@ -151,6 +183,9 @@ Result<nlohmann::json> ComplianceService::export_user(const std::string& key, co
         doc["user_id"] = id;
         doc["profile"] = fetch(tx, k_profile, id);
         doc["identities"] = fetch(tx, k_identities, id);
+        doc["linked_accounts"] = fetch(tx, k_linked, id);
+        strip_credentials(doc["linked_accounts"]);
+        doc["sources"] = fetch(tx, k_sources, id);
         doc["sessions"] = fetch(tx, k_sessions, id);
         doc["memberships"] = fetch(tx, k_memberships, id);
         doc["roles"] = fetch(tx, k_roles, id);

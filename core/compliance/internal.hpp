@@ -17,6 +17,14 @@ void record(db::Transaction& tx, const identity::Actor& actor, const std::string
             const std::string& target_type, const std::optional<std::string>& target_id,
             nlohmann::json details = nlohmann::json::object(), const std::string& user_agent = {});
 
+// The same, for an event in organization `organization_id`.
+void record_in_org(db::Transaction& tx, const identity::Actor& actor, const std::string& organization_id,
+                   const std::string& action, const std::string& target_type, const std::optional<std::string>& target_id,
+                   nlohmann::json details = nlohmann::json::object());
+
+// The id of the organization `ref` names (an id or a slug); not_found otherwise.
+Result<std::string> find_org(db::Transaction& tx, const std::string& ref);
+
 // A 422 naming `field`, in the envelope's details.
 Error invalid(const std::string& field, const std::string& message);
 

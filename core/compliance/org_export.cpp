@@ -10,14 +10,14 @@
 namespace janua::compliance {
 namespace {
 
-constexpr db::Statement k_find_org{"org_export_find",
-                                   "SELECT id FROM organizations WHERE id::text = $1 OR slug = lower($1)"};
 constexpr db::Statement k_org{
     "org_export_org",
     "SELECT row_to_json(x)::text FROM (SELECT id, slug, name, owner_id, metadata, created_at, updated_at "
     "FROM organizations WHERE id = $1) x"};
 // What the organization holds on each member: the profile, the role it gave them, its SCIM
-// link and the API keys bound to it. Not their other organizations, sessions or consents.
+// link, the API keys bound to it, the accounts linked through its own SSO connections, the
+// sessions opened in it, their consents and their MFA factors (kinds and dates, no secrets).
+// Not their other organizations, their social logins or sessions elsewhere.
 // The page of memberships is chosen first, in a materialized CTE: an index range scan of the
 // membership key (organization_id, user_id) whatever plan the prepared statement settles on, so
 // the 200th page of a large organization costs what the first does. Only then are the page's
@@ -35,7 +35,22 @@ constexpr db::Statement k_org{
     "'api_keys', (SELECT coalesce(json_agg(json_build_object('id', k.id, 'name', k.name, 'prefix', k.prefix, "  \
     "'permissions', k.permissions, 'expires_at', k.expires_at, 'revoked_at', k.revoked_at, "                    \
     "'created_at', k.created_at)), '[]'::json) FROM api_keys k WHERE k.user_id = m.user_id AND "                \
-    "k.organization_id = m.organization_id))::text "                                                            \
+    "k.organization_id = m.organization_id), "                                                                  \
+    "'linked_accounts', (SELECT coalesce(json_agg(json_build_object('provider', p.slug, 'subject', i.subject, "  \
+    "'email', i.email, 'linked_at', i.created_at) ORDER BY i.created_at), '[]'::json) FROM user_identities i "  \
+    "JOIN identity_providers p ON p.id = i.provider_id WHERE i.user_id = m.user_id AND "                         \
+    "p.organization_id = m.organization_id), "                                                                  \
+    "'sessions', (SELECT coalesce(json_agg(json_build_object('id', x.id, 'ip_address', x.ip_address, "          \
+    "'user_agent', x.user_agent, 'amr', x.amr, 'created_at', x.created_at, 'last_used_at', x.last_used_at, "    \
+    "'expires_at', x.expires_at, 'revoked_at', x.revoked_at) ORDER BY x.created_at), '[]'::json) "              \
+    "FROM sessions x WHERE x.user_id = m.user_id AND x.organization_id = m.organization_id), "                   \
+    "'consents', (SELECT coalesce(json_agg(json_build_object('purpose', c.purpose, 'version', c.version, "       \
+    "'status', c.status, 'given_at', c.given_at, 'withdrawn_at', c.withdrawn_at) ORDER BY c.given_at), "        \
+    "'[]'::json) FROM consent_records c WHERE c.user_id = m.user_id), "                                         \
+    "'mfa', json_build_object('totp_enrolled_at', (SELECT t.confirmed_at FROM mfa_totp t WHERE "                 \
+    "t.user_id = m.user_id), 'passkeys', (SELECT count(*) FROM webauthn_credentials w WHERE "                    \
+    "w.user_id = m.user_id), 'backup_codes_unused', (SELECT count(*) FROM mfa_backup_codes b WHERE "            \
+    "b.user_id = m.user_id AND b.used_at IS NULL)))::text "                                                     \
     "FROM m JOIN users u ON u.id = m.user_id JOIN roles r ON r.id = m.role_id ORDER BY m.user_id"
 constexpr db::Statement k_first_page{"org_export_first_page", PAGE_THEN_JSON("organization_id = $1")};
 constexpr db::Statement k_next_page{"org_export_next_page",
@@ -43,7 +58,8 @@ constexpr db::Statement k_next_page{"org_export_next_page",
 
 const char* k_csv_header =
     "user_id,email,username,first_name,last_name,display_name,status,email_verified,mfa_enabled,role,joined_at,"
-    "created_at,last_login_at,scim_external_id,scim_active,api_keys\r\n";
+    "created_at,last_login_at,scim_external_id,scim_active,api_keys,linked_accounts,sessions,consents,totp_enrolled_at,"
+    "passkeys\r\n";
 
 std::string cell(const nlohmann::json& v) {
     std::string text = v.is_string() ? v.get<std::string>() : v.is_null() ? std::string() : v.dump();
@@ -65,30 +81,27 @@ std::string csv_row(const std::string& member_json) {
         row += cell(m[key]) + ",";
     row += cell(scim.is_object() ? scim["external_id"] : nlohmann::json()) + ",";
     row += cell(scim.is_object() ? scim["active"] : nlohmann::json()) + ",";
-    row += cell(m["api_keys"].size());
+    row += cell(m["api_keys"].size()) + ",";
+    // Lists in one cell, space-separated: provider:subject and purpose@version (status).
+    std::string linked, consents;
+    for (const auto& a : m["linked_accounts"])
+        linked += (linked.empty() ? "" : " ") + a["provider"].get<std::string>() + ":" + a["subject"].get<std::string>();
+    for (const auto& c : m["consents"])
+        consents += (consents.empty() ? "" : " ") + c["purpose"].get<std::string>() + "@" + c["version"].get<std::string>() +
+                    "(" + c["status"].get<std::string>() + ")";
+    row += cell(linked) + "," + cell(m["sessions"].size()) + "," + cell(consents) + ",";
+    row += cell(m["mfa"]["totp_enrolled_at"]) + "," + cell(m["mfa"]["passkeys"]);
     return row + "\r\n";
 }
 
 }  // namespace
 
 Result<std::string> ComplianceService::check_org_export(const std::string& org_ref, const identity::Actor& actor) {
-    if (org_ref.empty() || org_ref.size() > 200) return make_error(ErrorCode::not_found, "organization not found");
     return db::atomically<std::string>(m_pool, [&](db::Transaction& tx) -> Result<std::string> {
-        auto rows = tx.exec(k_find_org, org_ref);
-        if (rows.empty()) return make_error(ErrorCode::not_found, "cannot find organization '" + org_ref + "'");
-        const std::string id = rows[0][0].as<std::string>();
-        audit::Event e;
-        e.action = "compliance.export";
-        e.actor_type = actor.type;
-        e.actor_id = actor.id;
-        e.organization_id = id;
-        e.target_type = "organization";
-        e.target_id = id;
-        e.ip_address = actor.ip;
-        e.request_id = actor.request_id;
-        e.details = {{"scope", "organization"}};
-        audit::record(tx, e);
-        return id;
+        auto id = detail::find_org(tx, org_ref);
+        if (!id) return id.error();
+        detail::record_in_org(tx, actor, *id, "compliance.export", "organization", *id, {{"scope", "organization"}});
+        return *id;
     });
 }
 

@@ -1,7 +1,8 @@
 // Retention policies and their sweep. One row per category; a category without a row keeps
-// DEFAULT_RETENTION_PERIOD_DAYS, except inactive_users, which only an explicit policy enables
-// (erasing accounts is never a default). The audit log has no category: it is append-only and
-// hash-chained, and erasure pseudonymizes it instead.
+// DEFAULT_RETENTION_PERIOD_DAYS, except inactive_users and audit_details, which only an explicit
+// policy enables (erasing accounts or audit evidence is never a default). The audit log's entries
+// are never deleted (append-only, hash-chained): audit_details pseudonymizes old ones instead.
+// Organizations' own, stricter policies: org_retention.cpp.
 #include "core/compliance/erasure.hpp"
 #include "core/compliance/internal.hpp"
 #include "core/compliance/service.hpp"
@@ -16,8 +17,8 @@ namespace {
 constexpr int k_batch = 5000;
 constexpr int k_hipaa_minimum_days = 6 * 365;
 
-const std::vector<std::string> k_categories = {"sessions", "jobs", "webhook_deliveries", "data_subject_requests",
-                                               "consent_records", "inactive_users"};
+const std::vector<std::string> k_categories = {"sessions",        "jobs",           "webhook_deliveries", "data_subject_requests",
+                                               "consent_records", "inactive_users", "audit_details"};
 
 constexpr db::Statement k_policies{"retention_policies",
                                    "SELECT category, retention_days, enabled, updated_at FROM retention_policies"};
@@ -43,6 +44,12 @@ const std::map<std::string, db::Statement> k_sweeps = {
     {"data_subject_requests",
      {"retention_requests", "DELETE FROM data_subject_requests WHERE id IN (SELECT id FROM data_subject_requests "
                             "WHERE closed_at < " OLDER_THAN " LIMIT $2)"}},
+    // The chain keeps its digests: only the personal fields go, through the guarded path (0004).
+    {"audit_details",
+     {"retention_audit_details", "UPDATE audit_events SET ip_address = NULL, user_agent = NULL, "
+                                 "details = jsonb_build_object('pseudonymized', true, 'reason', 'retention'), "
+                                 "pseudonymized_at = now() WHERE id IN (SELECT id FROM audit_events WHERE hash IS NOT NULL "
+                                 "AND pseudonymized_at IS NULL AND occurred_at < " OLDER_THAN " LIMIT $2)"}},
     {"consent_records",
      {"retention_consents", "DELETE FROM consent_records WHERE id IN (SELECT id FROM consent_records WHERE "
                             "status <> 'given' AND withdrawn_at < " OLDER_THAN " LIMIT $2)"}},
@@ -51,6 +58,7 @@ constexpr db::Statement k_inactive{
     "retention_inactive_users",
     "SELECT id FROM users WHERE NOT is_platform_admin AND coalesce(last_login_at, created_at) < " OLDER_THAN
     " AND id > $2::uuid ORDER BY id LIMIT $3"};
+constexpr db::Statement k_audit_guard{"retention_audit_guard", "SELECT set_config('janua.audit_pseudonymize', $1, true)"};
 constexpr db::Statement k_schedule_lock{"retention_schedule_lock",
                                         "SELECT pg_advisory_xact_lock(hashtext('janua.compliance.retention'))"};
 constexpr db::Statement k_pending{"retention_pending",
@@ -59,6 +67,9 @@ constexpr db::Statement k_pending{"retention_pending",
 bool is_category(const std::string& c) { return std::find(k_categories.begin(), k_categories.end(), c) != k_categories.end(); }
 
 bool kept_for_hipaa(const std::string& c) { return c == "consent_records" || c == "data_subject_requests"; }
+
+// Categories that destroy evidence or accounts apply only when an operator turns them on.
+bool opt_in(const std::string& c) { return c == "inactive_users" || c == "audit_details"; }
 
 }  // namespace
 
@@ -71,7 +82,7 @@ nlohmann::json to_json(const RetentionPolicy& p) {
 }
 
 nlohmann::json to_json(const RetentionReport& r) {
-    return {{"deleted", r.deleted}, {"skipped_users", r.skipped_users}};
+    return {{"deleted", r.deleted}, {"skipped_users", r.skipped_users}, {"organizations", r.organizations}};
 }
 
 Result<std::vector<RetentionPolicy>> ComplianceService::retention_policies() {
@@ -94,7 +105,7 @@ Result<std::vector<RetentionPolicy>> ComplianceService::retention_policies() {
         RetentionPolicy p;
         p.category = category;
         p.is_default = true;
-        p.enabled = category != "inactive_users";
+        p.enabled = !opt_in(category);
         p.retention_days = m_settings.default_retention_days;
         if (m_settings.hipaa && kept_for_hipaa(category)) p.retention_days = std::max(p.retention_days, k_hipaa_minimum_days);
         out.push_back(p);
@@ -106,7 +117,7 @@ Result<RetentionPolicy> ComplianceService::set_retention_policy(const std::strin
                                                                 const identity::Actor& actor) {
     if (!is_category(category))
         return detail::invalid("category", "must be one of sessions, jobs, webhook_deliveries, data_subject_requests, "
-                                           "consent_records, inactive_users");
+                                           "consent_records, inactive_users, audit_details");
     if (days < 1 || days > 36500) return detail::invalid("retention_days", "must be between 1 and 36500");
     if (m_settings.hipaa && kept_for_hipaa(category) && days < k_hipaa_minimum_days)
         return detail::invalid("retention_days", "must be at least " + std::to_string(k_hipaa_minimum_days) +
@@ -163,7 +174,11 @@ Result<RetentionReport> ComplianceService::run_retention(const identity::Actor& 
             const auto& sweep = k_sweeps.at(p.category);
             while (true) {
                 const auto n = m_pool.transact([&](db::Transaction& tx) {
-                    return static_cast<long long>(tx.exec(sweep, p.retention_days, k_batch).affected_rows());
+                    const bool audit = p.category == "audit_details";
+                    if (audit) tx.exec(k_audit_guard, std::string("on"));
+                    const auto changed = static_cast<long long>(tx.exec(sweep, p.retention_days, k_batch).affected_rows());
+                    if (audit) tx.exec(k_audit_guard, std::string("off"));
+                    return changed;
                 });
                 deleted += n;
                 if (n < k_batch) break;
@@ -171,6 +186,7 @@ Result<RetentionReport> ComplianceService::run_retention(const identity::Actor& 
         }
         report.deleted[p.category] = deleted;
     }
+    run_org_retention(actor, *policies, report);
     long long total = 0;
     for (const auto& [category, n] : report.deleted.items()) total += n.get<long long>();
     if (total > 0 || !report.skipped_users.empty()) {

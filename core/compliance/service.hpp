@@ -122,10 +122,23 @@ struct RetentionPolicy {
 };
 nlohmann::json to_json(const RetentionPolicy& policy);
 
+// An organization's own retention for its data (core/compliance/org_retention.cpp): never longer
+// than the platform's policy for the same data; the sweep applies the shorter of the two.
+struct OrgRetentionPolicy {
+    std::string organization_id;
+    std::string category;                  // sessions | inactive_members | audit_details
+    std::optional<int> retention_days;     // the organization's; none: it set nothing
+    std::optional<int> platform_days;      // the platform's bound; none: the platform keeps this data indefinitely
+    std::optional<int> effective_days;     // what the sweep applies: the shorter of the two
+    std::optional<std::string> updated_at;
+};
+nlohmann::json to_json(const OrgRetentionPolicy& policy);
+
 // What one sweep removed, per category, and the accounts it could not erase.
 struct RetentionReport {
     nlohmann::json deleted = nlohmann::json::object();
     std::vector<std::string> skipped_users;  // sole owners of an organization
+    nlohmann::json organizations = nlohmann::json::object();  // org id -> {category: rows}
 };
 nlohmann::json to_json(const RetentionReport& report);
 
@@ -195,12 +208,20 @@ public:
     Result<RetentionPolicy> set_retention_policy(const std::string& category, int days, bool enabled,
                                                  const identity::Actor& actor);
     Status delete_retention_policy(const std::string& category, const identity::Actor& actor);
-    // Apply every policy now (the background job calls this).
+    Result<std::vector<OrgRetentionPolicy>> org_retention_policies(const std::string& org_ref);
+    Result<OrgRetentionPolicy> set_org_retention_policy(const std::string& org_ref, const std::string& category, int days,
+                                                        const identity::Actor& actor);
+    Status delete_org_retention_policy(const std::string& org_ref, const std::string& category, const identity::Actor& actor);
+    // Apply every policy now (the background job calls this): the platform's, then each
+    // organization's where it is stricter.
     Result<RetentionReport> run_retention(const identity::Actor& actor);
     // Make sure one sweep is scheduled (`delay` from now) unless one already is.
     void schedule_retention(std::chrono::milliseconds delay);
 
 private:
+    // The organizations' policies, swept into `report` (under "organizations").
+    void run_org_retention(const identity::Actor& actor, const std::vector<RetentionPolicy>& platform, RetentionReport& report);
+
     db::Pool& m_pool;
     ComplianceSettings m_settings;
 };

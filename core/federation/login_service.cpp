@@ -355,7 +355,7 @@ Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, cons
             e.details = {{"provider", provider.slug}, {"subject", profile.subject}, {"via", via}};
             audit::record(tx, e);
         };
-        auto existing = linked_accounts::find(tx, provider.id, profile.subject);
+        auto existing = linked_accounts::find_or_claim(tx, provider.id, profile.subject);
 
         if (purpose == "link") {
             auto user = identity::users::find_by_id(tx, link_user_id.value_or(""));
@@ -365,6 +365,7 @@ Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, cons
                                                                   " account is already linked to another user");
             if (existing) {
                 out.account = *existing;
+                if (existing->claimed) link_event(*user, *existing, "imported");
             } else {
                 if (auto other = linked_accounts::find_for_user(tx, user->id, provider.id))
                     return provisioning_failure("already_linked", "you already linked another " + provider.display_name +
@@ -382,6 +383,7 @@ Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, cons
             user = identity::users::find_by_id(tx, existing->user_id);
             out.account = *existing;
             linked_accounts::touch_login(tx, existing->id, email);
+            if (existing->claimed && user) link_event(*user, *existing, "imported");
         } else {
             // Never by an unverified address: it would hand an account to whoever typed it upstream.
             if (!email || !profile.email_verified)
@@ -513,7 +515,7 @@ Status LoginService::unlink(const std::string& user_id, const std::string& provi
         if (!user) return make_error(ErrorCode::not_found, "user not found");
         // The last way in must stay: a password, a passkey or another linked provider.
         const auto others = tx.raw().exec_params(
-            "SELECT (SELECT count(*) FROM user_identities WHERE user_id = $1::uuid AND id <> $2::uuid) + "
+            "SELECT (SELECT count(*) FROM user_identities WHERE user_id = $1::uuid AND id <> $2::uuid AND provider_id IS NOT NULL) + "
             "(SELECT count(*) FROM webauthn_credentials WHERE user_id = $1::uuid)",
             user_id, account->id)[0][0].as<long long>();
         if (!user->password_hash && others == 0) {

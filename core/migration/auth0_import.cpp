@@ -111,7 +111,7 @@ std::string produce_auth0(const InputFile& file, ByteSource& source, std::uint64
         }
         Mapped mapped;
         try {
-            mapped = auth0::map_record(parsed);
+            mapped = raw.csv ? auth0::map_export_record(parsed) : auth0::map_record(parsed);
         } catch (const json::exception&) {
             mapped = Mapped{std::nullopt, Problem{"INVALID_TYPE", "", "a member of the record has an unexpected type"}};
         }

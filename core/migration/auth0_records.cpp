@@ -307,6 +307,11 @@ Shape classify(const json& record) {
     return Shape::bulk_import;
 }
 
+Mapped map_export_record(const json& record) {
+    if (!record.is_object()) return refuse("INVALID_TYPE", "", "a user record must be a JSON object");
+    return map_user_export(record);
+}
+
 Mapped map_record(const json& record) {
     if (!record.is_object()) return refuse("INVALID_TYPE", "", "a user record must be a JSON object");
     switch (classify(record)) {

@@ -16,6 +16,8 @@ Shape classify(const nlohmann::json& record);
 
 // Validate and map one parsed record (of any shape).
 Mapped map_record(const nlohmann::json& record);
+// A record known to come from the user export (a CSV row): mapped as one whatever fields it has.
+Mapped map_export_record(const nlohmann::json& record);
 
 // The id Janua keeps for an Auth0 user_id: "auth0|<id>" for database users (a doubled
 // "auth0|auth0|" prefix is undone), the user_id as is for other connections.

@@ -65,6 +65,23 @@ Result<ImportOptions> options_from_json(const nlohmann::json& body) {
     return o;
 }
 
+namespace {
+
+// An audit event of the importer about its job.
+audit::Event job_event(const Actor& actor, const std::string& job_id, std::string action) {
+    audit::Event event;
+    event.action = std::move(action);
+    event.actor_type = actor.type;
+    event.actor_id = actor.id;
+    event.ip_address = actor.ip;
+    event.request_id = actor.request_id;
+    event.target_type = "migration_job";
+    event.target_id = job_id;
+    return event;
+}
+
+}  // namespace
+
 Importer::Importer(db::Pool& pool, const crypto::FernetKeyring& keyring, Actor actor)
     : m_pool(pool), m_keyring(keyring), m_actor(std::move(actor)) {}
 
@@ -215,14 +232,7 @@ RunResult Importer::run(const jobs_store::JobRow& job, const ImportOptions& opti
                     for (const auto& e : out.errors) jobs_store::add_error(t, job.id, e);
                     jobs_store::checkpoint(t, job.id, f, static_cast<std::int64_t>(out.next_record),
                                            static_cast<std::int64_t>(std::min(bytes_done, bytes_total)), out.counts);
-                    audit::Event event;
-                    event.action = options.dry_run ? "migration.batch_validated" : "migration.batch_imported";
-                    event.actor_type = m_actor.type;
-                    event.actor_id = m_actor.id;
-                    event.ip_address = m_actor.ip;
-                    event.request_id = m_actor.request_id;
-                    event.target_type = "migration_job";
-                    event.target_id = job.id;
+                    auto event = job_event(m_actor, job.id, options.dry_run ? "migration.batch_validated" : "migration.batch_imported");
                     event.details = {{"source", options.source},
                                      {"file", file.name},
                                      {"first_record", batch.empty() ? 0 : batch.front().record},
@@ -292,15 +302,8 @@ RunResult Importer::run(const jobs_store::JobRow& job, const ImportOptions& opti
     if (persisted && run.status != "paused")
         m_pool.transact([&](db::Transaction& tx) {
             jobs_store::finish(tx, job.id, run.status, run.error);
-            audit::Event event;
-            event.action = run.status == "completed" ? "migration.job_completed" : "migration.job_failed";
+            auto event = job_event(m_actor, job.id, run.status == "completed" ? "migration.job_completed" : "migration.job_failed");
             event.outcome = run.status == "completed" ? "success" : "failure";
-            event.actor_type = m_actor.type;
-            event.actor_id = m_actor.id;
-            event.ip_address = m_actor.ip;
-            event.request_id = m_actor.request_id;
-            event.target_type = "migration_job";
-            event.target_id = job.id;
             event.details = {{"source", options.source},
                              {"dry_run", options.dry_run},
                              {"processed", run.counts.processed},

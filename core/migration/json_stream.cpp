@@ -1,5 +1,7 @@
 #include "core/migration/json_stream.hpp"
 
+#include "core/migration/csv_records.hpp"
+
 namespace janua::migration {
 
 bool JsonScanner::refill() {
@@ -90,6 +92,41 @@ bool JsonScanner::read_value(std::string& out, std::size_t limit, std::string& w
 RecordReader::RecordReader(ByteSource& source, std::size_t max_record_bytes)
     : m_scanner(source), m_limit(max_record_bytes) {}
 
+bool RecordReader::next_csv(RawRecord& out) {
+    std::vector<std::string> fields;
+    for (;;) {
+        out = RawRecord{};
+        out.csv = true;
+        out.line = m_scanner.line();
+        std::string why;
+        const auto status = csv::read_row(m_scanner, fields, m_limit, why);
+        if (status == csv::RowStatus::end) return false;
+        if (status == csv::RowStatus::ok && fields.size() == 1 && fields[0].empty()) continue;  // a blank line
+        if (m_header.empty()) {
+            // A broken header leaves nothing to read the rows by: the file stops here.
+            if (status == csv::RowStatus::ok) why = csv::check_header(fields);
+            if (why.empty()) {
+                m_header = std::move(fields);
+                continue;
+            }
+            out.index = m_index++;
+            out.error = "CSV header: " + why;
+            out.error_code = "FORMAT";
+            m_mode = Mode::done;
+            return true;
+        }
+        out.index = m_index++;
+        nlohmann::json record;
+        if (status == csv::RowStatus::bad || !csv::to_record(m_header, fields, record, why)) {
+            out.error = why;
+            out.error_code = why.find("larger") != std::string::npos ? "MAX_LENGTH" : "FORMAT";
+            return true;
+        }
+        out.text = record.dump();
+        return true;
+    }
+}
+
 bool RecordReader::next(RawRecord& out) {
     out = RawRecord{};
     if (m_mode == Mode::unknown) {
@@ -106,10 +143,11 @@ bool RecordReader::next(RawRecord& out) {
             m_scanner.get();
             m_mode = Mode::array;
         } else {
-            m_mode = Mode::ndjson;
+            m_mode = first == '{' ? Mode::ndjson : Mode::csv;
         }
     }
     if (m_mode == Mode::done) return false;
+    if (m_mode == Mode::csv) return next_csv(out);
     if (m_mode == Mode::ndjson) {
         for (;;) {
             while (m_scanner.peek() == '\n' || m_scanner.peek() == '\r' || m_scanner.peek() == ' ' || m_scanner.peek() == '\t')

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 namespace janua::migration {
 
@@ -18,6 +19,7 @@ struct RawRecord {
     std::string text;         // the record's JSON text (empty when `error` is set)
     std::string error;        // e.g. a record over the size limit
     std::string error_code;   // Auth0-style code for `error`
+    bool csv = false;         // a row of a CSV export, turned into the JSON object it stands for
 };
 
 // Character-level access with line counting and one byte of look-ahead.
@@ -43,8 +45,9 @@ private:
     std::uint64_t m_line = 1;
 };
 
-// NDJSON (one record per line, blank lines ignored) or a JSON array, detected from the first
-// character. A broken NDJSON line is reported and the next line read; a broken array ends the
+// NDJSON (one record per line, blank lines ignored), a JSON array or a CSV export with a header
+// row (core/migration/csv_records.hpp), detected from the first character: '[' an array, '{'
+// NDJSON, anything else CSV. A broken NDJSON line is reported and the next line read; a broken array ends the
 // file with an error record, as there is no safe place to resume.
 class RecordReader {
 public:
@@ -55,7 +58,9 @@ public:
 private:
     JsonScanner m_scanner;
     std::size_t m_limit;
-    enum class Mode { unknown, ndjson, array, done } m_mode = Mode::unknown;
+    bool next_csv(RawRecord& out);
+    enum class Mode { unknown, ndjson, array, csv, done } m_mode = Mode::unknown;
+    std::vector<std::string> m_header;
     std::uint64_t m_index = 0;
 };
 

@@ -5,6 +5,7 @@
 // The users array is streamed element by element; other members are read whole, bounded.
 #include "core/audit/audit.hpp"
 #include "core/identity/legacy_password.hpp"
+#include "core/mfa/totp.hpp"
 #include "core/migration/importer.hpp"
 #include "core/migration/json_stream.hpp"
 #include "core/oidc/client_repository.hpp"
@@ -12,6 +13,7 @@
 #include "core/oidc/client_service.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <memory>
 #include <set>
 
@@ -89,6 +91,54 @@ std::optional<std::string> password_of(const json& credential, Problem& problem)
     return checked.spec->dump();
 }
 
+// A Keycloak OTP credential as the unpadded Base32 secret Janua's TOTP factor keeps, or the
+// reason it cannot be carried over. Janua verifies TOTP with HMAC-SHA1, 6 digits and 30-second
+// steps (what authenticator apps default to and Keycloak's default policy); other variants and
+// counter-based HOTP are refused, so the caller reports them for the user instead of dropping them.
+std::optional<std::string> totp_secret_of(const json& credential, Problem& problem) {
+    const json secret = embedded(credential, "secretData");
+    const json data = embedded(credential, "credentialData");
+    auto refuse = [&](std::string code, std::string field, std::string reason) -> std::optional<std::string> {
+        problem = Problem{std::move(code), "credentials.otp" + (field.empty() ? "" : "." + field), std::move(reason)};
+        return std::nullopt;
+    };
+    // Before Keycloak 7 the type said totp/hotp and the parameters sat on the credential itself.
+    const std::string type = credential.value("type", "otp");
+    const std::string sub_type = data.value("subType", type == "otp" ? "totp" : type);
+    if (sub_type != "totp")
+        return refuse("MFA_FACTORS_FAILED", "subType", "counter-based HOTP credentials are not supported (Janua has TOTP only); the user enrols again");
+    auto number = [&](const char* key, long fallback) {
+        const json& v = data.contains(key) ? data[key] : credential.contains(key) ? credential[key] : json(fallback);
+        if (v.is_number_integer()) return v.get<long>();
+        if (v.is_string()) return std::strtol(v.get<std::string>().c_str(), nullptr, 10);
+        return -1L;
+    };
+    const std::string algorithm = data.value("algorithm", credential.value("algorithm", "HmacSHA1"));
+    if (algorithm != "HmacSHA1")
+        return refuse("MFA_FACTORS_FAILED", "algorithm", algorithm + " TOTP is not supported (Janua verifies HmacSHA1); the user enrols again");
+    if (const long digits = number("digits", mfa::k_totp_digits); digits != mfa::k_totp_digits)
+        return refuse("MFA_FACTORS_FAILED", "digits", std::to_string(digits) + "-digit codes are not supported (Janua uses 6); the user enrols again");
+    if (const long period = number("period", mfa::k_totp_period); period != mfa::k_totp_period)
+        return refuse("MFA_FACTORS_FAILED", "period", std::to_string(period) + "-second steps are not supported (Janua uses 30); the user enrols again");
+    const json& value = secret.contains("value") ? secret["value"] : credential.contains("value") ? credential["value"] : json();
+    if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > 1024)
+        return refuse("OBJECT_REQUIRED", "secretData", "the OTP credential has no secret");
+    // Keycloak keys the HMAC with the secret's UTF-8 bytes unless secretEncoding says BASE32
+    // (Keycloak 24+, for secrets imported from elsewhere).
+    const std::string encoding = data.value("secretEncoding", "UTF8");
+    std::string key;
+    if (encoding == "BASE32") {
+        auto decoded = mfa::base32_decode(value.get<std::string>());
+        if (!decoded || decoded->empty()) return refuse("PATTERN", "secretData", "the OTP secret is not valid Base32");
+        key = *decoded;
+    } else if (encoding == "UTF8") {
+        key = value.get<std::string>();
+    } else {
+        return refuse("ENUM_MISMATCH", "secretEncoding", "unknown OTP secret encoding " + encoding);
+    }
+    return mfa::base32_encode(key);
+}
+
 struct Realm {
     std::string name = "keycloak";
     std::set<std::string> ignored_roles = {"offline_access", "uma_authorization"};
@@ -129,8 +179,15 @@ Mapped map_user(const json& u, const Realm& realm) {
             if (!hash) return Mapped{std::nullopt, problem};
             user.password_hash = *hash;
             user.password_algorithm = "legacy";
-        } else if (type == "otp") {
-            user.warnings.push_back({"MFA_FACTORS_FAILED", "credentials.otp", "Keycloak OTP credentials are not imported; the user enrols again"});
+        } else if (type == "otp" || type == "totp" || type == "hotp") {
+            Problem problem;
+            auto secret = totp_secret_of(credential, problem);
+            if (!secret) user.warnings.push_back(problem);
+            else if (user.totp_secret)
+                user.warnings.push_back({"ARRAY_LENGTH_LONG", "credentials.otp",
+                                         "several OTP credentials; Janua keeps one TOTP factor, the first ('" +
+                                             credential.value("userLabel", std::string("unnamed")) + "' was not imported)"});
+            else user.totp_secret = *secret;
         }
     }
     for (const auto& role : u.value("realmRoles", json::array()))

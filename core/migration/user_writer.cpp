@@ -1,6 +1,7 @@
 #include "core/migration/user_writer.hpp"
 
 #include "core/common/ids.hpp"
+#include "core/federation/linked_accounts.hpp"
 
 #include <algorithm>
 #include <map>
@@ -18,11 +19,6 @@ constexpr Statement k_find_external{"import_find_external",
                                     "WHERE e.source = $1 AND e.external_id = $2"};
 constexpr Statement k_find_email{"import_find_email", "SELECT id FROM users WHERE lower(email) = lower($1)"};
 constexpr Statement k_find_username{"import_find_username", "SELECT id FROM users WHERE lower(username) = lower($1)"};
-constexpr Statement k_insert_user{
-    "import_insert_user",
-    "INSERT INTO users (email, username, password_hash, password_algorithm, first_name, last_name, display_name, "
-    "avatar_url, phone, status, email_verified, email_verified_at, metadata) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-    "$10, $11, CASE WHEN $11 THEN now() END, $12::jsonb) RETURNING id"};
 // Auth0's upsert: profile fields and metadata objects are overwritten (not merged).
 constexpr Statement k_update_user{
     "import_update_user",
@@ -38,12 +34,6 @@ constexpr Statement k_set_password{
 constexpr Statement k_insert_external{"import_insert_external",
                                       "INSERT INTO user_external_ids (source, external_id, user_id, job_id, record_key) "
                                       "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (source, external_id) DO NOTHING"};
-constexpr Statement k_insert_identity{
-    "import_insert_identity",
-    "INSERT INTO user_linked_identities (user_id, provider, connection, subject, is_social, profile, source) "
-    "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7) ON CONFLICT (provider, subject) DO NOTHING"};
-constexpr Statement k_identity_owner{"import_identity_owner",
-                                     "SELECT user_id FROM user_linked_identities WHERE provider = $1 AND subject = $2"};
 constexpr Statement k_insert_totp{"import_insert_totp",
                                   "INSERT INTO mfa_totp (user_id, secret_ciphertext, confirmed_at) VALUES ($1, $2, now()) "
                                   "ON CONFLICT (user_id) DO NOTHING"};
@@ -73,20 +63,6 @@ std::optional<std::string> job_of(const WriteContext& ctx) {
     return ctx.job_id.empty() ? std::nullopt : std::optional<std::string>(ctx.job_id);
 }
 
-std::string pg_array(const std::vector<std::string>& items) {
-    std::string out = "{";
-    for (std::size_t i = 0; i < items.size(); ++i) {
-        if (i) out += ',';
-        out += '"';
-        for (char c : items[i]) {
-            if (c == '"' || c == '\\') out += '\\';
-            out += c;
-        }
-        out += '"';
-    }
-    return out + "}";
-}
-
 std::string pg_text_array(const std::vector<std::optional<std::string>>& items) {
     std::string out = "{";
     for (std::size_t i = 0; i < items.size(); ++i) {
@@ -103,6 +79,10 @@ std::string pg_text_array(const std::vector<std::optional<std::string>>& items) 
         out += '"';
     }
     return out + "}";
+}
+
+std::string pg_array(const std::vector<std::string>& items) {
+    return pg_text_array(std::vector<std::optional<std::string>>(items.begin(), items.end()));
 }
 
 constexpr Statement k_known_external{"import_known_external",
@@ -129,14 +109,18 @@ std::string lower_copy(std::string s) {
 void add_extras(db::Transaction& tx, const WriteContext& ctx, const ImportUser& user, const std::string& user_id,
                 WriteResult& result) {
     for (const auto& identity : user.identities) {
-        auto inserted = tx.exec(k_insert_identity, user_id, identity.provider, identity.connection, identity.subject,
-                                identity.is_social, identity.profile.dump(), ctx.source);
-        if (inserted.affected_rows() == 0) {
-            auto owner = tx.exec(k_identity_owner, identity.provider, identity.subject);
-            if (!owner.empty() && owner[0][0].as<std::string>() != user_id)
-                result.warnings.push_back({"CONFLICT", "identities",
-                                           "the " + identity.provider + " account is already linked to another user; not linked"});
-        }
+        federation::linked_accounts::ImportedLink link;
+        link.provider_key = identity.provider;
+        if (!identity.connection.empty()) link.connection = identity.connection;
+        link.subject = identity.subject;
+        link.is_social = identity.is_social;
+        link.profile = identity.profile;
+        link.source = ctx.source;
+        if (federation::linked_accounts::insert_imported(tx, user_id, link)) continue;
+        auto owner = federation::linked_accounts::owner_of(tx, identity.provider, identity.subject);
+        if (owner && *owner != user_id)
+            result.warnings.push_back({"CONFLICT", "identities",
+                                       "the " + identity.provider + " account is already linked to another user; not linked"});
     }
     if (user.totp_secret && ctx.keyring) {
         // Stored exactly as core/mfa stores an enrolled secret: the base32 text, Fernet-encrypted.
@@ -324,13 +308,9 @@ WriteResult write_user(db::Transaction& tx, const WriteContext& ctx, const Impor
         if (!update) return refused("CONFLICT_USERNAME", "username", "the username is taken by another user");
         username.reset();  // imported without it; the email still signs in
     }
-    const std::string id = tx.exec(k_insert_user, user.email, username, user.password_hash,
-                                   user.password_hash ? user.password_algorithm : std::string("none"), nullable(user.first_name),
-                                   nullable(user.last_name), nullable(user.display_name), nullable(user.avatar_url),
-                                   nullable(user.phone), std::string(user.blocked ? "SUSPENDED" : "ACTIVE"), user.email_verified,
-                                   user.metadata.dump())[0][0]
-                               .as<std::string>();
-    tx.exec(k_insert_external, ctx.source, user.external_id, id, job_of(ctx), record_key);
+    ImportUser fresh = user;
+    fresh.username = username;
+    const std::string id = insert_new_users(tx, ctx, {&fresh}, {record_key}).at(0);
     WriteResult result;
     result.outcome = Outcome::inserted;
     add_extras(tx, ctx, user, id, result);

@@ -255,6 +255,30 @@ void retention_routes(Router& router, ComplianceService& svc) {
                [&svc](Request& r) { return render(svc.run_retention(actor_of(r)), r); });
 }
 
+// An organization's own retention, set by its admins (compliance:retention) within the platform's.
+void org_retention_routes(Router& router, ComplianceService& svc) {
+    const std::string base = "/api/v1/organizations/{org_id}/compliance/retention-policies";
+    org_route(router, "GET", base, "compliance:retention", [&svc](Request& r) {
+        auto policies = svc.org_retention_policies(r.param("org_id"));
+        if (!policies) return error_response(policies.error(), r.request_id);
+        nlohmann::json data = nlohmann::json::array();
+        for (const auto& p : *policies) data.push_back(compliance::to_json(p));
+        return listed(data);
+    });
+    org_route(router, "PUT", base + "/{category}", "compliance:retention", [&svc](Request& r) {
+        auto body = parse_json_object(r);
+        if (!body) return error_response(body.error(), r.request_id);
+        if (!body->contains("retention_days") || !(*body)["retention_days"].is_number_integer())
+            return error_response(member_error("retention_days", "is required (a whole number of days)"), r.request_id);
+        const auto days = (*body)["retention_days"].get<long long>();
+        const int bounded = days < 0 || days > 100000 ? 0 : static_cast<int>(days);
+        return render(svc.set_org_retention_policy(r.param("org_id"), r.param("category"), bounded, actor_of(r)), r);
+    });
+    org_route(router, "DELETE", base + "/{category}", "compliance:retention", [&svc](Request& r) {
+        return no_content_or_error(svc.delete_org_retention_policy(r.param("org_id"), r.param("category"), actor_of(r)), r);
+    });
+}
+
 }  // namespace
 
 void register_compliance_routes(Router& router, DaemonContext& context) {
@@ -265,6 +289,7 @@ void register_compliance_routes(Router& router, DaemonContext& context) {
     request_routes(router, svc);
     export_routes(router, svc);
     retention_routes(router, svc);
+    org_retention_routes(router, svc);
 }
 
 }  // namespace janua::daemon

@@ -401,11 +401,11 @@ TEST_CASE("the retention sweep deletes what its policies expire, in the daemon's
 
     // Defaults: DEFAULT_RETENTION_PERIOD_DAYS everywhere but inactive_users.
     auto listed = ok_json(call(s, "GET", policies, admin.token))["data"];
-    REQUIRE(listed.size() == 6);
+    REQUIRE(listed.size() == 7);
     for (const auto& p : listed) {
         CHECK(p["source"] == "default");
         CHECK(p["retention_days"] == 2555);
-        CHECK(p["enabled"] == (p["category"] != "inactive_users"));
+        CHECK(p["enabled"] == (p["category"] != "inactive_users" && p["category"] != "audit_details"));
     }
     CHECK(call(s, "GET", policies, ada.token).status == 403);
     CHECK(call(s, "PUT", policies + "/audit_events", admin.token, {{"retention_days", 30}}).status == 422);
@@ -468,4 +468,175 @@ TEST_CASE("the retention sweep deletes what its policies expire, in the daemon's
                            {{"COMPLIANCE_HIPAA_ENABLED", "true"}});
     CHECK(hipaa.exit_code == 2);
     CHECK(contains(hipaa.err, "HIPAA"));
+}
+
+TEST_CASE("exports list linked upstream accounts without tokens, per person and per organization, and erasure removes them",
+          "[compliance][export][org]") {
+    Server s;
+    auto owner = make_user(s, "owner@linked.test");
+    auto ada = make_user(s, "ada@linked.test");
+    auto org = make_org(s, owner, "linked-org");
+    const std::string org_id = org["id"];
+    add_member(s, org_id, owner.token, ada, "member");
+    ok_json(call(s, "POST", "/api/v1/compliance/consents", ada.token, {{"purpose", "newsletter"}, {"version", "3"}}));
+    // The organization's own SSO connection, a platform social provider, and an account Auth0 had linked.
+    sql(s, "INSERT INTO identity_providers (id, organization_id, slug, display_name, preset, protocol, issuer, client_id) VALUES "
+           "('00000000-0000-0000-0000-00000000e001', '" + org_id + "', 'linked-sso', 'Linked SSO', 'oidc', 'oidc', "
+           "'https://sso.linked.test', 'c'), ('00000000-0000-0000-0000-00000000e002', NULL, 'google', 'Google', 'google', "
+           "'oidc', 'https://accounts.google.com', 'c')");
+    sql(s, "INSERT INTO user_identities (provider_id, subject, user_id, email) VALUES "
+           "('00000000-0000-0000-0000-00000000e001', 'ada-sso', '" + ada.id + "', 'ada@sso.linked.test'), "
+           "('00000000-0000-0000-0000-00000000e002', 'g-ada', '" + ada.id + "', 'ada@gmail.test')");
+    sql(s, "INSERT INTO user_identities (provider_key, connection, subject, user_id, is_social, profile, source) VALUES "
+           "('github', 'github', '4242', '" + ada.id + "', true, '{\"nickname\": \"ada\", \"access_token\": \"gho-leaked\", "
+           "\"nested\": {\"refresh_token\": \"r-leaked\", \"clientSecret\": \"s-leaked\"}}', 'auth0')");
+    sql(s, "INSERT INTO user_external_ids (source, external_id, user_id) VALUES ('auth0', 'auth0|ada', '" + ada.id + "')");
+    sql(s, "UPDATE sessions SET organization_id = '" + org_id + "' WHERE user_id = '" + ada.id + "'");
+
+    const auto text = call(s, "GET", k_export + ada.id, ada.token).body;
+    auto doc = json::parse(text);
+    REQUIRE(doc["linked_accounts"].size() == 3);
+    std::map<std::string, json> by_provider;
+    for (const auto& a : doc["linked_accounts"]) by_provider[a["provider"].get<std::string>()] = a;
+    CHECK(by_provider["linked-sso"]["subject"] == "ada-sso");
+    CHECK(by_provider["linked-sso"]["email"] == "ada@sso.linked.test");
+    CHECK(by_provider["linked-sso"]["organization_id"] == org_id);
+    CHECK_FALSE(by_provider["linked-sso"]["linked_at"].is_null());
+    CHECK(by_provider["google"]["email"] == "ada@gmail.test");
+    CHECK(by_provider["github"]["source"] == "auth0");
+    CHECK(by_provider["github"]["profile"]["nickname"] == "ada");
+    for (const auto* leaked : {"gho-leaked", "r-leaked", "s-leaked"}) CHECK_FALSE(contains(text, leaked));
+    CHECK(doc["sources"][0]["source"] == "auth0");
+    CHECK(doc["sources"][0]["external_id"] == "auth0|ada");
+    CHECK(doc["sessions"].size() >= 1);
+    CHECK(doc["consents"][0]["purpose"] == "newsletter");
+    CHECK(doc["mfa"]["enabled"] == false);
+    auto csv = call(s, "GET", k_export + ada.id + "?format=csv", ada.token).body;
+    CHECK(contains(csv, ",subject,ada-sso\r\n"));
+    CHECK_FALSE(contains(csv, "gho-leaked"));
+
+    // The organization sees the accounts linked through its own connection, the sessions opened in it,
+    // consents and MFA metadata; not the person's social logins.
+    const auto org_text = call(s, "GET", k_orgs + "/" + org_id + "/compliance/export", owner.token).body;
+    json member;
+    for (const auto& m : json::parse(org_text)["members"])
+        if (m["id"] == ada.id) member = m;
+    REQUIRE(member.is_object());
+    REQUIRE(member["linked_accounts"].size() == 1);
+    CHECK(member["linked_accounts"][0]["provider"] == "linked-sso");
+    CHECK(member["linked_accounts"][0]["subject"] == "ada-sso");
+    CHECK(member["linked_accounts"][0]["email"] == "ada@sso.linked.test");
+    CHECK_FALSE(member["linked_accounts"][0]["linked_at"].is_null());
+    CHECK(member["sessions"].size() >= 1);
+    CHECK(member["consents"][0]["purpose"] == "newsletter");
+    CHECK(member["mfa"]["passkeys"] == 0);
+    CHECK(member["mfa"]["totp_enrolled_at"].is_null());
+    CHECK_FALSE(contains(org_text, "g-ada"));
+    CHECK_FALSE(contains(org_text, "gho-leaked"));
+    const auto org_csv = call(s, "GET", k_orgs + "/" + org_id + "/compliance/export?format=csv", owner.token).body;
+    CHECK(contains(org_csv, ",linked_accounts,sessions,consents,totp_enrolled_at,passkeys\r\n"));
+    CHECK(contains(org_csv, "linked-sso:ada-sso"));
+    CHECK(contains(org_csv, "newsletter@3(given)"));
+
+    // Erasure takes the linked accounts and the source ids with the person.
+    cli_json(direct_args(s, {"compliance", "erase", "--user", ada.email, "--yes"}));
+    CHECK(count_rows(s, "SELECT count(*) FROM user_identities") == 0);
+    CHECK(count_rows(s, "SELECT count(*) FROM user_external_ids") == 0);
+    require_audit_chain_valid(s);
+}
+
+TEST_CASE("an organization keeps its data for less time than the platform, never longer, and the sweep applies the shorter",
+          "[compliance][retention][org]") {
+    Server s;
+    auto admin = make_user(s, "admin@orgret.test", true);
+    auto owner = make_user(s, "owner@orgret.test");
+    auto member = make_user(s, "member@orgret.test");
+    auto idle = make_user(s, "idle@orgret.test");
+    const std::string strict = make_org(s, owner, "strict-org")["id"];
+    const std::string lax = make_org(s, owner, "lax-org")["id"];
+    add_member(s, strict, owner.token, member, "member");
+    add_member(s, strict, owner.token, idle, "member");
+    add_member(s, lax, owner.token, idle, "member");
+    sql(s, "UPDATE jobs SET run_at = now() + interval '1 day' WHERE kind = 'compliance.retention' AND status = 'pending'");
+    const std::string path = k_orgs + "/" + strict + "/compliance/retention-policies";
+    ok_json(call(s, "PUT", "/api/v1/compliance/retention-policies/sessions", admin.token, {{"retention_days", 90}}));
+
+    auto listed = ok_json(call(s, "GET", path, owner.token))["data"];
+    REQUIRE(listed.size() == 3);
+    std::map<std::string, json> by_category;
+    for (const auto& p : listed) by_category[p["category"].get<std::string>()] = p;
+    CHECK(by_category["sessions"]["retention_days"].is_null());
+    CHECK(by_category["sessions"]["platform_retention_days"] == 90);
+    CHECK(by_category["sessions"]["effective_retention_days"] == 90);
+    CHECK(by_category["inactive_members"]["platform_retention_days"].is_null());  // the platform erases nobody by default
+    CHECK(by_category["audit_details"]["effective_retention_days"].is_null());
+
+    // Members cannot; bad input changes nothing.
+    CHECK(call(s, "GET", path, member.token).status == 403);
+    CHECK(call(s, "PUT", path + "/sessions", member.token, {{"retention_days", 7}}).status == 403);
+    auto too_long = call(s, "PUT", path + "/sessions", owner.token, {{"retention_days", 120}});
+    CHECK(too_long.status == 422);
+    CHECK(contains(too_long.body, "at most 90"));
+    CHECK(call(s, "PUT", path + "/jobs", owner.token, {{"retention_days", 7}}).status == 422);
+    CHECK(call(s, "PUT", path + "/sessions", owner.token, {{"retention_days", "7"}}).status == 422);
+    CHECK(call(s, "PUT", path + "/sessions", owner.token, {{"retention_days", 0}}).status == 422);
+    CHECK(call(s, "DELETE", path + "/sessions", owner.token).status == 404);
+    CHECK(count_rows(s, "SELECT count(*) FROM organization_retention_policies") == 0);
+
+    auto set = ok_json(call(s, "PUT", path + "/sessions", owner.token, {{"retention_days", 10}}));
+    CHECK(set["effective_retention_days"] == 10);
+    cli_json(direct_args(s, {"compliance", "org-retention-set", "strict-org", "inactive_members", "--days", "30"}));
+    cli_json(remote_args(s, owner.token, {"compliance", "org-retention-set", "strict-org", "audit_details", "--days", "5"}));
+    auto too_long_cli = run_janua(direct_args(s, {"compliance", "org-retention-set", "strict-org", "sessions", "--days", "91"}));
+    CHECK(too_long_cli.exit_code == 2);
+    CHECK(contains(too_long_cli.err, "at most 90"));
+    auto shown = cli_json(direct_args(s, {"compliance", "org-retention", "strict-org"}))["data"];
+    REQUIRE(shown.size() == 3);
+    for (const auto& p : shown) CHECK_FALSE(p["retention_days"].is_null());
+    CHECK(count_rows(s, "SELECT count(*) FROM audit_events WHERE action = 'compliance.org_retention_policy_set' "
+                        "AND organization_id = '" + strict + "'") == 3);
+
+    // Ended sessions of 20 days ago in both organizations; an idle member of both; old audit entries of both.
+    signin(s.base(), member.email);
+    sql(s, "UPDATE sessions SET organization_id = '" + strict + "', revoked_at = now() - interval '20 days', "
+           "expires_at = now() - interval '19 days' WHERE user_id = '" + member.id + "'");
+    signin(s.base(), idle.email);
+    sql(s, "UPDATE sessions SET organization_id = '" + lax + "', revoked_at = now() - interval '20 days', "
+           "expires_at = now() - interval '19 days' WHERE user_id = '" + idle.id + "'");
+    const long long lax_sessions = count_rows(s, "SELECT count(*) FROM sessions WHERE organization_id = '" + lax + "'");
+    REQUIRE(lax_sessions >= 1);
+    sql(s, "UPDATE users SET last_login_at = now() - interval '40 days' WHERE id = '" + idle.id + "'");
+    sql(s, "INSERT INTO audit_events (occurred_at, actor_type, organization_id, action, ip_address, user_agent, details) VALUES "
+           "(now() - interval '10 days', 'system', '" + strict + "', 'test.old', '203.0.113.9', 'old-agent', '{\"note\": \"old\"}'), "
+           "(now() - interval '10 days', 'system', '" + lax + "', 'test.old', '203.0.113.9', 'old-agent', '{\"note\": \"old\"}')");
+
+    auto report = cli_json(direct_args(s, {"compliance", "retention-run"}));
+    INFO(report.dump());
+    CHECK(report["organizations"][strict]["sessions"].get<long long>() >= 1);
+    CHECK(report["organizations"][strict]["inactive_members"] == 1);
+    CHECK(report["organizations"][strict]["audit_details"].get<long long>() >= 1);
+    CHECK_FALSE(report["organizations"].contains(lax));
+    CHECK(count_rows(s, "SELECT count(*) FROM sessions WHERE organization_id = '" + strict + "'") == 0);
+    CHECK(count_rows(s, "SELECT count(*) FROM sessions WHERE organization_id = '" + lax + "'") == lax_sessions);
+    auto members_of = [&](const std::string& org) {
+        return column(s, "SELECT u.email FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.organization_id = '" + org +
+                             "' ORDER BY u.email");
+    };
+    CHECK(members_of(strict) == std::vector<std::string>{"member@orgret.test", "owner@orgret.test"});
+    CHECK(members_of(lax) == std::vector<std::string>{"idle@orgret.test", "owner@orgret.test"});
+    CHECK(count_rows(s, "SELECT count(*) FROM users WHERE id = '" + idle.id + "'") == 1);
+    CHECK(count_rows(s, "SELECT count(*) FROM audit_events WHERE action = 'test.old' AND organization_id = '" + strict +
+                        "' AND ip_address IS NULL AND user_agent IS NULL AND details->>'note' IS NULL AND pseudonymized_at IS NOT NULL") == 1);
+    CHECK(count_rows(s, "SELECT count(*) FROM audit_events WHERE action = 'test.old' AND organization_id = '" + lax +
+                        "' AND ip_address = '203.0.113.9' AND details->>'note' = 'old'") == 1);
+    CHECK(count_rows(s, "SELECT count(*) FROM audit_events WHERE action = 'compliance.org_retention_applied' "
+                        "AND organization_id = '" + strict + "'") == 3);
+    require_audit_chain_valid(s);
+
+    // The platform shortening its policy later wins over the organization's longer setting.
+    ok_json(call(s, "PUT", "/api/v1/compliance/retention-policies/sessions", admin.token, {{"retention_days", 5}}));
+    for (const auto& p : ok_json(call(s, "GET", path, owner.token))["data"])
+        if (p["category"] == "sessions") CHECK(p["effective_retention_days"] == 5);
+    CHECK(call(s, "DELETE", path + "/sessions", owner.token).status == 204);
+    CHECK(run_janua(direct_args(s, {"compliance", "org-retention-unset", "strict-org", "sessions"})).exit_code == 3);
 }

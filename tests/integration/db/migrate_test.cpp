@@ -124,3 +124,40 @@ TEST_CASE("an unreachable database exits with code 6", "[migrations][db]") {
     CHECK(result.exit_code == 6);
     CHECK(result.err.find("janua: ") == 0);
 }
+
+TEST_CASE("0019 moves the imported linked accounts into user_identities and drops user_linked_identities", "[migrations][db]") {
+    TempDatabase db;
+    auto all = db::builtin_migrations();
+    std::vector<db::Migration> before;
+    for (const auto& m : all)
+        if (m.version < 19) before.push_back(m);
+    REQUIRE(db::Migrator(db.url(), before).migrate().ok());
+    {
+        pqxx::connection c(db.url());
+        pqxx::work w(c);
+        w.exec("INSERT INTO users (id, email) VALUES ('00000000-0000-0000-0000-0000000000a1', 'ann@example.com'), "
+               "('00000000-0000-0000-0000-0000000000b2', 'ben@example.com')");
+        w.exec("INSERT INTO identity_providers (id, slug, display_name, preset, protocol, issuer, client_id) VALUES "
+               "('00000000-0000-0000-0000-0000000000c3', 'google', 'Google', 'google', 'oidc', 'https://accounts.google.com', 'x')");
+        // Ann signed in with Google before the import carried the same Google account over.
+        w.exec("INSERT INTO user_identities (provider_id, subject, user_id, email) VALUES "
+               "('00000000-0000-0000-0000-0000000000c3', 'g-1', '00000000-0000-0000-0000-0000000000a1', 'ann@gmail.example')");
+        w.exec("INSERT INTO user_linked_identities (user_id, provider, connection, subject, is_social, profile, source) VALUES "
+               "('00000000-0000-0000-0000-0000000000a1', 'google-oauth2', 'google-oauth2', 'g-1', true, '{}', 'auth0'), "
+               "('00000000-0000-0000-0000-0000000000a1', 'github', 'github', '4242', true, '{\"email\": \"ann@github.example\"}', 'auth0'), "
+               "('00000000-0000-0000-0000-0000000000b2', 'google-oauth2', 'google-oauth2', 'g-2', true, '{}', 'auth0'), "
+               "('00000000-0000-0000-0000-0000000000b2', 'oidc', 'acme-sso', 'ben@acme', false, '{}', 'auth0')");
+        w.commit();
+    }
+    REQUIRE(db::Migrator(db.url(), all).migrate().ok());
+    CHECK(count_rows(db.url(), "SELECT count(*) FROM pg_tables WHERE tablename = 'user_linked_identities'") == 0);
+    // Four imported rows, one of them the account a sign-in had linked already: three move, none is lost.
+    CHECK(count_rows(db.url(), "SELECT count(*) FROM user_identities") == 4);
+    CHECK(count_rows(db.url(), "SELECT count(*) FROM user_identities WHERE subject = 'g-1'") == 1);
+    CHECK(count_rows(db.url(), "SELECT count(*) FROM user_identities WHERE provider_id IS NULL AND source = 'auth0'") == 3);
+    CHECK(count_rows(db.url(), "SELECT count(*) FROM user_identities WHERE provider_key = 'github' AND subject = '4242' "
+                               "AND email = 'ann@github.example' AND user_id = '00000000-0000-0000-0000-0000000000a1'") == 1);
+    CHECK(count_rows(db.url(), "SELECT count(*) FROM user_identities WHERE provider_key = 'oidc' AND connection = 'acme-sso' "
+                               "AND NOT is_social AND user_id = '00000000-0000-0000-0000-0000000000b2'") == 1);
+    CHECK(count_rows(db.url(), "SELECT count(*) FROM user_identities WHERE provider_key = 'google-oauth2' AND subject = 'g-2'") == 1);
+}

@@ -302,3 +302,46 @@ TEST_CASE("GitHub preset: verified primary email from /user/emails (endpoints po
     CHECK(refused.status == 403);
     CHECK(reason_of(refused) == "email_not_verified");
 }
+
+TEST_CASE("an account linked at Auth0 is found by its upstream subject, not its email, and claimed once", "[federation][migration]") {
+    Fixture f;
+    const auto& s = f.s;
+    // Dave's address at the IdP (dave-upstream@example.net) is not his account's: only the link imported
+    // from Auth0's identities[] (provider named like the Janua provider's slug) can find him.
+    const json exported = {{"user_id", "auth0|dave1"}, {"email", "dave@example.com"}, {"email_verified", true},
+                           {"created_at", "2024-01-02T03:04:05.000Z"},
+                           {"identities", {{{"provider", "auth0"}, {"connection", "Username-Password-Authentication"}, {"user_id", "dave1"}, {"isSocial", false}},
+                                           {{"provider", "corp-idp"}, {"connection", "corp-idp"}, {"user_id", "dave"}, {"isSocial", true},
+                                            {"access_token", "upstream-token"}, {"profileData", {{"email", "dave-upstream@example.net"}}}}}}};
+    char path[] = "/tmp/janua-auth0-export-XXXXXX";
+    const int fd = ::mkstemp(path);
+    REQUIRE(fd >= 0);
+    const std::string line = exported.dump() + "\n";
+    REQUIRE(::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
+    ::close(fd);
+    auto imported = run_janua({"migrate", "auth0", path, "--database-url", s.db.url(), "--output", "json"});
+    ::unlink(path);
+    INFO(imported.out << imported.err);
+    REQUIRE(imported.exit_code == 0);
+    CHECK(count(s, "SELECT count(*) FROM user_identities WHERE provider_id IS NULL AND provider_key = 'corp-idp' AND subject = 'dave'") == 1);
+
+    auto first = f.login("dave");
+    INFO(first.body << "\n" << f.idp.log());
+    REQUIRE(first.status == 200);
+    auto body = body_of(first);
+    CHECK(body["created"] == false);
+    CHECK(body["user"]["email"] == "dave@example.com");
+    CHECK(body["linked_account"]["provider"] == "corp-idp");
+    CHECK(body["linked_account"]["source"] == "auth0");
+    // Claimed: bound to the provider from now on, and the claim is audited.
+    CHECK(count(s, "SELECT count(*) FROM user_identities WHERE provider_id IS NOT NULL AND subject = 'dave'") == 1);
+    CHECK(count(s, "SELECT count(*) FROM user_identities") == 1);
+    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'identity.linked' AND details->>'via' = 'imported'") == 1);
+    CHECK(count(s, "SELECT count(*) FROM users WHERE email = 'dave-upstream@example.net'") == 0);
+    auto again = body_of(f.login("dave"));
+    CHECK(again["user"]["id"] == body["user"]["id"]);
+    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'identity.linked'") == 1);
+    auto accounts = body_of(get(s.base(), "/api/v1/auth/oauth/accounts", body["access_token"]));
+    REQUIRE(accounts["data"].size() == 1);
+    CHECK(accounts["data"][0]["subject"] == "dave");
+}

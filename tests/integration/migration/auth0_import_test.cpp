@@ -138,9 +138,9 @@ TEST_CASE("user export NDJSON (gzip) joins the password-hash export, keeping ide
     CHECK(column(server, "SELECT username FROM users WHERE email = 'john@example.com'") == "johndoe");
     CHECK(column(server, "SELECT metadata->'app_metadata'->>'plan' FROM users WHERE email = 'jane@example.com'") == "premium");
     CHECK(column(server, "SELECT metadata->'user_metadata'->>'theme' FROM users WHERE email = 'jane@example.com'") == "dark");
-    CHECK(column(server, "SELECT provider || ':' || subject FROM user_linked_identities") == "google-oauth2:1098");
-    CHECK(column(server, "SELECT count(*) FROM user_linked_identities") == "1");
-    CHECK(column(server, "SELECT profile::text FROM user_linked_identities").find("secret-token") == std::string::npos);
+    CHECK(column(server, "SELECT provider_key || ':' || subject FROM user_identities") == "google-oauth2:1098");
+    CHECK(column(server, "SELECT count(*) FROM user_identities") == "1");
+    CHECK(column(server, "SELECT profile::text FROM user_identities").find("secret-token") == std::string::npos);
 
     // The TOTP secret is stored encrypted, and works with an independent TOTP implementation.
     CHECK(column(server, "SELECT secret_ciphertext FROM mfa_totp").find("JBSWY3DPEHPK3PNP") == std::string::npos);
@@ -299,5 +299,89 @@ TEST_CASE("the daemon's migration job API imports an upload in the background, a
     auto status = run_janua({"migrate", "status", id, "--database-url", server.db.url(), "--output", "json"});
     REQUIRE(status.exit_code == 0);
     CHECK(json::parse(status.out)["status"] == "completed");
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the CSV user export: quoted fields with quotes and newlines, the ' escape, joined to the hash export", "[migration][auth0][csv]") {
+    Server server(k_env);
+    const std::string dir = temp_dir();
+    const std::string pw = "Csv-Export-Pass-9";
+    // Auth0's CSV export: a header naming the fields, every string prefixed with ' and double-quoted
+    // (OWASP CSV-injection escaping), inner quotes doubled; booleans and counts bare.
+    const std::string csv =
+        "user_id,email,email_verified,name,given_name,created_at,logins_count,blocked,user_metadata.theme,provider\r\n"
+        "\"'auth0|5f0000000000000000000001\",\"'csv.one@example.com\",true,\"'Ann \"\"The Quote\"\" Smith\",\"'Ann\","
+        "\"'2024-01-02T03:04:05.000Z\",3,false,\"'dark\",\"'auth0\"\r\n"
+        "\"'auth0|5f0000000000000000000002\",\"'csv.two@example.com\",false,\"'Two\nLines\",,\"'2024-01-02T03:04:05.000Z\",0,"
+        "true,,\"'auth0\"\r\n"
+        "\"'auth0|5f0000000000000000000003\",\"'csv.three@example.com\",true,\"'=HYPERLINK(\"\"x\"\")\",,,,,,\r\n";
+    const auto file = write_file(dir, "tenant-users.csv", csv);
+    const auto hashes = write_file(dir, "hashes.ndjson", ndjson({{{"_id", {{"$oid", "5f0000000000000000000001"}}}, {"passwordHash", bcryptjs(pw, 4)}}}));
+    const std::string report = dir + "/report.ndjson";
+    auto [job, r] = migrate(server, {"auth0", file, hashes, "--report", report});
+    INFO(r.err << r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(job["summary"]["failed"] == 0);
+    CHECK(column(server, "SELECT count(*) FROM users") == "3");
+    CHECK(column(server, "SELECT display_name FROM users WHERE email = 'csv.one@example.com'") == "Ann \"The Quote\" Smith");
+    CHECK(column(server, "SELECT display_name FROM users WHERE email = 'csv.two@example.com'") == "Two\nLines");
+    CHECK(column(server, "SELECT display_name FROM users WHERE email = 'csv.three@example.com'") == "=HYPERLINK(\"x\")");
+    CHECK(column(server, "SELECT email_verified::text FROM users WHERE email = 'csv.one@example.com'") == "true");
+    CHECK(column(server, "SELECT status FROM users WHERE email = 'csv.two@example.com'") == "SUSPENDED");
+    CHECK(column(server, "SELECT metadata->'user_metadata'->>'theme' FROM users WHERE email = 'csv.one@example.com'") == "dark");
+    CHECK(column(server, "SELECT metadata->'auth0'->>'logins_count' FROM users WHERE email = 'csv.one@example.com'") == "3");
+    CHECK(column(server, "SELECT external_id FROM user_external_ids e JOIN users u ON u.id = e.user_id WHERE u.email = 'csv.two@example.com'") ==
+          "auth0|5f0000000000000000000002");
+    CHECK(signin_response(server.base(), "csv.one@example.com", pw).status == 200);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a malformed CSV export: each broken row reported with its line, a dry run writes nothing, a bad header stops the file", "[migration][auth0][csv]") {
+    Server server(k_env);
+    const std::string dir = temp_dir();
+    const std::string long_name(3000, 'x');  // long, but within the 1 MiB record limit
+    const std::string csv =
+        "user_id,email,name\n"                                                         // line 1
+        "\"'auth0|good1\",\"'good1@example.com\",\"'Good \"\"One\"\"\"\n"              // line 2
+        "\"'auth0|bad1\",\"'bad1@example.com\"oops,\"'x\"\n"                           // line 3: text after a closing quote
+        "\"'auth0|bad2\",bad\"2@example.com,\"'x\"\n"                                  // line 4: a quote in an unquoted field
+        "\"'auth0|bad3\",\"'bad3@example.com\",\"'x\",extra\n"                         // line 5: more fields than the header
+        "\"'auth0|good2\",\"'good2@example.com\",\"'Multi\nline\nname\"\n"             // lines 6-8
+        "\"'auth0|long\",\"'long@example.com\",\"'" + long_name + "\"\n"               // line 9
+        "\"'auth0|bad4\",\"'bad4@example.com\",\"'never closed\n"                      // line 10: runs to the end
+        "\"'auth0|lost\",\"'lost@example.com\",\"'x\"\n";
+    const auto file = write_file(dir, "broken.csv", csv);
+    const std::string report = dir + "/report.ndjson";
+    auto [dry, dr] = migrate(server, {"auth0", file, "--dry-run", "--report", report});
+    INFO(dr.err << dr.out);
+    REQUIRE(dr.exit_code == 0);
+    CHECK(dry["summary"]["inserted"] == 3);
+    CHECK(column(server, "SELECT count(*) FROM users") == "0");
+    CHECK(column(server, "SELECT count(*) FROM migration_jobs") == "0");
+    std::map<long long, std::string> by_line;
+    for (const auto& p : read_ndjson(report)) by_line[p["line"].get<long long>()] = p["code"].get<std::string>() + ":" + p["reason"].get<std::string>();
+    REQUIRE(by_line.size() == 4);
+    CHECK(by_line[3].rfind("FORMAT:a closing quote", 0) == 0);
+    CHECK(by_line[4].rfind("FORMAT:a quote inside an unquoted field", 0) == 0);
+    CHECK(by_line[5].rfind("FORMAT:the row has 4 fields", 0) == 0);
+    CHECK(by_line[10].rfind("FORMAT:the quoted field opened on line 10 is never closed", 0) == 0);
+
+    // The import proper: the good rows go in, the broken ones alone are left out.
+    auto [job, r] = migrate(server, {"auth0", file, "--report", report});
+    REQUIRE(r.exit_code == 0);
+    CHECK(job["summary"]["inserted"] == 3);
+    CHECK(column(server, "SELECT display_name FROM users WHERE email = 'good2@example.com'") == "Multi\nline\nname");
+    CHECK(column(server, "SELECT count(*) FROM users WHERE email IN ('bad1@example.com', 'bad3@example.com', 'lost@example.com')") == "0");
+
+    // Without user_id and email columns there is nothing to read the rows by: the first line says so.
+    const auto headless = write_file(dir, "headless.csv", "\"'auth0|h1\",\"'h1@example.com\"\n\"'auth0|h2\",\"'h2@example.com\"\n");
+    auto [bad, br] = migrate(server, {"auth0", headless, "--report", report});
+    REQUIRE(br.exit_code == 0);
+    const auto problems = read_ndjson(report);
+    REQUIRE(problems.size() == 1);
+    CHECK(problems[0]["line"] == 1);
+    CHECK(problems[0]["code"] == "FORMAT");
+    CHECK(problems[0]["reason"].get<std::string>().find("no user_id column") != std::string::npos);
+    CHECK(column(server, "SELECT count(*) FROM users WHERE email LIKE 'h_@example.com'") == "0");
     std::filesystem::remove_all(dir);
 }

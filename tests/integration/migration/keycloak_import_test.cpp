@@ -79,7 +79,7 @@ TEST_CASE("a Keycloak realm export: passwords, roles, groups and OIDC clients", 
     CHECK(role_of("sales-team", "bob@acme.example") == "leads");
     CHECK(column(server, "SELECT count(*) FROM roles r JOIN organizations o ON o.id = r.organization_id WHERE o.slug = 'acme' "
                          "AND r.name IN ('billing', 'shop.clerk', 'offline_access', 'realm-management.view-users')") == "2");
-    CHECK(column(server, "SELECT provider || ':' || subject FROM user_linked_identities") == "github:4242");
+    CHECK(column(server, "SELECT provider_key || ':' || subject FROM user_identities") == "github:4242");
 
     auto admin = make_user(server, "root@example.com", true);
     auto spa = get(server.base(), "/api/v1/oauth/clients/shop-spa", admin.token);
@@ -103,5 +103,70 @@ TEST_CASE("a Keycloak realm export: passwords, roles, groups and OIDC clients", 
     REQUIRE(r2.exit_code == 0);
     CHECK(again["summary"]["inserted"] == 0);
     CHECK(column(server, "SELECT count(*) FROM users") == "4");  // the three, and root
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("Keycloak OTP credentials become TOTP factors that verify with oathtool codes, other variants are reported", "[migration][keycloak]") {
+    Server server({{"BCRYPT_ROUNDS", "4"}, {"RATE_LIMIT_PER_MINUTE", "0"}});
+    const std::string dir = temp_dir();
+    const std::string pw = "Keycloak-Otp-7";
+    const std::string salt_b64 = sh("printf 0123456789abcdef | base64 -w0");
+    const std::string hash = sh("openssl kdf -binary -keylen 64 -kdfopt digest:SHA256 -kdfopt pass:" + pw +
+                                " -kdfopt salt:0123456789abcdef -kdfopt iter:1000 PBKDF2 | base64 -w0");
+    auto otp = [](const std::string& secret, json data) {
+        data["subType"] = data.value("subType", "totp");
+        data["counter"] = 0;
+        for (const auto& [key, value] : json{{"digits", 6}, {"period", 30}, {"algorithm", "HmacSHA1"}}.items())
+            if (!data.contains(key)) data[key] = value;
+        return json{{"type", "otp"}, {"userLabel", "phone"}, {"secretData", json{{"value", secret}}.dump()}, {"credentialData", data.dump()}};
+    };
+    auto person = [&](const std::string& name, json credentials) {
+        credentials.push_back(password_credential("pbkdf2-sha256", 1000, salt_b64, hash));
+        return json{{"id", "otp-" + name}, {"username", name}, {"email", name + "@otp.example"}, {"emailVerified", true},
+                    {"credentials", credentials}};
+    };
+    // Keycloak's own secrets are text used as the HMAC key as they are (UTF-8); imported ones may be Base32.
+    const std::string utf8_secret = "Kc7sEcReT0tp4mE2xYz9";
+    const json realm = {{"realm", "otp"},
+                        {"users", {person("utf8", {otp(utf8_secret, json::object())}),
+                                   person("base32", {otp("JBSWY3DPEHPK3PNP", {{"secretEncoding", "BASE32"}})}),
+                                   person("hotp", {otp("HotpSecret1234567890", {{"subType", "hotp"}})}),
+                                   person("sha256", {otp("Sha256Secret12345678", {{"algorithm", "HmacSHA256"}})}),
+                                   person("eight", {otp("EightDigits123456789", {{"digits", 8}})}),
+                                   person("minute", {otp("MinuteSecret12345678", {{"period", 60}})})}}};
+    const auto file = write_file(dir, "otp-realm.json", realm.dump());
+    const std::string report = dir + "/report.ndjson";
+    auto [job, r] = migrate(server, {"keycloak", file, "--report", report});
+    INFO(r.err << r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK(job["summary"]["inserted"].get<long long>() >= 6);
+
+    auto verify_with = [&](const std::string& email, const std::string& oathtool_args) {
+        auto first = body_of(signin_response(server.base(), email, pw));
+        REQUIRE(first.value("mfa_required", false));
+        CHECK(post(server.base(), "/api/v1/mfa/verify", {{"mfa_token", first["mfa_token"]}, {"code", "000000"}}).status != 200);
+        auto again = body_of(signin_response(server.base(), email, pw));
+        const auto code = sh("oathtool --totp " + oathtool_args);
+        CHECK(post(server.base(), "/api/v1/mfa/verify", {{"mfa_token", again["mfa_token"]}, {"code", code}}).status == 200);
+    };
+    verify_with("utf8@otp.example", sh("printf %s " + quoted(utf8_secret) + " | od -An -v -tx1 | tr -d ' \\n'"));
+    verify_with("base32@otp.example", "-b JBSWY3DPEHPK3PNP");
+    CHECK(column(server, "SELECT count(*) FROM mfa_totp") == "2");
+    CHECK(column(server, "SELECT string_agg(secret_ciphertext, '') FROM mfa_totp").find("JBSWY3DPEHPK3PNP") == std::string::npos);
+
+    // Each unsupported variant is a warning on its user, who is imported and signs in with the password alone.
+    std::map<std::string, std::string> warned;
+    for (const auto& p : read_ndjson(report)) warned[p.value("external_id", "")] = p["code"].get<std::string>() + ":" + p.value("field", "");
+    CHECK(warned["otp-hotp"] == "MFA_FACTORS_FAILED:credentials.otp.subType");
+    CHECK(warned["otp-sha256"] == "MFA_FACTORS_FAILED:credentials.otp.algorithm");
+    CHECK(warned["otp-eight"] == "MFA_FACTORS_FAILED:credentials.otp.digits");
+    CHECK(warned["otp-minute"] == "MFA_FACTORS_FAILED:credentials.otp.period");
+    CHECK(warned.count("otp-utf8") == 0);
+    for (const auto* email : {"hotp@otp.example", "sha256@otp.example", "eight@otp.example", "minute@otp.example"}) {
+        INFO(email);
+        auto signed_in = signin_response(server.base(), email, pw);
+        CHECK(signed_in.status == 200);
+        CHECK_FALSE(body_of(signed_in).value("mfa_required", false));
+    }
     std::filesystem::remove_all(dir);
 }
