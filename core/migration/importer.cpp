@@ -65,9 +65,6 @@ Result<ImportOptions> options_from_json(const nlohmann::json& body) {
     return o;
 }
 
-namespace {
-
-// An audit event of the importer about its job.
 audit::Event job_event(const Actor& actor, const std::string& job_id, std::string action) {
     audit::Event event;
     event.action = std::move(action);
@@ -79,8 +76,6 @@ audit::Event job_event(const Actor& actor, const std::string& job_id, std::strin
     event.target_id = job_id;
     return event;
 }
-
-}  // namespace
 
 Importer::Importer(db::Pool& pool, const crypto::FernetKeyring& keyring, Actor actor)
     : m_pool(pool), m_keyring(keyring), m_actor(std::move(actor)) {}

@@ -5,6 +5,7 @@
 // after the last committed one. Records that cannot be imported are reported (file, line,
 // Auth0-style code, reason) and skipped; they never abort the import.
 
+#include "core/audit/audit.hpp"
 #include "core/common/result.hpp"
 #include "core/crypto/fernet.hpp"
 #include "core/db/pool.hpp"
@@ -93,6 +94,9 @@ private:
     const crypto::FernetKeyring& m_keyring;
     Actor m_actor;
 };
+
+// An audit event by `actor` about migration job `job_id` (details and outcome left to the caller).
+audit::Event job_event(const Actor& actor, const std::string& job_id, std::string action);
 
 // The producers of each source.
 std::string produce_auth0(const InputFile& file, ByteSource& source, std::uint64_t skip_before, std::size_t max_record_bytes,

@@ -139,12 +139,7 @@ Result<LocalRun> MigrationService::run_local(const ImportOptions& options, const
             }
             const std::string id = jobs_store::create(tx, options.source, fingerprint, options_json(options), described,
                                                       static_cast<std::int64_t>(total), actor.id);
-            audit::Event event;
-            event.action = "migration.job_started";
-            event.actor_type = actor.type;
-            event.actor_id = actor.id;
-            event.target_type = "migration_job";
-            event.target_id = id;
+            auto event = job_event(actor, id, "migration.job_started");
             event.details = {{"source", options.source}, {"files", described}, {"options", options_json(options)}};
             audit::record(tx, event);
             run.job = *jobs_store::find(tx, id);
@@ -178,14 +173,7 @@ Result<jobs_store::JobRow> MigrationService::submit(const ImportOptions& options
             tx.exec(k_put_chunk, id, static_cast<int>(seq), pqxx::binarystring(body.data() + at, std::min(k_upload_chunk_bytes, body.size() - at)));
         auto queued = jobs::enqueue(tx, jobs::NewJob{k_job_kind, {{"migration_job_id", id}}, 20, std::chrono::milliseconds(0)});
         if (!queued) return queued.error();
-        audit::Event event;
-        event.action = "migration.job_started";
-        event.actor_type = actor.type;
-        event.actor_id = actor.id;
-        event.ip_address = actor.ip;
-        event.request_id = actor.request_id;
-        event.target_type = "migration_job";
-        event.target_id = id;
+        auto event = job_event(actor, id, "migration.job_started");
         event.details = {{"source", options.source}, {"files", files}, {"options", options_json(options)}};
         audit::record(tx, event);
         return *jobs_store::find(tx, id);

@@ -52,6 +52,14 @@ Response listed(const nlohmann::json& items, const std::optional<std::string>& n
     return Response::json(200, {{"data", items}, {"next_cursor", next ? nlohmann::json(*next) : nlohmann::json(nullptr)}});
 }
 
+template <class T>
+Response listed(const Result<std::vector<T>>& items, const Request& r) {
+    if (!items) return error_response(items.error(), r.request_id);
+    nlohmann::json data = nlohmann::json::array();
+    for (const auto& item : *items) data.push_back(compliance::to_json(item));
+    return listed(data);
+}
+
 Result<std::string> format_of(const Request& r) {
     const std::string format = r.query_param("format").value_or("json");
     if (format != "json" && format != "csv") return member_error("format", "must be json or csv");
@@ -61,11 +69,7 @@ Result<std::string> format_of(const Request& r) {
 void consent_routes(Router& router, ComplianceService& svc) {
     router.add("GET", "/api/v1/compliance/consents", Access::user, [&svc](Request& r) {
         if (auto refused = refuse_without_user(r)) return *refused;
-        auto consents = svc.consents(r.principal->user_id);
-        if (!consents) return error_response(consents.error(), r.request_id);
-        nlohmann::json data = nlohmann::json::array();
-        for (const auto& c : *consents) data.push_back(compliance::to_json(c));
-        return listed(data);
+        return listed(svc.consents(r.principal->user_id), r);
     });
     router.add("POST", "/api/v1/compliance/consents", Access::user, [&svc](Request& r) {
         if (auto refused = refuse_without_user(r)) return *refused;
@@ -230,13 +234,8 @@ void export_routes(Router& router, ComplianceService& svc) {
 }
 
 void retention_routes(Router& router, ComplianceService& svc) {
-    router.add("GET", "/api/v1/compliance/retention-policies", Access::platform_admin, [&svc](Request& r) {
-        auto policies = svc.retention_policies();
-        if (!policies) return error_response(policies.error(), r.request_id);
-        nlohmann::json data = nlohmann::json::array();
-        for (const auto& p : *policies) data.push_back(compliance::to_json(p));
-        return listed(data);
-    });
+    router.add("GET", "/api/v1/compliance/retention-policies", Access::platform_admin,
+               [&svc](Request& r) { return listed(svc.retention_policies(), r); });
     router.add("PUT", "/api/v1/compliance/retention-policies/{category}", Access::platform_admin, [&svc](Request& r) {
         auto body = parse_json_object(r);
         if (!body) return error_response(body.error(), r.request_id);
@@ -258,13 +257,8 @@ void retention_routes(Router& router, ComplianceService& svc) {
 // An organization's own retention, set by its admins (compliance:retention) within the platform's.
 void org_retention_routes(Router& router, ComplianceService& svc) {
     const std::string base = "/api/v1/organizations/{org_id}/compliance/retention-policies";
-    org_route(router, "GET", base, "compliance:retention", [&svc](Request& r) {
-        auto policies = svc.org_retention_policies(r.param("org_id"));
-        if (!policies) return error_response(policies.error(), r.request_id);
-        nlohmann::json data = nlohmann::json::array();
-        for (const auto& p : *policies) data.push_back(compliance::to_json(p));
-        return listed(data);
-    });
+    org_route(router, "GET", base, "compliance:retention",
+              [&svc](Request& r) { return listed(svc.org_retention_policies(r.param("org_id")), r); });
     org_route(router, "PUT", base + "/{category}", "compliance:retention", [&svc](Request& r) {
         auto body = parse_json_object(r);
         if (!body) return error_response(body.error(), r.request_id);

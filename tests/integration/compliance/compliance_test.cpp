@@ -518,8 +518,9 @@ TEST_CASE("exports list linked upstream accounts without tokens, per person and 
     // The organization sees the accounts linked through its own connection, the sessions opened in it,
     // consents and MFA metadata; not the person's social logins.
     const auto org_text = call(s, "GET", k_orgs + "/" + org_id + "/compliance/export", owner.token).body;
+    const auto org_doc = json::parse(org_text);
     json member;
-    for (const auto& m : json::parse(org_text)["members"])
+    for (const auto& m : org_doc["members"])
         if (m["id"] == ada.id) member = m;
     REQUIRE(member.is_object());
     REQUIRE(member["linked_accounts"].size() == 1);
@@ -635,7 +636,8 @@ TEST_CASE("an organization keeps its data for less time than the platform, never
 
     // The platform shortening its policy later wins over the organization's longer setting.
     ok_json(call(s, "PUT", "/api/v1/compliance/retention-policies/sessions", admin.token, {{"retention_days", 5}}));
-    for (const auto& p : ok_json(call(s, "GET", path, owner.token))["data"])
+    const auto after = ok_json(call(s, "GET", path, owner.token));
+    for (const auto& p : after["data"])
         if (p["category"] == "sessions") CHECK(p["effective_retention_days"] == 5);
     CHECK(call(s, "DELETE", path + "/sessions", owner.token).status == 204);
     CHECK(run_janua(direct_args(s, {"compliance", "org-retention-unset", "strict-org", "sessions"})).exit_code == 3);
