@@ -116,7 +116,8 @@ TEST_CASE("Keycloak OTP credentials become TOTP factors that verify with oathtoo
     auto otp = [](const std::string& secret, json data) {
         data["subType"] = data.value("subType", "totp");
         data["counter"] = 0;
-        for (const auto& [key, value] : json{{"digits", 6}, {"period", 30}, {"algorithm", "HmacSHA1"}}.items())
+        const json defaults = {{"digits", 6}, {"period", 30}, {"algorithm", "HmacSHA1"}};
+        for (const auto& [key, value] : defaults.items())
             if (!data.contains(key)) data[key] = value;
         return json{{"type", "otp"}, {"userLabel", "phone"}, {"secretData", json{{"value", secret}}.dump()}, {"credentialData", data.dump()}};
     };
