@@ -212,6 +212,7 @@ void Pipeline::finish(Request& request, Response& response, double seconds) {
     if (request.route.empty()) request.route = "unmatched";
     m_context.metrics.observe_request(request.method, request.route, response.status, seconds);
     // The path, never the query string: links carry tokens there.
+    if (!log::enabled(log::Level::info)) return;
     log::info("request", {{"request_id", request.request_id},
                           {"method", request.method},
                           {"path", request.path},

@@ -358,7 +358,7 @@ Result<Principal> AuthService::authenticate(const std::string& bearer_token) {
     if (!verified) return verified.error();
     if (!is_uuid(verified->subject) || !is_uuid(verified->session_id))
         return make_error(ErrorCode::token, "access token is not bound to a session");
-    const auto is_admin = m_pool.transact([&](db::Transaction& tx) {
+    const auto is_admin = m_pool.read([&](db::Transaction& tx) {
         return sessions::active_owner_is_admin(tx, verified->session_id, verified->subject);
     });
     if (!is_admin) return make_error(ErrorCode::token, "the session of this access token has ended");

@@ -176,7 +176,7 @@ Result<OAuthClient> ClientService::authenticate_secret(const std::string& client
     // Hash first, so an unknown client costs the same as a known one.
     const std::string presented = hash_client_secret(secret);
     if (!is_valid_client_id(client_id)) return authentication_failed("malformed client_id");
-    auto state = m_pool.transact([&](db::Transaction& tx) { return clients::find_secret_state(tx, client_id); });
+    auto state = m_pool.read([&](db::Transaction& tx) { return clients::find_secret_state(tx, client_id); });
     if (!state) return authentication_failed("unknown client '" + client_id + "'");
     const auto& client = state->client;
     // Both comparisons always run, so timing does not tell which secret matched.
