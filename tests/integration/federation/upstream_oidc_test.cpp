@@ -4,6 +4,7 @@
 // endpoints pointed at it). Every attack on the callback and the ID token is refused and
 // creates nothing.
 #include "tests/integration/federation/upstream_idp.hpp"
+#include "tests/integration/sso/app_tokens.hpp"
 
 #include <pqxx/pqxx>
 
@@ -85,6 +86,7 @@ TEST_CASE("social login through an OIDC issuer creates an account, links by veri
     REQUIRE(me.status == 200);
     CHECK(body_of(me)["id"] == body["user"]["id"]);
     CHECK(parse_jwt(body["access_token"]).payload["amr"] == json::array({"fed"}));
+    CHECK_FALSE(parse_jwt(body["access_token"]).payload.contains("org_id"));  // social login: no organization
     // The next login finds the same account by (issuer, subject).
     auto again = body_of(f.login("newbie"));
     CHECK(again["created"] == false);
@@ -127,7 +129,7 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
 
     // A state januad never issued.
     auto callback = callback_for(s.base(), k_social + "/authorize?redirect=false&login_hint=newbie");
-    auto forged = get(s.base(), replace_param(callback, "state", "forged-state-value"));
+    auto forged = get(s.base(), Callback{replace_param(callback.path, "state", "forged-state-value"), callback.binding});
     CHECK(forged.status == 401);
     CHECK(error_code(forged) == "SSO_AUTHENTICATION_ERROR");
     CHECK(reason_of(forged) == "state_invalid");
@@ -138,12 +140,35 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
     CHECK(reason_of(replayed) == "state_invalid");
     // A state made for one provider is refused at another's callback (and is spent).
     auto elsewhere = callback_for(s.base(), k_social + "/authorize?redirect=false&login_hint=newbie");
-    elsewhere.replace(elsewhere.find("/corp-idp/"), 10, "/github/");
+    elsewhere.path.replace(elsewhere.path.find("/corp-idp/"), 10, "/github/");
     auto mixed = get(s.base(), elsewhere);
     CHECK(mixed.status == 401);
     CHECK(reason_of(mixed) == "state_invalid");
     // No state at all.
     CHECK(reason_of(get(s.base(), k_social + "/callback?code=abc")) == "state_invalid");
+
+    // Login CSRF: a callback from a browser other than the one that started the sign-in (no
+    // binding cookie, or another browser's) is refused and signs nobody in.
+    for (const std::string& cookie : {std::string(), callback_for(s.base(), k_social + "/authorize?redirect=false&login_hint=bob").binding}) {
+        auto started = get(s.base(), k_social + "/authorize?redirect=false&login_hint=newbie");
+        const std::string line = cookie_set_by(started, "janua_sso_binding").second;
+        CHECK(line.find("; HttpOnly") != std::string::npos);
+        CHECK(line.find("; SameSite=Lax") != std::string::npos);
+        CHECK(line.find("; Path=/api/v1/") != std::string::npos);
+        CHECK(line.find("; Max-Age=") != std::string::npos);
+        CHECK(line.find("Secure") == std::string::npos);  // BASE_URL is http here
+        auto foreign = follow(started, s.base());
+        foreign.binding = cookie;
+        auto refused = get(s.base(), foreign);
+        CHECK(refused.status == 401);
+        CHECK(reason_of(refused) == "browser_mismatch");
+    }
+    // The browser's binding cookie is reused for its next sign-in (several tabs).
+    auto first = get(s.base(), k_social + "/authorize?redirect=false");
+    const std::string mine = cookie_set_by(first, "janua_sso_binding").first;
+    auto second = http("GET", s.base(), k_social + "/authorize?redirect=false", {}, {{"Cookie", "janua_sso_binding=" + mine}});
+    CHECK(cookie_set_by(second, "janua_sso_binding").first == mine);
+    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'upstream.login' AND details->>'reason' = 'browser_mismatch'") == 2);
 
     // ID tokens the upstream's keys and the login request do not vouch for.
     const std::vector<std::pair<std::string, std::string>> attacks = {
@@ -161,7 +186,7 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
     // Only the one genuine login above created an account.
     CHECK(count(s, "SELECT count(*) FROM users") == users_before + 1);
     CHECK(count(s, "SELECT count(*) FROM users WHERE email = 'alice@example.com'") == 0);
-    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'upstream.login' AND outcome = 'failure'") == 8);
+    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'upstream.login' AND outcome = 'failure'") == 10);
 }
 
 TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, management API", "[federation]") {
@@ -209,6 +234,12 @@ TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, man
     auto body = body_of(carol);
     CHECK(body["created"] == true);
     CHECK(body["organization_id"] == org_id);
+    // The sign-in was for the organization: its access token names it, refreshed ones too.
+    CHECK(parse_jwt(body["access_token"]).payload["org_id"] == org_id);
+    auto refreshed = post(s.base(), "/api/v1/auth/refresh", {{"refresh_token", body["refresh_token"]}});
+    INFO(refreshed.body);
+    REQUIRE(refreshed.status == 200);
+    CHECK(parse_jwt(body_of(refreshed)["access_token"]).payload["org_id"] == org_id);
     auto members = body_of(get(s.base(), "/api/v1/organizations/" + org_id + "/members", owner_token));
     bool found = false;
     for (const auto& m : members["data"])
@@ -221,7 +252,14 @@ TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, man
     auto redirected = get(s.base(), by_domain);
     CHECK(redirected.status == 302);
     CHECK(redirected.header("Location") == "/oauth/authorize?client_id=x");
-    CHECK(redirected.header("Set-Cookie").find("janua_session=") != std::string::npos);
+    const std::string session = cookie_set_by(redirected, "janua_session").first;
+    REQUIRE_FALSE(session.empty());
+    // An app signing carol in with that browser session gets tokens naming the organization.
+    janua::test::sso::register_tenant_app(s);
+    auto app = janua::test::sso::app_tokens(s, session);
+    CHECK(app.access["org_id"] == org_id);
+    CHECK(app.id["org_id"] == org_id);
+    CHECK(app.refreshed_access["org_id"] == org_id);
     // An open redirect is refused before anything is sent upstream.
     CHECK(get(s.base(), "/api/v1/sso/oidc/initiate?org=acme&redirect=false&return_to=https%3A%2F%2Fevil.example%2F").status == 422);
 
@@ -250,7 +288,7 @@ TEST_CASE("link and unlink upstream accounts, the last sign-in method stays", "[
     auto started = post(s.base(), k_social + "/link", {{"login_hint", "dave"}}, token);
     INFO(started.body);
     REQUIRE(started.status == 200);
-    auto linked = get(s.base(), drive_upstream(body_of(started)["authorization_url"], s.base()));
+    auto linked = get(s.base(), follow(started, s.base()));
     INFO(linked.body);
     REQUIRE(linked.status == 200);
     CHECK(body_of(linked)["linked"] == true);
@@ -264,7 +302,7 @@ TEST_CASE("link and unlink upstream accounts, the last sign-in method stays", "[
     // Someone else cannot link the same upstream account.
     auto other = signup(s.base(), "other@example.com");
     auto again = post(s.base(), k_social + "/link", {{"login_hint", "dave"}}, other["access_token"]);
-    auto taken = get(s.base(), drive_upstream(body_of(again)["authorization_url"], s.base()));
+    auto taken = get(s.base(), follow(again, s.base()));
     CHECK(taken.status == 403);
     CHECK(reason_of(taken) == "already_linked");
 
