@@ -3,6 +3,7 @@
 // Provider on loopback, and a GitHub-shaped OAuth 2.0 fake, each on an ephemeral port. The browser leg
 // of a login is played by tests/e2e/upstream-drive.mjs (redirects and cookies).
 #include "tests/integration/identity/identity_support.hpp"
+#include "tests/integration/sso/app_tokens.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -119,14 +120,7 @@ inline std::string drive_upstream(const std::string& authorization_url, const st
     return url.substr(base.size());
 }
 
-// The value of cookie `name` a response sets (empty when none), and the whole Set-Cookie line.
-inline std::pair<std::string, std::string> cookie_set_by(const HttpResponse& r, const std::string& name) {
-    for (const auto& [header, value] : r.headers) {
-        if (header != "Set-Cookie" && header != "set-cookie") continue;
-        if (value.rfind(name + "=", 0) == 0) return {value.substr(name.size() + 1, value.find(';') - name.size() - 1), value};
-    }
-    return {};
-}
+using janua::test::sso::set_cookie_of;
 
 // Where the upstream sent the browser back to januad, and the janua_sso_binding cookie of the
 // browser that started the sign-in (the callback is refused without it).
@@ -134,6 +128,8 @@ struct Callback {
     std::string path;
     std::string binding;
 };
+
+using janua::test::identity::get;  // the overload below would hide it
 
 inline HttpResponse get(const std::string& base, const Callback& callback) {
     std::map<std::string, std::string> headers;
@@ -145,7 +141,7 @@ inline HttpResponse get(const std::string& base, const Callback& callback) {
 inline Callback follow(const HttpResponse& started, const std::string& base) {
     INFO(started.body);
     REQUIRE(started.status == 200);
-    const std::string binding = cookie_set_by(started, "janua_sso_binding").first;
+    const std::string binding = set_cookie_of(started, "janua_sso_binding").first;
     REQUIRE(binding.size() == 43);
     return Callback{drive_upstream(body_of(started)["authorization_url"], base), binding};
 }

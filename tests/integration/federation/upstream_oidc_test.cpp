@@ -4,7 +4,6 @@
 // endpoints pointed at it). Every attack on the callback and the ID token is refused and
 // creates nothing.
 #include "tests/integration/federation/upstream_idp.hpp"
-#include "tests/integration/sso/app_tokens.hpp"
 
 #include <pqxx/pqxx>
 
@@ -151,7 +150,7 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
     // binding cookie, or another browser's) is refused and signs nobody in.
     for (const std::string& cookie : {std::string(), callback_for(s.base(), k_social + "/authorize?redirect=false&login_hint=bob").binding}) {
         auto started = get(s.base(), k_social + "/authorize?redirect=false&login_hint=newbie");
-        const std::string line = cookie_set_by(started, "janua_sso_binding").second;
+        const std::string line = set_cookie_of(started, "janua_sso_binding").second;
         CHECK(line.find("; HttpOnly") != std::string::npos);
         CHECK(line.find("; SameSite=Lax") != std::string::npos);
         CHECK(line.find("; Path=/api/v1/") != std::string::npos);
@@ -165,9 +164,9 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
     }
     // The browser's binding cookie is reused for its next sign-in (several tabs).
     auto first = get(s.base(), k_social + "/authorize?redirect=false");
-    const std::string mine = cookie_set_by(first, "janua_sso_binding").first;
+    const std::string mine = set_cookie_of(first, "janua_sso_binding").first;
     auto second = http("GET", s.base(), k_social + "/authorize?redirect=false", {}, {{"Cookie", "janua_sso_binding=" + mine}});
-    CHECK(cookie_set_by(second, "janua_sso_binding").first == mine);
+    CHECK(set_cookie_of(second, "janua_sso_binding").first == mine);
     CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'upstream.login' AND details->>'reason' = 'browser_mismatch'") == 2);
 
     // ID tokens the upstream's keys and the login request do not vouch for.
@@ -252,7 +251,7 @@ TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, man
     auto redirected = get(s.base(), by_domain);
     CHECK(redirected.status == 302);
     CHECK(redirected.header("Location") == "/oauth/authorize?client_id=x");
-    const std::string session = cookie_set_by(redirected, "janua_session").first;
+    const std::string session = set_cookie_of(redirected, "janua_session").first;
     REQUIRE_FALSE(session.empty());
     // An app signing carol in with that browser session gets tokens naming the organization.
     janua::test::sso::register_tenant_app(s);
@@ -339,4 +338,48 @@ TEST_CASE("GitHub preset: verified primary email from /user/emails (endpoints po
     auto refused = github("eve");  // primary address not verified
     CHECK(refused.status == 403);
     CHECK(reason_of(refused) == "email_not_verified");
+}
+
+TEST_CASE("the hosted /login page offers the enabled providers, and its links start their sign-in", "[federation]") {
+    Fixture f;
+    const auto& s = f.s;
+    // A second provider, disabled: not offered.
+    idp_cli({"idp", "create", "--preset", "github", "--client-id", k_client_id, "--client-secret-file", f.secret.path,
+              "--disabled", "--database-url", s.db.url(), "--output", "json"});
+    const std::string pending = "/oauth/authorize?client_id=tenant-app&response_type=code";
+    auto page = http("GET", s.base(), "/login?return_to=%2Foauth%2Fauthorize%3Fclient_id%3Dtenant-app%26response_type%3Dcode");
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    const std::string link = "/api/v1/auth/oauth/corp-idp/authorize?return_to=%2Foauth%2Fauthorize%3Fclient_id%3Dtenant-app%26response_type%3Dcode";
+    CHECK(page.body.find("href=\"" + link + "\">Sign in with Corp IdP</a>") != std::string::npos);
+    CHECK(page.body.find("/api/v1/auth/oauth/github/") == std::string::npos);
+    CHECK(page.body.find("Sign in with GitHub") == std::string::npos);
+    // ENABLE_SSO: the work-email form for enterprise SSO; no external asset anywhere.
+    CHECK(page.body.find("<form method=\"get\" action=\"/login/sso\">") != std::string::npos);
+    CHECK(page.body.find("http://") == std::string::npos);
+    CHECK(page.body.find("https://") == std::string::npos);
+    CHECK(page.header("Content-Security-Policy").find("default-src 'none'") != std::string::npos);
+
+    // The link starts the flow: to the upstream with a binding cookie, back to the pending request signed in.
+    auto start = http("GET", s.base(), link + "&login_hint=newbie");  // the test IdP's account chooser
+    REQUIRE(start.status == 302);
+    const std::string binding = set_cookie_of(start, "janua_sso_binding").first;
+    REQUIRE(binding.size() == 43);
+    CHECK(start.header("Location").rfind(f.idp.issuer(), 0) == 0);
+    auto back = get(s.base(), Callback{drive_upstream(start.header("Location"), s.base()), binding});
+    INFO(back.body);
+    CHECK(back.status == 302);
+    CHECK(back.header("Location") == pending);
+    CHECK_FALSE(set_cookie_of(back, "janua_session").first.empty());
+
+    // Enabled again, it is offered again; without a pending request the links end at /login/signed-in.
+    idp_cli({"idp", "update", "github", "--enable", "--database-url", s.db.url(), "--output", "json"});
+    auto plain = http("GET", s.base(), "/login");
+    CHECK(plain.body.find("href=\"/api/v1/auth/oauth/github/authorize?return_to=%2Flogin%2Fsigned-in\">Sign in with GitHub</a>") !=
+          std::string::npos);
+    CHECK(http("GET", s.base(), "/login/signed-in").status == 200);
+    // The work-email form with a domain nobody signs in: a page saying so, nothing started.
+    auto nobody = http("GET", s.base(), "/login/sso?email=someone%40nowhere.example&return_to=%2Flogin%2Fsigned-in");
+    CHECK(nobody.status == 404);
+    CHECK(set_cookie_of(nobody, "janua_sso_binding").first.empty());
 }

@@ -1,11 +1,24 @@
 #pragma once
-// What an application gets after an enterprise sign-in: a public client registered with januad
+// The browser's side of an SSO sign-in in the tests: cookies a response sets, and what an
+// application gets after an enterprise sign-in: a public client registered with januad
 // (PKCE, no consent screen) runs /oauth/authorize with the browser session the SSO login left,
 // then /oauth/token; the access and ID tokens (and a refreshed access token) are returned.
 
 #include "tests/integration/identity/identity_support.hpp"
 
 namespace janua::test::sso {
+
+using namespace janua::test::identity;
+using nlohmann::json;
+
+// The value of cookie `name` a response sets (empty when none), and the whole Set-Cookie line.
+inline std::pair<std::string, std::string> set_cookie_of(const HttpResponse& r, const std::string& name) {
+    for (const auto& [header, value] : r.headers) {
+        if (header != "Set-Cookie" && header != "set-cookie") continue;
+        if (value.rfind(name + "=", 0) == 0) return {value.substr(name.size() + 1, value.find(';') - name.size() - 1), value};
+    }
+    return {};
+}
 
 inline constexpr const char* k_app_redirect = "http://127.0.0.1:9/app-callback";
 // RFC 7636: the S256 challenge of this verifier.

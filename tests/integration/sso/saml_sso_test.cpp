@@ -319,6 +319,16 @@ TEST_CASE("SAML connection management: validation, permissions, SSRF defence, te
     CHECK(error_code(http("GET", f.s.base(), "/api/v1/sso/initiate?org=acme&return_to=https%3A%2F%2Fevil.test%2F")) ==
           "VALIDATION_ERROR");
     CHECK(post_acs(f.s, f.respond()).status == 303);
+    // The hosted /login page offers the work-email form once a SAML connection exists; it starts
+    // the organization's SAML sign-in (bound to the browser like /api/v1/sso/initiate).
+    auto login_page = http("GET", f.s.base(), "/login");
+    CHECK(login_page.body.find("<form method=\"get\" action=\"/login/sso\">") != std::string::npos);
+    auto from_page = http("GET", f.s.base(), "/login/sso?email=ann%40acme.example&return_to=%2Flogin%2Fsigned-in");
+    INFO(from_page.body);
+    REQUIRE(from_page.status == 302);
+    CHECK(location(from_page).rfind(f.idp.sso_url() + "?SAMLRequest=", 0) == 0);
+    CHECK(set_cookie_of(from_page, "janua_sso_binding").first.size() == 43);
+    CHECK(http("GET", f.s.base(), "/login/sso?email=not-an-address").status == 400);
 
     auto tested = body_of(call(f.s, "POST", f.sso + "/test", f.owner.token,
                                {{"attributes", {{"email", {"zed@acme.example"}}, {"groups", {"Admins"}}}}}));

@@ -4,6 +4,7 @@
 // Responses (or forged ones), and send logout messages.
 
 #include "tests/integration/orgs/org_support.hpp"
+#include "tests/integration/sso/app_tokens.hpp"
 
 #include <filesystem>
 
@@ -100,15 +101,6 @@ inline std::string session_cookie(const HttpResponse& r) {
     for (const auto& [name, value] : r.headers) {
         if (name != "Set-Cookie" && name != "set-cookie") continue;
         if (value.rfind("janua_session=", 0) == 0) return value.substr(14, value.find(';') - 14);
-    }
-    return {};
-}
-
-// The value of cookie `name` a response sets (empty when none), and the whole Set-Cookie line.
-inline std::pair<std::string, std::string> set_cookie_of(const HttpResponse& r, const std::string& name) {
-    for (const auto& [header, value] : r.headers) {
-        if (header != "Set-Cookie" && header != "set-cookie") continue;
-        if (value.rfind(name + "=", 0) == 0) return {value.substr(name.size() + 1, value.find(';') - name.size() - 1), value};
     }
     return {};
 }

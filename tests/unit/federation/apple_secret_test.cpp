@@ -3,6 +3,7 @@
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/jws.hpp"
 #include "core/federation/apple_secret.hpp"
+#include "core/federation/provider.hpp"
 
 #include <catch2/catch.hpp>
 #include <openssl/bn.h>
