@@ -142,8 +142,9 @@ _janua() {
       esac ;;
     scim)
       case "$verb" in
-        "") words="token" ;;
+        "") words="token groups" ;;
         token) words="--org --name" ;;
+        groups) words="--org" ;;
       esac ;;
     sso)
       case "$verb" in
