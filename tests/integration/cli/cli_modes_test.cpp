@@ -471,12 +471,12 @@ TEST_CASE("apply manages SAML connections and upstream identity providers and ro
     auto plan = run_ok({"apply", "-f", tenant, "--dry-run"}, okta);
     CHECK(has_change(plan, "create", "saml_connection", "acme"));
     CHECK(has_change(plan, "create", "identity_provider", "okta"));
-    CHECK(s.run({"sso", "get", "acme"}).exit_code == 3);
+    CHECK(s.run({"sso", "get", "--org", "acme"}).exit_code == 3);
     auto applied = run_ok({"apply", "-f", tenant}, okta);
     CHECK(applied["applied"] == true);
     CHECK(run_ok({"apply", "-f", tenant}, okta)["changes"].empty());  // idempotent
 
-    auto connection = s.ok({"sso", "get", "acme"});
+    auto connection = s.ok({"sso", "get", "--org", "acme"});
     CHECK(connection["idp"]["entity_id"] == "https://idp.example.com/saml");
     CHECK(connection["allowed_domains"] == json({"example.com"}));
     CHECK(connection["group_roles"] == json({{"Engineering", "engineer"}}));
@@ -516,7 +516,7 @@ TEST_CASE("apply manages SAML connections and upstream identity providers and ro
     REQUIRE(changed["changes"].size() == 1);
     CHECK(has_change(changed, "update", "saml_connection", "acme"));
     CHECK(changed["changes"][0]["fields"][0]["field"] == "group_roles");
-    CHECK(s.ok({"sso", "get", "acme"})["group_roles"] == json({{"Engineering", "member"}}));
+    CHECK(s.ok({"sso", "get", "--org", "acme"})["group_roles"] == json({{"Engineering", "member"}}));
 
     // Export writes the SSO section (certificates, no secret) and the round trip changes nothing.
     auto exported = s.run({"export", "--org", "acme"}, "table");
@@ -569,7 +569,7 @@ TEST_CASE("apply manages SAML connections and upstream identity providers and ro
     auto pruned = run_ok({"apply", "-f", none, "--prune", "--yes"}, rotated);
     CHECK(has_change(pruned, "delete", "saml_connection", "acme"));
     CHECK(has_change(pruned, "delete", "identity_provider", "okta"));
-    CHECK(s.run({"sso", "get", "acme"}).exit_code == 3);
+    CHECK(s.run({"sso", "get", "--org", "acme"}).exit_code == 3);
     CHECK(s.ok({"idp", "list", "--org", "acme"})["data"].empty());
     CHECK(run_ok({"apply", "-f", none, "--prune", "--yes"}, rotated)["changes"].empty());
 }
