@@ -195,7 +195,9 @@ Response Pipeline::preflight(Request& request) {
 
 void Pipeline::finish(Request& request, Response& response, double seconds) {
     response.set_header("X-Request-Id", request.request_id);
-    add_security_headers(response, m_context.config.base_url.rfind("https://", 0) == 0);
+    // HSTS when browsers reach us over https: januad terminates TLS itself, or a proxy in front
+    // of it does (BASE_URL https://).
+    add_security_headers(response, m_context.config.base_url.rfind("https://", 0) == 0 || !m_context.config.tls_cert.empty());
     const std::string origin = request.header("Origin");
     if (!origin.empty()) {
         const auto& allowed = m_context.config.cors_origins;

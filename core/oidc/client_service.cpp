@@ -190,4 +190,13 @@ Result<OAuthClient> ClientService::authenticate_secret(const std::string& client
     return client;
 }
 
+Result<bool> ClientService::is_current_secret(const std::string& client_id, const std::string& secret) {
+    const std::string presented = hash_client_secret(secret);
+    if (!is_valid_client_id(client_id)) return client_not_found(client_id);
+    auto state = m_pool.transact([&](db::Transaction& tx) { return clients::find_secret_state(tx, client_id); });
+    if (!state) return client_not_found(client_id);
+    const auto& client = state->client;
+    return client.uses_secret() && client.secret_hash && crypto::constant_time_equals(presented, *client.secret_hash);
+}
+
 }  // namespace janua::oidc
