@@ -63,6 +63,11 @@ scim::TokenService& DirectServices::scim_tokens() {
     return *m_scim_tokens;
 }
 
+scim::GroupService& DirectServices::scim_groups() {
+    if (!m_scim_groups) m_scim_groups = std::make_unique<scim::GroupService>(*m_pool, m_config.base_url);
+    return *m_scim_groups;
+}
+
 rbac::ApiKeyService& DirectServices::api_keys() {
     if (!m_api_keys) m_api_keys = std::make_unique<rbac::ApiKeyService>(*m_pool);
     return *m_api_keys;

@@ -12,6 +12,7 @@
 #include "core/orgs/invitation_service.hpp"
 #include "core/orgs/org_service.hpp"
 #include "core/rbac/api_keys.hpp"
+#include "core/scim/groups.hpp"
 #include "core/scim/tokens.hpp"
 #include "core/tokens/signing_keys.hpp"
 #include "core/webhooks/service.hpp"
@@ -33,6 +34,7 @@ public:
     orgs::InvitationService& invitations();
     rbac::ApiKeyService& api_keys();
     scim::TokenService& scim_tokens();
+    scim::GroupService& scim_groups();
     mfa::MfaService& mfa();
     webhooks::WebhookService& webhooks();
     federation::ProviderService& identity_providers();
@@ -49,6 +51,7 @@ private:
     std::unique_ptr<orgs::InvitationService> m_invitations;
     std::unique_ptr<rbac::ApiKeyService> m_api_keys;
     std::unique_ptr<scim::TokenService> m_scim_tokens;
+    std::unique_ptr<scim::GroupService> m_scim_groups;
     std::unique_ptr<mfa::MfaService> m_mfa;
     std::unique_ptr<webhooks::WebhookService> m_webhooks;
     std::unique_ptr<federation::DiscoveryCache> m_upstream_discovery;

@@ -87,6 +87,7 @@ complete -c janua -n '__fish_seen_subcommand_from role' -a delete -d "Delete a c
 complete -c janua -n '__fish_seen_subcommand_from role' -a grant -d "Add permissions to a custom role"
 complete -c janua -n '__fish_seen_subcommand_from role' -a revoke -d "Take permissions away from a custom role"
 complete -c janua -n '__fish_seen_subcommand_from scim' -a token -d "Manage an organization's SCIM tokens: create (prints the token once), list, revoke ID"
+complete -c janua -n '__fish_seen_subcommand_from scim' -a groups -d "List an organization's SCIM Groups: the role each is, its IdP externalId and its members"
 complete -c janua -n '__fish_seen_subcommand_from sso' -a configure -d "Create or update an organization's SAML connection from IdP metadata (file or URL) or from an entity id, SSO URL and certificate(s); prints the connection with the SP values to give the IdP"
 complete -c janua -n '__fish_seen_subcommand_from sso' -a list -d "List every organization's SAML connection (platform admins)"
 complete -c janua -n '__fish_seen_subcommand_from sso' -a get -d "Show an organization's SAML connection and the SP values for the IdP"

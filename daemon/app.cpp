@@ -85,6 +85,8 @@ int serve(const config::Loaded& loaded) {
         return fail("invalid setting JANUA_LISTEN: must be HOST:PORT (got '" + cfg.listen + "')", 2);
     server_settings.threads = cfg.http_threads;
     server_settings.max_body_bytes = static_cast<size_t>(cfg.max_request_body_bytes);
+    server_settings.tls_cert_file = cfg.tls_cert;
+    server_settings.tls_key_file = cfg.tls_key;
 
     const db::PoolSettings pool_settings{cfg.database_url, cfg.database_pool_size, cfg.database_connect_timeout_seconds,
                                          cfg.database_acquire_timeout_ms, cfg.database_statement_timeout_ms, "januad"};
@@ -119,7 +121,8 @@ int serve(const config::Loaded& loaded) {
     SignalWatcher signals;  // before any thread starts, so every thread inherits the mask
     if (auto problem = server.bind(); !problem.empty()) return fail(problem);
     log::info("listening", {{"address", server_settings.host}, {"port", server.port()},
-                            {"threads", server_settings.threads}, {"version", JANUA_VERSION}});
+                            {"threads", server_settings.threads}, {"tls", !server_settings.tls_cert_file.empty()},
+                            {"version", JANUA_VERSION}});
 
     std::thread serving([&server] { server.serve(); });
     const int signal_number = signals.wait();

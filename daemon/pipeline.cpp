@@ -195,7 +195,9 @@ Response Pipeline::preflight(Request& request) {
 
 void Pipeline::finish(Request& request, Response& response, double seconds) {
     response.set_header("X-Request-Id", request.request_id);
-    add_security_headers(response, m_context.config.base_url.rfind("https://", 0) == 0);
+    // HSTS when browsers reach us over https: januad terminates TLS itself, or a proxy in front
+    // of it does (BASE_URL https://).
+    add_security_headers(response, m_context.config.base_url.rfind("https://", 0) == 0 || !m_context.config.tls_cert.empty());
     const std::string origin = request.header("Origin");
     if (!origin.empty()) {
         const auto& allowed = m_context.config.cors_origins;
@@ -212,6 +214,7 @@ void Pipeline::finish(Request& request, Response& response, double seconds) {
     if (request.route.empty()) request.route = "unmatched";
     m_context.metrics.observe_request(request.method, request.route, response.status, seconds);
     // The path, never the query string: links carry tokens there.
+    if (!log::enabled(log::Level::info)) return;
     log::info("request", {{"request_id", request.request_id},
                           {"method", request.method},
                           {"path", request.path},

@@ -18,21 +18,18 @@ std::vector<std::string_view> split_path(std::string_view path) {
     return parts;
 }
 
-bool match_pattern(std::string_view pattern, std::string_view path, std::map<std::string, std::string>& params) {
-    const auto want = split_path(pattern);
-    const auto have = split_path(path);
+bool is_parameter(std::string_view segment) {
+    return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+bool match_segments(const std::vector<std::string>& want, const std::vector<std::string_view>& have,
+                    std::map<std::string, std::string>& params) {
     if (want.size() != have.size()) return false;
-    std::map<std::string, std::string> found;
-    for (size_t i = 0; i < want.size(); ++i) {
-        const auto w = want[i];
-        if (w.size() > 2 && w.front() == '{' && w.back() == '}') {
-            if (have[i].empty()) return false;
-            found.emplace(std::string(w.substr(1, w.size() - 2)), std::string(have[i]));
-        } else if (w != have[i]) {
-            return false;
-        }
-    }
-    params = std::move(found);
+    for (size_t i = 0; i < want.size(); ++i)
+        if (is_parameter(want[i]) ? have[i].empty() : want[i] != have[i]) return false;
+    params.clear();
+    for (size_t i = 0; i < want.size(); ++i)
+        if (is_parameter(want[i])) params.emplace(want[i].substr(1, want[i].size() - 2), std::string(have[i]));
     return true;
 }
 
@@ -41,7 +38,13 @@ bool match_pattern(std::string_view pattern, std::string_view path, std::map<std
 void Router::add(Route route) {
     if (route.pattern.empty() || route.pattern.front() != '/')
         throw std::logic_error("route pattern must start with '/': " + route.pattern);
+    Compiled compiled;
+    for (const auto segment : split_path(route.pattern)) {
+        compiled.segments.emplace_back(segment);
+        if (!is_parameter(segment)) ++compiled.literals;
+    }
     m_routes.push_back(std::move(route));
+    m_compiled.push_back(std::move(compiled));
 }
 
 void Router::rate_limit(const std::string& method, const std::string& pattern) {
@@ -60,19 +63,20 @@ RouteMatch Router::match(Request& request) const {
     const Route* best = nullptr;
     size_t best_literals = 0;
     std::map<std::string, std::string> best_params;
-    for (const auto& route : m_routes) {
-        std::map<std::string, std::string> params;
-        if (!match_pattern(route.pattern, request.path, params)) continue;
-        // HEAD is answered by the GET handler; the HTTP layer drops the body.
-        const std::string& method = request.method == "HEAD" ? std::string("GET") : request.method;
+    const auto path = split_path(request.path);
+    // HEAD is answered by the GET handler; the HTTP layer drops the body.
+    const std::string method = request.method == "HEAD" ? std::string("GET") : request.method;
+    std::map<std::string, std::string> params;
+    for (size_t index = 0; index < m_routes.size(); ++index) {
+        const auto& route = m_routes[index];
+        if (!match_segments(m_compiled[index].segments, path, params)) continue;
         if (route.method != method) {
             if (std::find(result.allowed_methods.begin(), result.allowed_methods.end(), route.method) ==
                 result.allowed_methods.end())
                 result.allowed_methods.push_back(route.method);
             continue;
         }
-        const size_t literals = std::count(route.pattern.begin(), route.pattern.end(), '/') -
-                                std::count(route.pattern.begin(), route.pattern.end(), '{');
+        const size_t literals = m_compiled[index].literals;
         if (!best || literals > best_literals) {
             best = &route;
             best_literals = literals;

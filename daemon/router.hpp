@@ -54,7 +54,13 @@ public:
     const std::vector<Route>& routes() const { return m_routes; }
 
 private:
+    // A route's pattern split once at registration: matching then splits only the request path.
+    struct Compiled {
+        std::vector<std::string> segments;  // "{name}" for a parameter
+        size_t literals = 0;                // literal segments: the most specific route wins
+    };
     std::vector<Route> m_routes;
+    std::vector<Compiled> m_compiled;  // parallel to m_routes
 };
 
 }  // namespace janua::daemon

@@ -7,11 +7,41 @@
 
 namespace janua::daemon {
 
+namespace {
+
+// TLS as Mozilla's "intermediate" profile: TLS 1.2 and 1.3 only, ECDHE with AES-GCM or
+// ChaCha20-Poly1305 for 1.2 (1.3 suites are all AEAD), no compression (CRIME), no
+// renegotiation. Set here rather than left to the system's openssl.cnf, which differs between
+// distributions.
+constexpr const char* k_tls12_ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+std::unique_ptr<httplib::Server> make_server(const ServerSettings& settings, std::string& error) {
+    if (settings.tls_cert_file.empty()) return std::make_unique<httplib::Server>();
+    auto server = std::make_unique<httplib::SSLServer>(settings.tls_cert_file.c_str(), settings.tls_key_file.c_str());
+    SSL_CTX* ctx = server->is_valid() ? server->ssl_context() : nullptr;
+    if (!ctx || SSL_CTX_check_private_key(ctx) != 1) {
+        error = "cannot load the TLS certificate '" + settings.tls_cert_file + "' and key '" + settings.tls_key_file +
+                "' (PEM files readable by januad, the key matching the certificate)";
+        return std::make_unique<httplib::Server>();
+    }
+    SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION);
+    SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+    if (SSL_CTX_set_cipher_list(ctx, k_tls12_ciphers) != 1) error = "the TLS 1.2 cipher list is not supported by this OpenSSL";
+    return server;
+}
+
+}  // namespace
+
 struct HttpServer::Impl {
-    httplib::Server server;
+    std::string tls_error;  // set when the certificate or key cannot be used: bind() fails with it
+    std::unique_ptr<httplib::Server> owned;
+    httplib::Server& server;
     Pipeline& pipeline;
     std::atomic<int> listen_socket{-1};
-    explicit Impl(Pipeline& p) : pipeline(p) {}
+    Impl(const ServerSettings& settings, Pipeline& p)
+        : owned(make_server(settings, tls_error)), server(*owned), pipeline(p) {}
 };
 
 namespace {
@@ -65,7 +95,7 @@ bool parse_listen_address(const std::string& text, std::string& host, int& port)
 }
 
 HttpServer::HttpServer(ServerSettings settings, Pipeline& pipeline)
-    : m_impl(std::make_unique<Impl>(pipeline)), m_settings(std::move(settings)) {
+    : m_impl(std::make_unique<Impl>(settings, pipeline)), m_settings(std::move(settings)) {
     auto& svr = m_impl->server;
     const int threads = m_settings.threads;
     svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -144,6 +174,7 @@ HttpServer::HttpServer(ServerSettings settings, Pipeline& pipeline)
 HttpServer::~HttpServer() = default;
 
 std::string HttpServer::bind() {
+    if (!m_impl->tls_error.empty()) return m_impl->tls_error;
     auto& svr = m_impl->server;
     if (m_settings.port == 0) {
         m_port = svr.bind_to_any_port(m_settings.host);

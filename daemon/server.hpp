@@ -17,6 +17,9 @@ struct ServerSettings {
     int listen_backlog = 1024;
     int keep_alive_max_count = 1000;
     int keep_alive_timeout_seconds = 5;
+    // Both set: serve HTTPS (TLS 1.2 and 1.3 only, no compression, forward-secret AEAD ciphers).
+    std::string tls_cert_file;
+    std::string tls_key_file;
 };
 
 class HttpServer {
@@ -24,7 +27,7 @@ public:
     HttpServer(ServerSettings settings, Pipeline& pipeline);
     ~HttpServer();
 
-    // Bind the socket; returns an error message, empty on success.
+    // Bind the socket (and load the TLS certificate and key); returns an error message, empty on success.
     std::string bind();
     int port() const { return m_port; }
     // Serve until stop(); returns after in-flight requests finished.

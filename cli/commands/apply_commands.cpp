@@ -3,6 +3,7 @@
 // output and the exit codes are the same.
 #include "cli/command_table.hpp"
 #include "cli/runner.hpp"
+#include "core/crypto/field_cipher.hpp"
 #include "core/provisioning/direct_target.hpp"
 #include "core/provisioning/export.hpp"
 #include "core/provisioning/plan.hpp"
@@ -28,7 +29,7 @@ struct ApplyArgs {
 template <class Work>
 std::optional<Result<nlohmann::json>> with_target(CliContext& ctx, Work work) {
     if (ctx.remote()) {
-        provisioning::RemoteTarget target(
+        auto target = provisioning::remote_target(
             [&ctx](const std::string& method, const std::string& path, const nlohmann::json& body) {
                 return ctx.call(method, path, body);
             });
@@ -38,7 +39,10 @@ std::optional<Result<nlohmann::json>> with_target(CliContext& ctx, Work work) {
     if (!cfg) return std::nullopt;
     try {
         DirectServices s(*cfg);
-        provisioning::DirectTarget target({s.orgs(), s.clients(), s.webhooks(), s.scim_tokens(), s.users()});
+        saml::SamlService sso(s.pool(), crypto::make_field_keyring(cfg->field_encryption_keys, cfg->secret_key), nullptr,
+                              saml::SamlSettings{cfg->base_url, cfg->webhook_allow_private, cfg->webhook_timeout_seconds, 600});
+        auto target = provisioning::direct_target(
+            {s.orgs(), s.clients(), s.webhooks(), s.scim_tokens(), s.users(), sso, s.identity_providers()});
         return work(target);
     } catch (const db::DatabaseUnavailable& e) {
         return Result<nlohmann::json>(make_error(ErrorCode::unavailable, e.what()));
@@ -147,13 +151,13 @@ void add_apply_commands(CommandTable& table) {
     auto a = std::make_shared<ApplyArgs>();
 
     auto& apply = table.add("apply", "",
-                            "Create or update organizations, roles, members, OAuth clients, webhooks and SCIM tokens "
-                            "from a YAML file (idempotent; --dry-run shows the plan)");
+                            "Create or update organizations, roles, members, OAuth clients, webhooks, SCIM tokens and "
+                            "SSO connections from a YAML file (idempotent; --dry-run shows the plan)");
     apply.option("-f,--file", &a->file, "the YAML file to apply (see 'man janua', DECLARATIVE PROVISIONING)", true)
         .flag("--dry-run", &a->dry_run, "print the plan (create/update/delete per object) and change nothing")
         .flag("--prune", &a->prune,
-              "also delete the roles, members, webhooks and SCIM tokens of the listed organizations that the file "
-              "no longer names (needs --yes)");
+              "also delete the roles, members, webhooks, SCIM tokens, SAML connections and identity providers of "
+              "the listed organizations that the file no longer names (needs --yes)");
     apply.example = "janua apply -f tenant.yaml --dry-run && janua apply -f tenant.yaml";
     apply.run = [a](CliContext& ctx) { return run_apply(ctx, *a); };
 

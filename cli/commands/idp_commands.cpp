@@ -18,7 +18,7 @@ namespace {
 
 struct IdpArgs {
     std::string org, id, preset, issuer, client_id, secret_file, slug, name, default_role, authorization_endpoint,
-        token_endpoint, userinfo_endpoint, emails_endpoint;
+        token_endpoint, userinfo_endpoint, emails_endpoint, apple_team_id, apple_key_id, apple_key_file;
     std::vector<std::string> scopes, domains;
     bool disabled = false, enable = false, no_jit = false, jit = false, remove_secret = false;
 };
@@ -73,6 +73,16 @@ Result<nlohmann::json> body_of(CliContext& ctx, const IdpArgs& a) {
         if (!secret) return secret.error();
         body["client_secret"] = *secret;
     }
+    // Sign in with Apple: januad signs the client-secret JWT itself from the .p8 key.
+    if (!a.apple_key_file.empty() || !a.apple_team_id.empty() || !a.apple_key_id.empty()) {
+        if (a.apple_key_file.empty() || a.apple_team_id.empty() || a.apple_key_id.empty())
+            return make_error(ErrorCode::validation, "give --apple-team-id, --apple-key-id and --apple-private-key-file together");
+        std::ifstream in(a.apple_key_file, std::ios::binary);
+        if (!in) return make_error(ErrorCode::validation, "cannot read --apple-private-key-file '" + a.apple_key_file + "'");
+        std::stringstream pem;
+        pem << in.rdbuf();
+        body["apple_signing_key"] = {{"team_id", a.apple_team_id}, {"key_id", a.apple_key_id}, {"private_key", pem.str()}};
+    }
     return body;
 }
 
@@ -116,7 +126,11 @@ CommandSpec& settings_options(CommandSpec& cmd, IdpArgs& a) {
         .option("--authorization-endpoint", &a.authorization_endpoint, "override the authorization endpoint")
         .option("--token-endpoint", &a.token_endpoint, "override the token endpoint")
         .option("--userinfo-endpoint", &a.userinfo_endpoint, "override the userinfo (profile) endpoint")
-        .option("--emails-endpoint", &a.emails_endpoint, "override the email list endpoint (GitHub)");
+        .option("--emails-endpoint", &a.emails_endpoint, "override the email list endpoint (GitHub)")
+        .option("--apple-team-id", &a.apple_team_id, "apple: your 10-character Team ID (the client secret JWT's iss)")
+        .option("--apple-key-id", &a.apple_key_id, "apple: the 10-character ID of the Sign in with Apple key")
+        .option("--apple-private-key-file", &a.apple_key_file,
+                "apple: the .p8 key file; januad signs a fresh client secret JWT with it for every sign-in");
 }
 
 }  // namespace

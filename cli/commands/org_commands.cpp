@@ -2,6 +2,7 @@
 // platform admin), remote mode the /api/v1/organizations routes; both print the same JSON.
 #include "cli/command_table.hpp"
 #include "cli/runner.hpp"
+#include "core/orgs/member_adder.hpp"
 
 #include <memory>
 
@@ -155,7 +156,12 @@ void add_org_commands(CommandTable& table) {
     add.run = [a](CliContext& ctx) {
         const std::string role = a->role.empty() ? "member" : a->role;
         return run_either(
-            ctx, [&](DirectServices& s) { return json_of(s.orgs().add_member(rbac::direct_caller(), a->org, a->user, role)); },
+            ctx,
+            [&](DirectServices& s) -> Result<nlohmann::json> {
+                auto added = orgs::add_or_invite(s.orgs(), s.invitations(), rbac::direct_caller(), a->org, a->user, role);
+                if (!added) return added.error();
+                return orgs::to_json(*added);
+            },
             [&] { return ctx.call("POST", org_path(a->org) + "/members", {{"user_id", a->user}, {"role", role}}); });
     };
 

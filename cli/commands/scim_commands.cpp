@@ -1,6 +1,7 @@
 // janua scim token create|list|revoke: an organization's SCIM bearer tokens (for Okta, Azure AD
 // and other provisioning clients). Direct mode acts as an operator; remote mode calls
 // /api/v1/organizations/{org}/scim/tokens and needs scim:write (create, revoke) or scim:read.
+// janua scim groups: what the IdP's Groups are in Janua (roles) and who is in them.
 #include "cli/command_table.hpp"
 #include "cli/runner.hpp"
 
@@ -12,6 +13,9 @@ namespace {
 const std::vector<Column> k_token_columns = {{"id", "ID"},         {"name", "NAME"},           {"prefix", "PREFIX"},
                                              {"status", "STATUS"}, {"last_used_at", "LAST USED"}, {"created_at", "CREATED"}};
 
+const std::vector<Column> k_group_columns = {{"id", "ID"},           {"display_name", "GROUP"}, {"role", "ROLE"},
+                                             {"external_id", "EXTERNAL ID"}, {"member_count", "MEMBERS"}};
+
 struct TokenArgs {
     std::string action, id, org, name;
 };
@@ -21,7 +25,7 @@ std::string tokens_path(const std::string& org) { return "/api/v1/organizations/
 }  // namespace
 
 void add_scim_commands(CommandTable& table) {
-    table.noun("scim", "SCIM 2.0 provisioning: bearer tokens for an identity provider (Okta, Azure AD)");
+    table.noun("scim", "SCIM 2.0 provisioning: bearer tokens for an identity provider (Okta, Azure AD), its Groups");
     auto a = std::make_shared<TokenArgs>();
 
     auto& token = table.add("scim", "token",
@@ -63,6 +67,16 @@ void add_scim_commands(CommandTable& table) {
                 [&] { return remote_as(ctx.call("DELETE", tokens_path(a->org) + "/" + url_encode(a->id)), done); });
         }
         return ctx.fail("unknown action '" + a->action + "': use create, list or revoke", exit_usage);
+    };
+
+    auto& groups = table.add("scim", "groups",
+                             "List an organization's SCIM Groups: the role each is, its IdP externalId and its members");
+    groups.option("--org", &a->org, "the organization (id or slug)", true);
+    groups.example = "janua scim groups --org acme --output json | jq '.data[] | {display_name, members: [.members[].email]}'";
+    groups.run = [a](CliContext& ctx) {
+        return run_either(
+            ctx, [&](DirectServices& s) { return s.scim_groups().overview(a->org); },
+            [&] { return ctx.call("GET", "/api/v1/organizations/" + url_encode(a->org) + "/scim/groups"); }, k_group_columns);
     };
 }
 

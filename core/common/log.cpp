@@ -48,6 +48,8 @@ void init(const std::string& level, const std::string& logger_name) {
 
 void set_level(const std::string& level) { logger()->set_level(spdlog::level::from_str(level)); }
 
+bool enabled(Level level) { return logger()->should_log(to_spdlog(level)); }
+
 void write(Level level, const std::string& message, const nlohmann::json& fields) {
     auto lg = logger();
     const auto spd_level = to_spdlog(level);

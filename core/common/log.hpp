@@ -14,6 +14,9 @@ enum class Level { trace, debug, info, warn, error, critical, off };
 void init(const std::string& level, const std::string& logger_name);
 void set_level(const std::string& level);
 
+// Whether a line at `level` would be written: lets hot paths skip assembling its fields.
+bool enabled(Level level);
+
 void write(Level level, const std::string& message, const nlohmann::json& fields = nlohmann::json::object());
 
 inline void debug(const std::string& m, const nlohmann::json& f = nlohmann::json::object()) { write(Level::debug, m, f); }

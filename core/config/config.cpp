@@ -57,6 +57,8 @@ const std::vector<Setting>& settings_table() {
         {"DATABASE_STATEMENT_TIMEOUT_MS", "30000", IntSetting{&C::database_statement_timeout_ms, 0, 3600000}, Secret::no, "server-side statement timeout (0: none)"},
 
         {"JANUA_LISTEN", "127.0.0.1:4100", StringSetting{&C::listen, {}}, Secret::no, "address and port januad listens on"},
+        {"JANUA_TLS_CERT", "", StringSetting{&C::tls_cert, {}}, Secret::no, "PEM certificate chain: januad terminates TLS itself (TLS 1.2+; with JANUA_TLS_KEY)"},
+        {"JANUA_TLS_KEY", "", StringSetting{&C::tls_key, {}}, Secret::no, "PEM private key of JANUA_TLS_CERT (readable by januad only)"},
         {"JANUA_HTTP_THREADS", "16", IntSetting{&C::http_threads, 1, 1024}, Secret::no, "HTTP worker threads"},
         {"MAX_REQUEST_BODY_BYTES", "1048576", IntSetting{&C::max_request_body_bytes, 1024, 1073741824}, Secret::no, "largest request body accepted (413 above)"},
         {"SHUTDOWN_GRACE_SECONDS", "10", IntSetting{&C::shutdown_grace_seconds, 0, 600}, Secret::no, "how long in-flight requests may finish after SIGTERM"},
@@ -332,6 +334,11 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
             return make_error(ErrorCode::validation,
                               "invalid setting TRUSTED_PROXIES: '" + proxy + "' is not an address or CIDR range (" + why + ")");
     }
+    if (c.tls_cert.empty() != c.tls_key.empty())
+        return make_error(ErrorCode::validation, std::string("invalid setting ") + (c.tls_cert.empty() ? "JANUA_TLS_CERT" : "JANUA_TLS_KEY") +
+                                                     ": JANUA_TLS_CERT and JANUA_TLS_KEY go together (the certificate and its key)");
+    if (!c.tls_cert.empty() && c.base_url.rfind("https://", 0) != 0)
+        warnings.push_back("JANUA_TLS_CERT is set but BASE_URL is not https://: links, issuers and cookies will say http");
     if (c.listen.find(':') == std::string::npos)
         return make_error(ErrorCode::validation, "invalid setting JANUA_LISTEN: must be HOST:PORT (got '" + c.listen + "')");
     return std::nullopt;

@@ -30,6 +30,9 @@ struct Config {
 
     // HTTP server
     std::string listen;
+    // januad terminates TLS itself when both are set (PEM files): JANUA_TLS_CERT / JANUA_TLS_KEY.
+    std::string tls_cert;
+    std::string tls_key;
     int http_threads = 0;
     int max_request_body_bytes = 0;
     int shutdown_grace_seconds = 0;

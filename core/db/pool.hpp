@@ -71,23 +71,29 @@ private:
     bool m_discard = false;
 };
 
-// A read-write transaction on a leased connection, with prepared-statement helpers.
+// Work on a leased connection, with prepared-statement helpers: a read-write transaction, or
+// (Pool::read) autocommitted single statements, which save the BEGIN and COMMIT round trips.
 class Transaction {
 public:
-    explicit Transaction(Lease& lease) : m_lease(lease), m_work(lease.connection()) {}
+    enum class Mode { atomic, autocommit };
+    explicit Transaction(Lease& lease, Mode mode = Mode::atomic)
+        : m_lease(lease),
+          m_work(mode == Mode::atomic
+                     ? std::unique_ptr<pqxx::transaction_base>(std::make_unique<pqxx::work>(lease.connection()))
+                     : std::make_unique<pqxx::nontransaction>(lease.connection())) {}
 
     template <class... Args>
     pqxx::result exec(const Statement& statement, Args&&... args) {
         m_lease.ensure_prepared(statement);
-        return m_work.exec_prepared(statement.name, std::forward<Args>(args)...);
+        return m_work->exec_prepared(statement.name, std::forward<Args>(args)...);
     }
-    pqxx::result exec_sql(const std::string& sql) { return m_work.exec(sql); }
-    void commit() { m_work.commit(); }
-    pqxx::work& raw() { return m_work; }
+    pqxx::result exec_sql(const std::string& sql) { return m_work->exec(sql); }
+    void commit() { m_work->commit(); }
+    pqxx::transaction_base& raw() { return *m_work; }
 
 private:
     Lease& m_lease;
-    pqxx::work m_work;
+    std::unique_ptr<pqxx::transaction_base> m_work;
 };
 
 struct PoolStats {
@@ -113,9 +119,23 @@ public:
     // Run `work(Transaction&)` and commit. A broken connection becomes DatabaseUnavailable.
     template <class F>
     auto transact(F&& work) {
+        return run(Transaction::Mode::atomic, std::forward<F>(work));
+    }
+    // Run `work` without a transaction: each statement commits on its own and sees its own
+    // snapshot. For a hot path that only reads, with one statement (or statements that need not
+    // agree with each other); anything that writes belongs in transact().
+    template <class F>
+    auto read(F&& work) {
+        return run(Transaction::Mode::autocommit, std::forward<F>(work));
+    }
+
+private:
+    friend class Lease;
+    template <class F>
+    auto run(Transaction::Mode mode, F&& work) {
         Lease lease = acquire();
         try {
-            Transaction tx(lease);
+            Transaction tx(lease, mode);
             if constexpr (std::is_void_v<decltype(work(tx))>) {
                 work(tx);
                 tx.commit();
@@ -134,9 +154,6 @@ public:
             throw DatabaseUnavailable(std::string("database connection lost during commit: ") + e.what());
         }
     }
-
-private:
-    friend class Lease;
     void give_back(std::unique_ptr<PooledConnection> slot, bool discard);
     std::unique_ptr<PooledConnection> open_connection();
 

@@ -4,7 +4,7 @@ namespace janua::federation {
 namespace {
 
 Error metadata_error(const std::string& message) {
-    return make_error(ErrorCode::unavailable, "the identity provider's discovery document " + message);
+    return make_error(ErrorCode::sso_metadata, "the identity provider's discovery document " + message);
 }
 
 std::string trim_slash(std::string s) {
@@ -44,11 +44,11 @@ Result<nlohmann::json> DiscoveryCache::get_json(const std::string& url, const ch
     auto reply = upstream_fetch(request, m_policy);
     if (!reply) return reply.error();
     if (reply->status != 200)
-        return make_error(ErrorCode::unavailable, std::string("the identity provider's ") + what + " at " + url +
+        return make_error(ErrorCode::sso_metadata, std::string("the identity provider's ") + what + " at " + url +
                                                       " answered HTTP " + std::to_string(reply->status));
     auto parsed = nlohmann::json::parse(reply->body, nullptr, false);
     if (parsed.is_discarded() || !parsed.is_object())
-        return make_error(ErrorCode::unavailable, std::string("the identity provider's ") + what + " at " + url + " is not JSON");
+        return make_error(ErrorCode::sso_metadata, std::string("the identity provider's ") + what + " at " + url + " is not JSON");
     return parsed;
 }
 
@@ -103,7 +103,7 @@ Result<nlohmann::json> DiscoveryCache::keys(const std::string& jwks_uri, const s
     }
     auto fetched = get_json(jwks_uri, "JWK Set");
     if (fetched && (!fetched->contains("keys") || !(*fetched)["keys"].is_array()))
-        fetched = make_error(ErrorCode::unavailable, "the identity provider's jwks_uri did not return a JWK Set");
+        fetched = make_error(ErrorCode::sso_metadata, "the identity provider's jwks_uri did not return a JWK Set");
     std::lock_guard lock(m_mutex);
     if (!fetched) {
         if (cached) return *cached;

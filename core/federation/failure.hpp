@@ -11,14 +11,14 @@ namespace janua::federation {
 
 // The upstream login failed a check (401, SSO_AUTHENTICATION_ERROR).
 inline Error login_failure(const std::string& reason, const std::string& message) {
-    Error e = make_error(ErrorCode::authentication, message);
+    Error e = make_error(ErrorCode::sso_authentication, message);
     e.details = nlohmann::json::array({{{"reason", reason}}});
     return e;
 }
 
 // The upstream identity is fine but may not sign in here (403, SSO_PROVISIONING_ERROR).
 inline Error provisioning_failure(const std::string& reason, const std::string& message) {
-    Error e = make_error(ErrorCode::authorization, message);
+    Error e = make_error(ErrorCode::sso_provisioning, message);
     e.details = nlohmann::json::array({{{"reason", reason}}});
     return e;
 }

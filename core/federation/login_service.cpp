@@ -3,6 +3,7 @@
 #include "core/audit/audit.hpp"
 #include "core/common/time.hpp"
 #include "core/common/url.hpp"
+#include "core/crypto/browser_binding.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
@@ -174,6 +175,8 @@ Result<Started> LoginService::start(const StartRequest& request, const RequestMe
     row.redirect_uri = redirect_uri_for(*provider);
     row.return_to = return_to;
     row.response_mode = return_to ? "redirect" : "json";
+    const std::string binding = crypto::browser_binding::value_for(request.browser_binding);
+    row.browser_binding_hash = crypto::browser_binding::hash_of(binding);
     m_pool.transact([&](db::Transaction& tx) {
         login_states::purge_expired(tx);
         login_states::put(tx, state, row, m_settings.state_ttl_seconds);
@@ -186,7 +189,7 @@ Result<Started> LoginService::start(const StartRequest& request, const RequestMe
     if (preset && preset->form_post) query.emplace_back("response_mode", "form_post");
     if (request.login_hint && !request.login_hint->empty() && request.login_hint->size() <= 320)
         query.emplace_back("login_hint", *request.login_hint);
-    return Started{with_query(metadata->authorization_endpoint, query), provider->slug};
+    return Started{with_query(metadata->authorization_endpoint, query), provider->slug, binding, preset && preset->form_post};
 }
 
 Result<UpstreamProfile> LoginService::fetch_profile(const IdentityProvider& provider, const ProviderMetadata& metadata,
@@ -310,6 +313,11 @@ Result<LoginOutcome> LoginService::complete(const CallbackRequest& request, cons
         (request.channel == Channel::social && provider->slug != request.provider))
         return fail(login_failure("state_invalid", "this callback belongs to another identity provider"));
     if (row->expired) return fail(login_failure("state_expired", "the sign-in took too long; start it again"));
+    // Login CSRF: only the browser that started this sign-in may finish it.
+    if (!crypto::browser_binding::matches(row->browser_binding_hash, request.browser_binding))
+        return fail(login_failure("browser_mismatch",
+                                  "this sign-in was started in another browser, or its cookie expired or was blocked; "
+                                  "start the sign-in again from this browser"));
     if (const auto error = param(params, "error"); !error.empty())
         return fail(login_failure("upstream_error", "the identity provider refused the sign-in: " + sanitized(error) +
                                                         (param(params, "error_description").empty()
@@ -461,9 +469,11 @@ Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, cons
         audit::record(tx, success);
 
         const std::vector<std::string> amr = {"fed"};
+        // An enterprise sign-in is for its organization: the tokens name it (org_id).
+        const std::optional<std::string> signin_org = enterprise ? provider.organization_id : std::nullopt;
         if (user->mfa_enabled) {
             out.mfa_token = identity::mfa_challenges::issue(tx, user->id, amr, response_mode == "json" ? "api" : "browser",
-                                                            meta.ip, meta.user_agent);
+                                                            meta.ip, meta.user_agent, signin_org);
             auto e = base_event("user.signin_mfa_required", meta);
             e.actor_id = user->id;
             e.details = {{"first_factor", "fed"}, {"provider", provider.slug}};
@@ -471,10 +481,10 @@ Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, cons
             return out;
         }
         if (response_mode == "json") {
-            out.tokens = m_auth.complete_signin(tx, *user, amr, meta, "upstream:" + provider.slug);
+            out.tokens = m_auth.complete_signin(tx, *user, amr, meta, "upstream:" + provider.slug, signin_org);
             out.cookie_token = identity::sessions::attach_browser_token(tx, out.tokens->session_id);
         } else {
-            auto browser = m_auth.complete_browser_signin(tx, *user, amr, meta, "upstream:" + provider.slug);
+            auto browser = m_auth.complete_browser_signin(tx, *user, amr, meta, "upstream:" + provider.slug, signin_org);
             out.cookie_token = browser.cookie_token;
         }
         return out;

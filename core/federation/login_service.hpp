@@ -46,17 +46,21 @@ struct StartRequest {
     std::optional<std::string> return_to;     // validated by checked_return_to
     std::optional<std::string> link_user_id;  // set: link to this signed-in user instead of signing in
     std::optional<std::string> login_hint;
+    std::string browser_binding;              // the binding cookie the browser presented, if any
 };
 
 struct Started {
     std::string authorization_url;
     std::string provider_slug;
+    std::string browser_binding;   // the value for the binding cookie (crypto/browser_binding.hpp)
+    bool callback_is_post = false;  // the provider answers with a cross-site POST (form_post)
 };
 
 struct CallbackRequest {
     Channel channel = Channel::social;
     std::string provider;  // social: the slug in the URL
     std::map<std::string, std::string> params;
+    std::string browser_binding;  // the binding cookie the browser presented
 };
 
 struct LoginOutcome {

@@ -19,6 +19,7 @@ struct LoginState {
     std::string redirect_uri;
     std::optional<std::string> return_to;
     std::string response_mode = "json";  // json | redirect
+    std::optional<std::string> browser_binding_hash;  // crypto/browser_binding.hpp
     bool expired = false;                // set by take()
 };
 

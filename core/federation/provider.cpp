@@ -1,5 +1,6 @@
 #include "core/federation/provider.hpp"
 
+#include "core/federation/apple_secret.hpp"
 #include "core/federation/presets.hpp"
 #include "core/webhooks/destination.hpp"
 
@@ -23,7 +24,8 @@ nlohmann::json optional_json(const std::optional<std::string>& value) {
 const std::set<std::string> k_known_members = {
     "slug",           "display_name",     "preset",        "issuer",           "authorization_endpoint",
     "token_endpoint", "userinfo_endpoint", "emails_endpoint", "client_id",      "client_secret",
-    "scopes",         "enabled",          "allowed_domains", "jit_provisioning", "default_role"};
+    "scopes",         "enabled",          "allowed_domains", "jit_provisioning", "default_role",
+    "apple_signing_key"};
 
 // A string member: absent (nullopt), null (empty optional inside) or a string within `max` bytes.
 Result<std::optional<std::optional<std::string>>> string_member(const nlohmann::json& body, const char* field,
@@ -160,6 +162,20 @@ Status apply_spec(IdentityProvider& t, const nlohmann::json& body, bool creating
         if (secret.value()->has_value() && (*secret.value())->empty()) return invalid("client_secret", "must not be empty (send null to remove it)");
         new_secret = *secret.value();
         if (!new_secret) t.client_secret_encrypted.reset();
+    }
+    // Sign in with Apple: the .p8 key januad signs each client-secret JWT with, instead of a JWT
+    // the administrator makes and renews (core/federation/apple_secret.hpp).
+    if (body.contains("apple_signing_key")) {
+        const auto& k = body["apple_signing_key"];
+        if (t.preset != "apple") return invalid("apple_signing_key", "is only for the apple preset");
+        if (body.contains("client_secret")) return invalid("apple_signing_key", "give either client_secret or apple_signing_key");
+        if (!k.is_object() || !k.contains("team_id") || !k["team_id"].is_string() || !k.contains("key_id") ||
+            !k["key_id"].is_string() || !k.contains("private_key") || !k["private_key"].is_string() ||
+            k["private_key"].get<std::string>().size() > 8192)
+            return invalid("apple_signing_key", "must be an object with team_id, key_id and private_key (the .p8 file's text)");
+        AppleSigningKey key{k["team_id"].get<std::string>(), k["key_id"].get<std::string>(), k["private_key"].get<std::string>()};
+        if (auto ok = check_apple_signing_key(key); !ok) return ok.error();
+        new_secret = serialize_apple_signing_key(key);
     }
     auto scopes = list_member(body, "scopes", 32);
     if (!scopes) return scopes.error();

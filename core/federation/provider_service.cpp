@@ -1,7 +1,9 @@
 #include "core/federation/provider_service.hpp"
 
 #include "core/audit/audit.hpp"
+#include "core/common/time.hpp"
 #include "core/db/atomically.hpp"
+#include "core/federation/apple_secret.hpp"
 #include "core/federation/provider_repository.hpp"
 #include "core/orgs/org_repository.hpp"
 
@@ -139,6 +141,14 @@ Result<std::string> ProviderService::client_secret(const IdentityProvider& provi
     if (!plain)
         return make_error(ErrorCode::internal, "the identity provider's client secret cannot be decrypted",
                           "FIELD_ENCRYPTION_KEY does not hold the key it was encrypted with");
+    // Sign in with Apple: a fresh ES256 JWT from the stored .p8 key for each token request.
+    if (auto apple = parse_apple_signing_key(plain.value())) {
+        auto minted = apple_client_secret(*apple, provider.client_id, unix_seconds_now());
+        if (!minted)
+            return make_error(ErrorCode::sso_configuration, "the Apple signing key of this provider is unusable: " +
+                                                                minted.error().message);
+        return minted.value();
+    }
     return plain.value();
 }
 

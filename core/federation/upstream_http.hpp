@@ -32,7 +32,7 @@ struct UpstreamPolicy {
     std::size_t max_bytes = 512 * 1024;
 };
 
-// Perform the request. Fails (unavailable) on a refused destination, a transport error or a body
+// Perform the request. Fails (sso_metadata) on a refused destination, a transport error or a body
 // over the limit; any HTTP status is a reply.
 Result<UpstreamReply> upstream_fetch(const UpstreamRequest& request, const UpstreamPolicy& policy);
 

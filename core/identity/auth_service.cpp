@@ -104,8 +104,9 @@ Result<std::string> AuthService::access_token_for(const std::string& user_id, co
 }
 
 TokenPair AuthService::start_session(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
-                                     const RequestMeta& meta) {
+                                     const RequestMeta& meta, const std::optional<std::string>& organization_id) {
     sessions::NewSession spec;
+    spec.organization_id = organization_id;
     spec.user_id = user.id;
     spec.user_agent = meta.user_agent;
     spec.ip_address = meta.ip;
@@ -113,7 +114,7 @@ TokenPair AuthService::start_session(db::Transaction& tx, const User& user, cons
     spec.lifetime_days = m_settings.refresh_token_days;
     const auto session = sessions::create(tx, spec, m_settings.max_sessions);
     const auto refresh = tokens::refresh::issue(tx, session.id, std::nullopt, m_settings.refresh_token_days);
-    auto access = access_token_for(user.id, session.id, amr, unix_seconds_now());
+    auto access = access_token_for(user.id, session.id, amr, unix_seconds_now(), organization_id);
     // No active key means the daemon has not finished starting; the transaction rolls back.
     if (!access) throw db::DatabaseUnavailable(access.error().message);
     return TokenPair{access.value(), refresh.token, static_cast<std::int64_t>(m_settings.access_token_minutes) * 60,
@@ -249,22 +250,27 @@ Result<AuthResult> AuthService::signin(const std::string& login, const std::stri
 }
 
 TokenPair AuthService::complete_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
-                                       const RequestMeta& meta, const std::string& via) {
+                                       const RequestMeta& meta, const std::string& via,
+                                       const std::optional<std::string>& organization_id) {
     users::record_successful_login(tx, user.id);
     auto e = event("user.signin", meta, user.id);
+    e.organization_id = organization_id;
     e.details = {{"via", via}, {"amr", amr}};
     audit::record(tx, e);
-    return start_session(tx, user, amr, meta);
+    return start_session(tx, user, amr, meta, organization_id);
 }
 
 BrowserSignin AuthService::complete_browser_signin(db::Transaction& tx, const User& user,
                                                    const std::vector<std::string>& amr, const RequestMeta& meta,
-                                                   const std::string& via) {
+                                                   const std::string& via,
+                                                   const std::optional<std::string>& organization_id) {
     users::record_successful_login(tx, user.id);
     auto e = event("user.signin", meta, user.id);
+    e.organization_id = organization_id;
     e.details = {{"via", "hosted_login"}, {"method", via}, {"amr", amr}};
     audit::record(tx, e);
     sessions::NewSession spec;
+    spec.organization_id = organization_id;
     spec.user_id = user.id;
     spec.user_agent = meta.user_agent;
     spec.ip_address = meta.ip;
@@ -358,7 +364,7 @@ Result<Principal> AuthService::authenticate(const std::string& bearer_token) {
     if (!verified) return verified.error();
     if (!is_uuid(verified->subject) || !is_uuid(verified->session_id))
         return make_error(ErrorCode::token, "access token is not bound to a session");
-    const auto is_admin = m_pool.transact([&](db::Transaction& tx) {
+    const auto is_admin = m_pool.read([&](db::Transaction& tx) {
         return sessions::active_owner_is_admin(tx, verified->session_id, verified->subject);
     });
     if (!is_admin) return make_error(ErrorCode::token, "the session of this access token has ended");

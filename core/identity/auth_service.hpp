@@ -150,11 +150,15 @@ public:
     void use_runtime_settings(const admin::RuntimeSettings* runtime) { m_runtime = runtime; }
 
     // For the second-factor services (core/mfa, core/webauthn): finish a sign-in whose factors
-    // all passed, in the caller's transaction. `amr` lists every factor used.
+    // all passed, in the caller's transaction. `amr` lists every factor used. `organization_id`
+    // (an enterprise SSO sign-in) becomes the session's active organization: its tokens, and
+    // those of OAuth codes issued from its browser session, carry it as org_id.
     TokenPair complete_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
-                              const RequestMeta& meta, const std::string& via);
+                              const RequestMeta& meta, const std::string& via,
+                              const std::optional<std::string>& organization_id = std::nullopt);
     BrowserSignin complete_browser_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
-                                          const RequestMeta& meta, const std::string& via);
+                                          const RequestMeta& meta, const std::string& via,
+                                          const std::optional<std::string>& organization_id = std::nullopt);
 
 private:
     // Everything a password sign-in checks (lockout, status, the password); `rehashed` gets a
@@ -162,7 +166,7 @@ private:
     Result<User> check_credentials(const std::string& login, const std::string& password, const RequestMeta& meta,
                                    std::optional<std::string>& rehashed);
     TokenPair start_session(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
-                            const RequestMeta& meta);
+                            const RequestMeta& meta, const std::optional<std::string>& organization_id = std::nullopt);
     Result<std::string> access_token_for(const std::string& user_id, const std::string& session_id,
                                          const std::vector<std::string>& amr, std::int64_t auth_time,
                                          const std::optional<std::string>& organization_id = std::nullopt);

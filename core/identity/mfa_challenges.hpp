@@ -20,11 +20,13 @@ struct Challenge {
     std::string user_id;
     std::vector<std::string> first_factor;  // amr values of the first factor
     int attempts = 0;
+    std::optional<std::string> organization_id;  // an enterprise SSO first factor: the sign-in's organization
 };
 
 // Issue a challenge for `user_id` on `channel` ("api" or "browser"); the returned token is shown once.
 std::string issue(db::Transaction& tx, const std::string& user_id, const std::vector<std::string>& first_factor,
-                  const std::string& channel, const std::string& ip, const std::string& user_agent);
+                  const std::string& channel, const std::string& ip, const std::string& user_agent,
+                  const std::optional<std::string>& organization_id = std::nullopt);
 
 // The live (unexpired, unspent, not burnt) challenge behind `token` on `channel`, locked for update.
 std::optional<Challenge> find_live(db::Transaction& tx, const std::string& token, const std::string& channel);

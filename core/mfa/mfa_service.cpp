@@ -169,7 +169,7 @@ template <class Finish>
 auto MfaService::second_step(const std::string& mfa_token, const std::string& code, CodeKind kind,
                              const std::string& channel, const RequestMeta& meta, Finish finish) {
     using Out = std::invoke_result_t<Finish, db::Transaction&, const identity::User&, const std::vector<std::string>&,
-                                     const std::string&>;
+                                     const std::string&, const std::optional<std::string>&>;
     return m_pool.transact([&](db::Transaction& tx) -> Result<Out> {
         auto challenge = identity::mfa_challenges::find_live(tx, mfa_token, channel);
         if (!challenge) return bad_mfa_token();
@@ -197,7 +197,7 @@ auto MfaService::second_step(const std::string& mfa_token, const std::string& co
             used.details = {{"remaining", store::backup_codes_remaining(tx, user->id)}};
             audit::record(tx, used);
         }
-        return finish(tx, *user, amr, check.method);
+        return finish(tx, *user, amr, check.method, challenge->organization_id);
     });
 }
 
@@ -206,9 +206,9 @@ Result<identity::AuthResult> MfaService::verify(const std::string& mfa_token, co
     if (!m_auth) return make_error(ErrorCode::internal, "sign-ins are not available here");
     return second_step(mfa_token, code, kind, "api", meta,
                        [&](db::Transaction& tx, const identity::User& user, const std::vector<std::string>& amr,
-                           const std::string& method) {
+                           const std::string& method, const std::optional<std::string>& organization_id) {
                            identity::AuthResult result{user, std::nullopt, false, std::nullopt};
-                           result.tokens = m_auth->complete_signin(tx, user, amr, meta, "mfa_" + method);
+                           result.tokens = m_auth->complete_signin(tx, user, amr, meta, "mfa_" + method, organization_id);
                            return result;
                        });
 }
@@ -218,8 +218,8 @@ Result<identity::BrowserSignin> MfaService::verify_browser(const std::string& mf
     if (!m_auth) return make_error(ErrorCode::internal, "sign-ins are not available here");
     return second_step(mfa_token, code, CodeKind::any, "browser", meta,
                        [&](db::Transaction& tx, const identity::User& user, const std::vector<std::string>& amr,
-                           const std::string& method) {
-                           return m_auth->complete_browser_signin(tx, user, amr, meta, "mfa_" + method);
+                           const std::string& method, const std::optional<std::string>& organization_id) {
+                           return m_auth->complete_browser_signin(tx, user, amr, meta, "mfa_" + method, organization_id);
                        });
 }
 

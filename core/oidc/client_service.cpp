@@ -176,7 +176,7 @@ Result<OAuthClient> ClientService::authenticate_secret(const std::string& client
     // Hash first, so an unknown client costs the same as a known one.
     const std::string presented = hash_client_secret(secret);
     if (!is_valid_client_id(client_id)) return authentication_failed("malformed client_id");
-    auto state = m_pool.transact([&](db::Transaction& tx) { return clients::find_secret_state(tx, client_id); });
+    auto state = m_pool.read([&](db::Transaction& tx) { return clients::find_secret_state(tx, client_id); });
     if (!state) return authentication_failed("unknown client '" + client_id + "'");
     const auto& client = state->client;
     // Both comparisons always run, so timing does not tell which secret matched.
@@ -188,6 +188,15 @@ Result<OAuthClient> ClientService::authenticate_secret(const std::string& client
     if (!current && !previous) return authentication_failed("wrong secret for client '" + client_id + "'");
     if (!client.enabled) return authentication_failed("client '" + client_id + "' is disabled");
     return client;
+}
+
+Result<bool> ClientService::is_current_secret(const std::string& client_id, const std::string& secret) {
+    const std::string presented = hash_client_secret(secret);
+    if (!is_valid_client_id(client_id)) return client_not_found(client_id);
+    auto state = m_pool.transact([&](db::Transaction& tx) { return clients::find_secret_state(tx, client_id); });
+    if (!state) return client_not_found(client_id);
+    const auto& client = state->client;
+    return client.uses_secret() && client.secret_hash && crypto::constant_time_equals(presented, *client.secret_hash);
 }
 
 }  // namespace janua::oidc

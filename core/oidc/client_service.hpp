@@ -75,6 +75,12 @@ public:
     // clients and disabled clients all give the same authentication error (the detail, for
     // the log, says which).
     Result<OAuthClient> authenticate_secret(const std::string& client_id, const std::string& secret);
+    // Whether `secret` is the client's current secret (not the previous one, whatever its grace),
+    // compared in constant time. For `janua apply`, which declares a secret and must know whether
+    // to set it; an operator who may call this may also replace the secret, and the answer says
+    // no more than a client authentication at the token endpoint would. Not found for an unknown
+    // client; false for a client without a secret.
+    Result<bool> is_current_secret(const std::string& client_id, const std::string& secret);
 
 private:
     db::Pool& m_pool;

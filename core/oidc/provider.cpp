@@ -78,7 +78,7 @@ nlohmann::json Provider::discovery() const {
 
 TokenResult Provider::userinfo(const identity::Principal& caller) {
     if (!has_scope(caller.scope, "openid")) return OAuthError{"insufficient_scope", "the access token lacks the openid scope", 403};
-    auto user = m_pool.transact([&](db::Transaction& tx) { return identity::users::find_by_id(tx, caller.user_id); });
+    auto user = m_pool.read([&](db::Transaction& tx) { return identity::users::find_by_id(tx, caller.user_id); });
     if (!user) return OAuthError{"invalid_token", "the user no longer exists", 401};
     return user_claims(*user, caller.scope);
 }
@@ -98,7 +98,7 @@ TokenResult Provider::introspect(const TokenRequest& request) {
                                                     {m_settings.issuer, "", unix_seconds_now(), 0});
         if (!verified) return inactive;
         if (!verified->session_id.empty()) {
-            const bool active = m_pool.transact([&](db::Transaction& tx) {
+            const bool active = m_pool.read([&](db::Transaction& tx) {
                 return identity::sessions::active_owner_is_admin(tx, verified->session_id, verified->subject).has_value();
             });
             if (!active) return inactive;
@@ -110,7 +110,7 @@ TokenResult Provider::introspect(const TokenRequest& request) {
             if (verified->claims.contains(claim)) out[claim] = verified->claims[claim];
         return out;
     }
-    auto owner = m_pool.transact([&](db::Transaction& tx) { return tokens::refresh::owner_of(tx, token); });
+    auto owner = m_pool.read([&](db::Transaction& tx) { return tokens::refresh::owner_of(tx, token); });
     // Refresh tokens are shown only to the client they were issued to.
     if (!owner || !owner->usable || owner->client_id != client.client_id) return inactive;
     return nlohmann::json{{"active", true},          {"token_type", "refresh_token"}, {"client_id", owner->client_id},

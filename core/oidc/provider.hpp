@@ -178,6 +178,9 @@ private:
         std::vector<std::string> amr;
         std::string auth_time;  // RFC 3339
         std::optional<std::string> nonce;
+        // The organization of the browser session the code came from (an enterprise SSO sign-in):
+        // the new session keeps it, the tokens carry it as org_id.
+        std::optional<std::string> organization_id = std::nullopt;
     };
     std::variant<nlohmann::json, OAuthError> issue_user_tokens(db::Transaction& tx, const OAuthClient& client,
                                                                const identity::User& user, const UserGrant& grant,

@@ -242,6 +242,7 @@ std::variant<nlohmann::json, OAuthError> Provider::issue_user_tokens(db::Transac
     spec.lifetime_days = m_settings.refresh_token_days;
     spec.client_id = client.client_id;
     spec.auth_time = grant.auth_time;
+    spec.organization_id = grant.organization_id;
     const auto session = identity::sessions::create(tx, spec, m_settings.max_sessions * 4);
     session_id = session.id;
     // RFC 9449 5: a public client's refresh tokens work only with proofs of the same key.
@@ -258,6 +259,7 @@ std::variant<nlohmann::json, OAuthError> Provider::issue_user_tokens(db::Transac
     at.amr = grant.amr;
     at.auth_time = auth_time;
     at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+    at.organization_id = grant.organization_id;
     if (request.dpop_jkt) at.extra_claims["cnf"] = {{"jkt", *request.dpop_jkt}};
     auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, now);
     if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
@@ -282,6 +284,7 @@ std::variant<nlohmann::json, OAuthError> Provider::issue_user_tokens(db::Transac
                        {"sid", session.id},
                        {"at_hash", half_hash(access->token, keys->active->algorithm())}});
         if (grant.nonce) claims["nonce"] = *grant.nonce;
+        if (grant.organization_id) claims["org_id"] = *grant.organization_id;
         if (!grant.amr.empty()) claims["amr"] = grant.amr;
         claims["acr"] = acr_for(grant.amr);
         auto id_token = sign_id_token(*keys, claims);
@@ -345,9 +348,13 @@ TokenResult Provider::authorization_code_grant(const OAuthClient& client, const 
             return OAuthError{"invalid_dpop_proof", "this authorization code is bound to a DPoP key: send a DPoP proof of that key", 400};
         auto user = identity::users::find_by_id(tx, grant.user_id);
         if (!user || user->status != "ACTIVE") return invalid_grant("the user can no longer sign in");
+        std::optional<std::string> organization_id;
+        if (grant.browser_session_id)
+            if (auto browser = identity::sessions::find(tx, *grant.browser_session_id)) organization_id = browser->organization_id;
         std::string session_id;
-        auto issued = issue_user_tokens(tx, client, *user, {"authorization_code", grant.scope, grant.amr, grant.auth_time, grant.nonce},
-                                        request, session_id);
+        auto issued = issue_user_tokens(
+            tx, client, *user, {"authorization_code", grant.scope, grant.amr, grant.auth_time, grant.nonce, organization_id},
+            request, session_id);
         if (std::holds_alternative<nlohmann::json>(issued)) codes::record_issued_session(tx, code, session_id);
         return issued;
     });
@@ -409,6 +416,7 @@ TokenResult Provider::refresh_token_grant(const OAuthClient& client, const Token
         at.audience = m_settings.audience;
         at.amr = session->amr;
         at.auth_time = auth_time;
+        at.organization_id = session->organization_id;
         at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
         if (request.dpop_jkt) at.extra_claims["cnf"] = {{"jkt", *request.dpop_jkt}};
         auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, now);
@@ -430,6 +438,7 @@ TokenResult Provider::refresh_token_grant(const OAuthClient& client, const Token
                            {"acr", acr_for(session->amr)},
                            {"at_hash", half_hash(access->token, keys->active->algorithm())}});
             if (!session->amr.empty()) claims["amr"] = session->amr;
+            if (session->organization_id) claims["org_id"] = *session->organization_id;
             auto id_token = sign_id_token(*keys, claims);
             if (id_token) response["id_token"] = *id_token;
         }

@@ -1,5 +1,6 @@
 #include "core/provisioning/direct_target.hpp"
 
+#include "core/crypto/hash.hpp"
 #include "core/rbac/access.hpp"
 
 namespace janua::provisioning {
@@ -16,7 +17,8 @@ rbac::Caller apply_caller() {
 template <class T>
 Result<json> json_of(const Result<T>& r) {
     if (!r) return r.error();
-    return to_json(*r);
+    if constexpr (std::is_same_v<T, json>) return *r;
+    else return to_json(*r);
 }
 
 template <class T>
@@ -29,95 +31,108 @@ Result<json> array_of(const Result<std::vector<T>>& r) {
 
 template <class T>
 Result<std::optional<json>> optional_of(const Result<T>& r) {
-    if (r) return std::optional<json>(to_json(*r));
+    if (r) return std::optional<json>(json_of(r).value());
     if (r.error().code == ErrorCode::not_found) return std::optional<json>();
     return r.error();
 }
 
+std::optional<std::string> scope(const std::string& org_id) { return org_id; }
+
 }  // namespace
 
-Result<std::optional<json>> DirectTarget::find_organization(const std::string& slug) {
-    return optional_of(m_s.orgs.get(slug));
-}
-Result<json> DirectTarget::create_organization(const json& body) {
-    auto spec = orgs::new_organization_from_json(body);
-    if (!spec) return spec.error();
-    return json_of(m_s.orgs.create(apply_caller(), *spec));
-}
-Result<json> DirectTarget::update_organization(const std::string& org_id, const json& patch) {
-    return json_of(m_s.orgs.update(apply_caller(), org_id, patch));
-}
-Result<json> DirectTarget::roles(const std::string& org_id) { return array_of(m_s.orgs.roles(org_id)); }
-Result<json> DirectTarget::create_role(const std::string& org_id, const json& body) {
-    auto change = orgs::role_change_from_json(body, true);
-    if (!change) return change.error();
-    return json_of(m_s.orgs.create_role(apply_caller(), org_id, body.value("name", ""), *change));
-}
-Result<json> DirectTarget::update_role(const std::string& org_id, const std::string& name, const json& patch) {
-    auto change = orgs::role_change_from_json(patch, false);
-    if (!change) return change.error();
-    return json_of(m_s.orgs.update_role(apply_caller(), org_id, name, *change));
-}
-Status DirectTarget::delete_role(const std::string& org_id, const std::string& name) {
-    return m_s.orgs.delete_role(apply_caller(), org_id, name);
-}
-Result<json> DirectTarget::members(const std::string& org_id) { return array_of(m_s.orgs.members(org_id)); }
-Result<json> DirectTarget::add_member(const std::string& org_id, const std::string& user, const std::string& role) {
-    return json_of(m_s.orgs.add_member(apply_caller(), org_id, user, role));
-}
-Result<json> DirectTarget::set_member_role(const std::string& org_id, const std::string& user, const std::string& role) {
-    return json_of(m_s.orgs.set_member_role(apply_caller(), org_id, user, role));
-}
-Status DirectTarget::remove_member(const std::string& org_id, const std::string& user) {
-    return m_s.orgs.remove_member(apply_caller(), org_id, user);
-}
-Result<std::optional<json>> DirectTarget::find_user(const std::string& user) {
-    return optional_of(m_s.users.get(user));
-}
-Result<std::optional<json>> DirectTarget::find_client(const std::string& client_id) {
-    return optional_of(m_s.clients.get(client_id));
-}
-Result<json> DirectTarget::list_clients() {
-    json all = json::array();
-    oidc::clients::ListFilter filter;
-    filter.limit = 200;
-    for (int page = 0; page < 10000; ++page) {
-        auto got = m_s.clients.list(filter);
-        if (!got) return got.error();
-        for (const auto& c : got->clients) all.push_back(oidc::to_json(c));
-        if (!got->next_cursor) break;
-        filter.cursor = got->next_cursor;
-    }
-    return all;
-}
-Result<json> DirectTarget::create_client(const json& body) {
-    auto spec = oidc::client_spec_from_json(body);
-    if (!spec) return spec.error();
-    return json_of(m_s.clients.create(*spec, apply_actor()));
-}
-Result<json> DirectTarget::update_client(const std::string& client_id, const json& patch) {
-    return json_of(m_s.clients.update(client_id, patch, apply_actor()));
-}
-Result<json> DirectTarget::webhooks(const std::string& org_id) { return array_of(m_s.webhooks.list(org_id)); }
-Result<json> DirectTarget::create_webhook(const std::string& org_id, const json& body) {
-    auto spec = webhooks::spec_from_json(body);
-    if (!spec) return spec.error();
-    return json_of(m_s.webhooks.create(org_id, *spec, apply_actor()));
-}
-Result<json> DirectTarget::update_webhook(const std::string& org_id, const std::string& id, const json& patch) {
-    auto spec = webhooks::spec_from_json(patch);
-    if (!spec) return spec.error();
-    return json_of(m_s.webhooks.update(org_id, id, *spec, apply_actor()));
-}
-Status DirectTarget::delete_webhook(const std::string& org_id, const std::string& id) {
-    return m_s.webhooks.remove(org_id, id, apply_actor());
-}
-Result<json> DirectTarget::scim_tokens(const std::string& org_id) { return array_of(m_s.scim_tokens.list(org_id)); }
-Result<json> DirectTarget::create_scim_token(const std::string& org_id, const std::string& name) {
-    return json_of(m_s.scim_tokens.create(apply_caller(), org_id, name));
-}
-Status DirectTarget::revoke_scim_token(const std::string& org_id, const std::string& id) {
-    return m_s.scim_tokens.revoke(apply_caller(), org_id, id);
+Target direct_target(ServiceSet s) {
+    Target t;
+    t.find_organization = [s](auto slug) { return optional_of(s.orgs.get(slug)); };
+    t.create_organization = [s](const json& body) -> Result<json> {
+        auto spec = orgs::new_organization_from_json(body);
+        if (!spec) return spec.error();
+        return json_of(s.orgs.create(apply_caller(), *spec));
+    };
+    t.update_organization = [s](auto org, const json& patch) { return json_of(s.orgs.update(apply_caller(), org, patch)); };
+
+    t.roles = [s](auto org) { return array_of(s.orgs.roles(org)); };
+    t.create_role = [s](auto org, const json& body) -> Result<json> {
+        auto change = orgs::role_change_from_json(body, true);
+        if (!change) return change.error();
+        return json_of(s.orgs.create_role(apply_caller(), org, body.value("name", ""), *change));
+    };
+    t.update_role = [s](auto org, auto name, const json& patch) -> Result<json> {
+        auto change = orgs::role_change_from_json(patch, false);
+        if (!change) return change.error();
+        return json_of(s.orgs.update_role(apply_caller(), org, name, *change));
+    };
+    t.delete_role = [s](auto org, auto name) { return s.orgs.delete_role(apply_caller(), org, name); };
+
+    t.members = [s](auto org) { return array_of(s.orgs.members(org)); };
+    t.add_member = [s](auto org, auto user, auto role) { return json_of(s.orgs.add_member(apply_caller(), org, user, role)); };
+    t.set_member_role = [s](auto org, auto user, auto role) {
+        return json_of(s.orgs.set_member_role(apply_caller(), org, user, role));
+    };
+    t.remove_member = [s](auto org, auto user) { return s.orgs.remove_member(apply_caller(), org, user); };
+    t.find_user = [s](auto user) { return optional_of(s.users.get(user)); };
+
+    t.find_client = [s](auto client_id) { return optional_of(s.clients.get(client_id)); };
+    t.list_clients = [s]() -> Result<json> {
+        json all = json::array();
+        oidc::clients::ListFilter filter;
+        filter.limit = 200;
+        for (int page = 0; page < 10000; ++page) {
+            auto got = s.clients.list(filter);
+            if (!got) return got.error();
+            for (const auto& c : got->clients) all.push_back(oidc::to_json(c));
+            if (!got->next_cursor) break;
+            filter.cursor = got->next_cursor;
+        }
+        return all;
+    };
+    t.create_client = [s](const json& body) -> Result<json> {
+        auto spec = oidc::client_spec_from_json(body);
+        if (!spec) return spec.error();
+        return json_of(s.clients.create(*spec, apply_actor()));
+    };
+    t.update_client = [s](auto client_id, const json& patch) { return json_of(s.clients.update(client_id, patch, apply_actor())); };
+    t.client_secret_matches = [s](auto client_id, auto secret) { return s.clients.is_current_secret(client_id, secret); };
+    t.rotate_client_secret = [s](auto client_id, auto secret, std::optional<int> grace) {
+        return json_of(s.clients.rotate_secret(client_id, grace, apply_actor(), secret));
+    };
+
+    t.webhooks = [s](auto org) { return array_of(s.webhooks.list(org)); };
+    t.create_webhook = [s](auto org, const json& body) -> Result<json> {
+        auto spec = webhooks::spec_from_json(body);
+        if (!spec) return spec.error();
+        return json_of(s.webhooks.create(org, *spec, apply_actor()));
+    };
+    t.update_webhook = [s](auto org, auto id, const json& patch) -> Result<json> {
+        auto spec = webhooks::spec_from_json(patch);
+        if (!spec) return spec.error();
+        return json_of(s.webhooks.update(org, id, *spec, apply_actor()));
+    };
+    t.delete_webhook = [s](auto org, auto id) { return s.webhooks.remove(org, id, apply_actor()); };
+
+    t.scim_tokens = [s](auto org) { return array_of(s.scim_tokens.list(org)); };
+    t.create_scim_token = [s](auto org, auto name) { return json_of(s.scim_tokens.create(apply_caller(), org, name)); };
+    t.revoke_scim_token = [s](auto org, auto id) { return s.scim_tokens.revoke(apply_caller(), org, id); };
+
+    t.saml_connection = [s](auto org) { return optional_of(s.saml.get(org)); };
+    t.configure_saml = [s](auto org, const json& body) { return s.saml.configure(apply_caller(), org, body); };
+    t.delete_saml = [s](auto org) { return s.saml.remove(apply_caller(), org); };
+
+    t.identity_providers = [s](auto org) { return array_of(s.identity_providers.list(scope(org))); };
+    t.create_identity_provider = [s](auto org, const json& body) {
+        return json_of(s.identity_providers.create(scope(org), body, apply_actor()));
+    };
+    t.update_identity_provider = [s](auto org, auto id, const json& patch) {
+        return json_of(s.identity_providers.update(scope(org), id, patch, apply_actor()));
+    };
+    t.delete_identity_provider = [s](auto org, auto id) { return s.identity_providers.remove(scope(org), id, apply_actor()); };
+    t.identity_provider_secret_matches = [s](auto org, auto id, auto secret) -> Result<bool> {
+        auto provider = s.identity_providers.get(scope(org), id);
+        if (!provider) return provider.error();
+        auto current = s.identity_providers.client_secret(*provider);
+        if (!current) return current.error();
+        return !current->empty() && crypto::constant_time_equals(*current, secret);
+    };
+    return t;
 }
 
 }  // namespace janua::provisioning

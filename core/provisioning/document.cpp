@@ -2,6 +2,8 @@
 
 #include "core/orgs/organization.hpp"
 #include "core/rbac/permissions.hpp"
+#include "core/saml/connection.hpp"
+#include "core/saml/metadata.hpp"
 #include "core/webhooks/endpoint.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -18,6 +20,10 @@ namespace {
 
 constexpr std::size_t k_max_file_bytes = 4 * 1024 * 1024;  // bounded parsing
 constexpr std::size_t k_max_secret_bytes = 4096;
+
+constexpr std::size_t k_max_metadata_bytes = 1024 * 1024;
+
+nlohmann::json yaml_to_json(const YAML::Node& node);
 
 // Collects every problem of a file with its line, so that one run shows all of them.
 class Reader {
@@ -40,15 +46,7 @@ public:
         auto problems = m_problems;  // in the order of the file
         std::stable_sort(problems.begin(), problems.end(),
                          [](const auto& a, const auto& b) { return a.first.line < b.first.line; });
-        std::string text;
-        nlohmann::json details = nlohmann::json::array();
-        for (const auto& [where, message] : problems) {
-            text += (text.empty() ? "" : "\n") + describe(where, message);
-            details.push_back({{"file", where.file}, {"line", where.line}, {"field", where.field}, {"message", message}});
-        }
-        Error e = make_error(ErrorCode::validation, text);
-        e.details = details;
-        return e;
+        return problems_error(problems);
     }
 
     // Refuse members this object does not know (a typo would otherwise be ignored silently).
@@ -85,6 +83,16 @@ public:
             if (node.Scalar() == "false") return false;
         }
         problem(node, field + "." + key, "must be true or false");
+        return std::nullopt;
+    }
+
+    std::optional<int> integer(const YAML::Node& map, const std::string& key, const std::string& field, int min, int max) {
+        const auto node = map[key];
+        if (!node.IsDefined() || node.IsNull()) return std::nullopt;
+        const auto value = node.IsScalar() && node.Tag() != "!" ? yaml_to_json(node) : nlohmann::json();
+        if (value.is_number_integer() && value.get<long long>() >= min && value.get<long long>() <= max)
+            return value.get<int>();
+        problem(node, field + "." + key, "must be a whole number from " + std::to_string(min) + " to " + std::to_string(max));
         return std::nullopt;
     }
 
@@ -190,6 +198,25 @@ public:
         return (std::filesystem::path(m_base_dir) / path).string();
     }
 
+    // The text of a file the YAML names (relative to the YAML file), at most `max` bytes.
+    std::optional<std::string> file_text(const YAML::Node& node, const std::string& field, const std::string& name,
+                                         std::size_t max) {
+        const auto path = resolve(name);
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            problem(node, field, "cannot read '" + path + "'");
+            return std::nullopt;
+        }
+        std::string text(max + 1, '\0');
+        in.read(text.data(), static_cast<std::streamsize>(text.size()));
+        text.resize(static_cast<std::size_t>(in.gcount()));
+        if (text.size() > max) {
+            problem(node, field, "'" + path + "' is larger than " + std::to_string(max / 1024) + " KiB");
+            return std::nullopt;
+        }
+        return text;
+    }
+
     std::optional<std::string> output_path(const YAML::Node& map, const std::string& field) {
         auto path = text(map, "save_secret_to", field, false);
         if (!path) return std::nullopt;
@@ -236,6 +263,11 @@ nlohmann::json yaml_to_json(const YAML::Node& node) {
         }
         default: return nullptr;
     }
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
 }
 
 std::string item_field(const std::string& parent, const std::string& key, std::size_t i) {
@@ -337,6 +369,156 @@ void read_scim_tokens(Reader& in, const YAML::Node& list, const std::string& par
     }
 }
 
+// The members of an SSO connection's settings (PUT .../sso) a file may set, besides the IdP.
+const std::set<std::string> k_saml_settings = {"enabled", "idp_slo_url", "attribute_mapping", "group_roles",
+                                               "allowed_domains", "default_role", "default_return_to", "jit_provisioning",
+                                               "allow_idp_initiated", "want_assertions_signed", "want_response_signed",
+                                               "sign_authn_requests", "allow_sha1", "clock_skew_seconds"};
+const std::set<std::string> k_saml_idp = {"metadata_url", "metadata_file", "idp_entity_id", "idp_sso_url", "idp_certificates"};
+
+bool http_url(const std::string& url) {
+    return (url.rfind("https://", 0) == 0 || url.rfind("http://", 0) == 0) && url.size() < 2048 &&
+           url.find_first_of(" \r\n\"<>") == std::string::npos;
+}
+
+// A problem the server's own rules found in some members: point at the member they name.
+void settings_problem(Reader& in, const YAML::Node& node, const std::string& field, const Error& e) {
+    std::string member;
+    if (e.details.is_array() && !e.details.empty()) member = e.details[0].value("field", "");
+    const auto root = member.substr(0, member.find('.'));
+    const auto at = !root.empty() && node[root].IsDefined() ? node[root] : node;
+    std::string message = e.message;
+    if (!member.empty() && message.rfind(member + " ", 0) == 0) message = message.substr(member.size() + 1);
+    in.problem(at, field + (member.empty() ? "" : "." + member), message);
+}
+
+std::optional<DesiredSaml> read_saml(Reader& in, const YAML::Node& node, const std::string& field) {
+    if (!in.is_map(node, field)) return std::nullopt;
+    std::set<std::string> known = k_saml_settings;
+    known.insert(k_saml_idp.begin(), k_saml_idp.end());
+    if (node["metadata_xml"].IsDefined()) {
+        in.problem(node["metadata_xml"], field + ".metadata_xml", "put the IdP's metadata in a file and name it with metadata_file");
+        known.insert("metadata_xml");
+    }
+    in.known(node, field, known);
+    DesiredSaml conn;
+    conn.where = in.at(node, field);
+    for (const auto& item : node)
+        if (k_saml_settings.count(item.first.Scalar())) conn.settings[item.first.Scalar()] = yaml_to_json(item.second);
+    saml::ConnectionSettings defaults;
+    if (auto ok = saml::apply_settings(conn.settings, defaults); !ok) settings_problem(in, node, field, ok.error());
+    if (conn.settings.contains("enabled") && !conn.settings["enabled"].is_boolean())
+        in.problem(node["enabled"], field + ".enabled", "must be true or false");
+    if (conn.settings.contains("idp_slo_url") && !conn.settings["idp_slo_url"].is_null() &&
+        (!conn.settings["idp_slo_url"].is_string() || !http_url(conn.settings["idp_slo_url"].get<std::string>())))
+        in.problem(node["idp_slo_url"], field + ".idp_slo_url", "must be an http(s) URL");
+
+    const bool by_url = node["metadata_url"].IsDefined(), by_file = node["metadata_file"].IsDefined();
+    const bool by_hand = node["idp_entity_id"].IsDefined() || node["idp_sso_url"].IsDefined() || node["idp_certificates"].IsDefined();
+    if (int(by_url) + int(by_file) + int(by_hand) != 1) {
+        in.problem(node, field, "name the IdP once: metadata_url, metadata_file, or idp_entity_id + idp_sso_url + idp_certificates");
+        return conn;
+    }
+    if (by_url) {
+        conn.metadata_url = in.text(node, "metadata_url", field, true);
+        if (conn.metadata_url && !http_url(*conn.metadata_url))
+            in.problem(node["metadata_url"], field + ".metadata_url", "must be an http(s) URL");
+    } else if (by_file) {
+        auto name = in.text(node, "metadata_file", field, true);
+        auto xml = name ? in.file_text(node["metadata_file"], field + ".metadata_file", *name, k_max_metadata_bytes) : std::nullopt;
+        if (xml) {
+            auto idp = saml::parse_idp_metadata(*xml);
+            if (!idp) {
+                in.problem(node["metadata_file"], field + ".metadata_file", idp.error().message);
+            } else {
+                DesiredSaml::Idp found{idp->entity_id, idp->sso_url, idp->slo_url, {}};
+                for (const auto& pem : idp->certificates_pem)
+                    if (auto normal = saml::normalize_certificate(pem)) found.certificates.push_back(*normal);
+                conn.idp = found;
+                conn.metadata_xml = std::move(*xml);
+            }
+        }
+    } else {
+        DesiredSaml::Idp idp;
+        idp.entity_id = in.text(node, "idp_entity_id", field, true).value_or("");
+        idp.sso_url = in.text(node, "idp_sso_url", field, true).value_or("");
+        if (!idp.sso_url.empty() && !http_url(idp.sso_url))
+            in.problem(node["idp_sso_url"], field + ".idp_sso_url", "must be an http(s) URL");
+        const auto certs = node["idp_certificates"];
+        if (!certs.IsDefined() || !certs.IsSequence() || certs.size() == 0 || certs.size() > 10) {
+            in.problem(certs.IsDefined() ? certs : node, field + ".idp_certificates",
+                       "must list 1 to 10 certificates of the IdP: PEM text, or {file: PATH}");
+        } else {
+            for (std::size_t i = 0; i < certs.size(); ++i) {
+                const auto cert_field = field + ".idp_certificates[" + std::to_string(i) + "]";
+                std::optional<std::string> text;
+                if (certs[i].IsScalar()) text = certs[i].Scalar();
+                else if (certs[i].IsMap() && certs[i].size() == 1 && certs[i]["file"].IsScalar())
+                    text = in.file_text(certs[i], cert_field, certs[i]["file"].Scalar(), 64 * 1024);
+                else in.problem(certs[i], cert_field, "must be PEM text or {file: PATH}");
+                if (!text) continue;
+                auto pem = saml::normalize_certificate(*text);
+                if (!pem) in.problem(certs[i], cert_field, pem.error().message);
+                else idp.certificates.push_back(*pem);
+            }
+        }
+        conn.idp = idp;
+        conn.idp_by_hand = true;
+    }
+    return conn;
+}
+
+const std::set<std::string> k_idp_fields = {"slug",           "display_name",      "preset",          "issuer",
+                                            "authorization_endpoint", "token_endpoint", "userinfo_endpoint",
+                                            "emails_endpoint", "client_id",        "scopes",          "enabled",
+                                            "allowed_domains", "jit_provisioning", "default_role",    "secret_from",
+                                            "secret_env",      "secret_file"};
+
+void read_identity_providers(Reader& in, const YAML::Node& list, const std::string& parent,
+                             std::vector<DesiredIdentityProvider>& out) {
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const auto node = list[i];
+        const auto field = item_field(parent, "identity_providers", i);
+        if (!in.is_map(node, field)) continue;
+        if (node["client_secret"].IsDefined())
+            in.problem(node["client_secret"], field + ".client_secret", "never write a secret into the file: use secret_from");
+        auto known = k_idp_fields;
+        known.insert("client_secret");
+        in.known(node, field, known);
+        DesiredIdentityProvider idp;
+        idp.where = in.at(node, field);
+        idp.slug = in.text(node, "slug", field, true).value_or("");
+        if (!idp.slug.empty() && !seen.insert(idp.slug).second)
+            in.problem(node["slug"], field + ".slug", "identity provider '" + idp.slug + "' is listed twice");
+        for (const auto& item : node) {
+            const auto key = item.first.Scalar();
+            if (key == "slug" || key.rfind("secret_", 0) == 0 || key == "client_secret" || !k_idp_fields.count(key)) continue;
+            idp.settings[key] = yaml_to_json(item.second);
+        }
+        if (idp.settings.contains("allowed_domains") && idp.settings["allowed_domains"].is_array())
+            for (auto& d : idp.settings["allowed_domains"])  // the server keeps them lower-case
+                if (d.is_string()) d = lower(d.get<std::string>());
+        idp.secret = in.secret(node, field);
+        out.push_back(std::move(idp));
+    }
+}
+
+std::optional<DesiredSso> read_sso(Reader& in, const YAML::Node& node, const std::string& field) {
+    if (node.IsNull()) return std::nullopt;
+    if (!in.is_map(node, field)) return std::nullopt;
+    in.known(node, field, {"saml", "identity_providers"});
+    DesiredSso sso;
+    sso.where = in.at(node, field);
+    if (const auto saml_node = node["saml"]; saml_node.IsDefined()) {
+        if (saml_node.IsNull()) sso.saml.emplace();
+        else if (auto read = read_saml(in, saml_node, field + ".saml")) sso.saml = std::optional<DesiredSaml>(std::move(*read));
+    }
+    if (auto list = in.list(node, "identity_providers", field))
+        read_identity_providers(in, *list, field, sso.identity_providers.emplace());
+    return sso;
+}
+
 DesiredOrganization read_organization(Reader& in, const YAML::Node& node, const std::string& field) {
     in.known(node, field, {"slug", "name", "owner", "settings", "metadata", "roles", "members", "webhooks",
                            "scim_tokens", "clients", "sso"});
@@ -359,10 +541,7 @@ DesiredOrganization read_organization(Reader& in, const YAML::Node& node, const 
         auto json = value.IsNull() ? nlohmann::json::object() : yaml_to_json(value);
         (std::string(key) == "settings" ? org.settings : org.metadata) = json;
     }
-    if (node["sso"].IsDefined())
-        in.problem(node["sso"], field + ".sso",
-                   "SSO configurations are not yet supported by apply; configure SSO with the API "
-                   "(/api/v1/sso/configurations) and remove this key");
+    if (node["sso"].IsDefined()) org.sso = read_sso(in, node["sso"], field + ".sso");
     if (node["clients"].IsDefined())
         in.problem(node["clients"], field + ".clients",
                    "OAuth clients are not bound to an organization: list them under the top-level 'clients:' key");
@@ -373,26 +552,14 @@ DesiredOrganization read_organization(Reader& in, const YAML::Node& node, const 
     return org;
 }
 
-// The API members of a client (the body of POST /api/v1/oauth/clients) that a file may set.
-const std::set<std::string> k_client_fields = {"client_id",
-                                               "name",
-                                               "is_public",
-                                               "token_endpoint_auth_method",
-                                               "redirect_uris",
-                                               "post_logout_redirect_uris",
-                                               "grant_types",
-                                               "response_types",
-                                               "scopes",
-                                               "jwks",
-                                               "jwks_uri",
-                                               "access_token_ttl_seconds",
-                                               "refresh_token_ttl_seconds",
-                                               "require_consent",
-                                               "enabled",
-                                               "require_pushed_authorization_requests",
-                                               "secret_from",
-                                               "secret_env",
-                                               "secret_file"};
+// The API members of a client (the body of POST /api/v1/oauth/clients) that a file may set,
+// and how its secret is given.
+std::set<std::string> client_fields() {
+    const auto& settings = client_setting_names();
+    std::set<std::string> out(settings.begin(), settings.end());
+    out.insert({"client_id", "response_types", "secret_from", "secret_env", "secret_file", "secret_grace_seconds"});
+    return out;
+}
 
 void read_clients(Reader& in, const YAML::Node& list, std::vector<DesiredClient>& out) {
     std::set<std::string> seen;
@@ -400,6 +567,7 @@ void read_clients(Reader& in, const YAML::Node& list, std::vector<DesiredClient>
         const auto node = list[i];
         const auto field = item_field("", "clients", i);
         if (!in.is_map(node, field)) continue;
+        static const auto k_client_fields = client_fields();
         in.known(node, field, k_client_fields);
         DesiredClient client;
         client.where = in.at(node, field);
@@ -414,6 +582,12 @@ void read_clients(Reader& in, const YAML::Node& list, std::vector<DesiredClient>
             client.settings[key] = yaml_to_json(item.second);
         }
         client.secret = in.secret(node, field);
+        if (node["secret_grace_seconds"].IsDefined()) {
+            client.secret_grace_seconds = in.integer(node, "secret_grace_seconds", field, 0, 30 * 24 * 3600);
+            if (!client.secret)
+                in.problem(node["secret_grace_seconds"], field + ".secret_grace_seconds",
+                           "only applies when apply sets the secret from secret_from");
+        }
         out.push_back(std::move(client));
     }
 }
@@ -425,6 +599,36 @@ std::string describe(const Where& where, const std::string& message) {
     if (where.line > 0) out += ":" + std::to_string(where.line);
     if (!where.field.empty()) out += ": " + where.field;
     return out + ": " + message;
+}
+
+Error problems_error(const std::vector<std::pair<Where, std::string>>& problems) {
+    std::string text;
+    nlohmann::json details = nlohmann::json::array();
+    for (const auto& [where, message] : problems) {
+        text += (text.empty() ? "" : "\n") + describe(where, message);
+        details.push_back({{"file", where.file}, {"line", where.line}, {"field", where.field}, {"message", message}});
+    }
+    Error e = make_error(ErrorCode::validation, text);
+    e.details = details;
+    return e;
+}
+
+const std::vector<std::string>& client_setting_names() {
+    static const std::vector<std::string> names = {"name",
+                                                   "is_public",
+                                                   "token_endpoint_auth_method",
+                                                   "redirect_uris",
+                                                   "post_logout_redirect_uris",
+                                                   "grant_types",
+                                                   "scopes",
+                                                   "jwks",
+                                                   "jwks_uri",
+                                                   "access_token_ttl_seconds",
+                                                   "refresh_token_ttl_seconds",
+                                                   "require_consent",
+                                                   "enabled",
+                                                   "require_pushed_authorization_requests"};
+    return names;
 }
 
 Result<Document> parse_document(const std::string& text, const std::string& file_name, const std::string& base_dir) {
@@ -445,7 +649,7 @@ Result<Document> parse_document(const std::string& text, const std::string& file
     }
     in.known(root, "", {"organizations", "clients", "sso"});
     if (root["sso"].IsDefined())
-        in.problem(root["sso"], "sso", "SSO configurations are not yet supported by apply");
+        in.problem(root["sso"], "sso", "SSO is configured per organization: put sso: under the organization it belongs to");
     if (auto list = in.list(root, "organizations", "")) {
         std::set<std::string> seen;
         for (std::size_t i = 0; i < list->size(); ++i) {

@@ -49,6 +49,38 @@ struct DesiredScimToken {
     std::optional<std::string> save_secret_to;  // where a newly issued token goes
 };
 
+// An organization's SAML connection (docs/api.md "SSO in apply files").
+struct DesiredSaml {
+    Where where;
+    // The PUT .../sso members the file sets, except the IdP's identity (settings, enabled,
+    // idp_slo_url), as written.
+    nlohmann::json settings = nlohmann::json::object();
+    // Where the IdP's identity comes from: at most one of these.
+    std::optional<std::string> metadata_url;  // fetched by the server
+    std::optional<std::string> metadata_xml;  // metadata_file, read here
+    struct Idp {
+        std::string entity_id, sso_url, slo_url;
+        std::vector<std::string> certificates;  // PEM, normalized
+    };
+    std::optional<Idp> idp;  // from metadata_file or idp_entity_id + idp_sso_url + idp_certificates
+    bool idp_by_hand = false;  // idp came from idp_* members (not metadata_file)
+};
+
+// An upstream identity provider of the organization (enterprise OIDC or a social preset).
+struct DesiredIdentityProvider {
+    Where where;
+    std::string slug;  // identity within the organization
+    nlohmann::json settings = nlohmann::json::object();  // API members (preset, issuer, client_id, ...)
+    std::optional<std::string> secret;  // the upstream client secret, from secret_from; never printed
+};
+
+struct DesiredSso {
+    Where where;
+    // Absent: the SAML connection is not managed; `saml: null`: the organization has none.
+    std::optional<std::optional<DesiredSaml>> saml;
+    std::optional<std::vector<DesiredIdentityProvider>> identity_providers;
+};
+
 struct DesiredOrganization {
     Where where;
     std::string slug;
@@ -60,6 +92,7 @@ struct DesiredOrganization {
     std::optional<std::vector<DesiredMember>> members;
     std::optional<std::vector<DesiredWebhook>> webhooks;
     std::optional<std::vector<DesiredScimToken>> scim_tokens;
+    std::optional<DesiredSso> sso;
 };
 
 struct DesiredClient {
@@ -67,6 +100,9 @@ struct DesiredClient {
     std::string client_id;
     nlohmann::json settings = nlohmann::json::object();  // API members (name, grant_types, ...)
     std::optional<std::string> secret;  // resolved from secret_from; never printed
+    // When apply sets a new secret on an existing client: how long the old one keeps working
+    // (none: the server's default, as `janua client rotate-secret`).
+    std::optional<int> secret_grace_seconds;
 };
 
 struct Document {
@@ -77,6 +113,13 @@ struct Document {
 
 // "FILE:LINE: FIELD: message"
 std::string describe(const Where& where, const std::string& message);
+
+// Every problem as one validation error: the message has one describe() line per problem, the
+// details [{file, line, field, message}].
+Error problems_error(const std::vector<std::pair<Where, std::string>>& problems);
+
+// The API members of an OAuth client that an apply file may set and export writes.
+const std::vector<std::string>& client_setting_names();
 
 // Read and check an apply file; secrets named by secret_from are read here (environment or a
 // file relative to the YAML file). Every problem is reported (message: one per line; details:

@@ -35,7 +35,8 @@ void emit(YAML::Emitter& out, const json& value) {
         out << YAML::Null;
     } else if (value.is_string()) {
         const auto s = value.get<std::string>();
-        if (needs_quotes(s)) out << YAML::DoubleQuoted << s;
+        if (s.find('\n') != std::string::npos) out << YAML::Literal << s;  // PEM certificates
+        else if (needs_quotes(s)) out << YAML::DoubleQuoted << s;
         else out << s;
     } else if (value.is_boolean()) {
         out << YAML::TrueFalseBool << value.get<bool>();
@@ -53,6 +54,54 @@ std::string text_of(const json& object, const char* key) {
     return object.contains(key) && object[key].is_string() ? object[key].get<std::string>() : std::string();
 }
 
+// The SAML settings that export writes (every one, so that a round trip compares equal).
+const char* k_saml_settings[] = {"attribute_mapping", "group_roles",           "allowed_domains",        "default_role",
+                                 "default_return_to", "jit_provisioning",      "allow_idp_initiated",    "want_assertions_signed",
+                                 "want_response_signed", "sign_authn_requests", "allow_sha1",            "clock_skew_seconds"};
+const char* k_provider_settings[] = {"preset",          "display_name",   "issuer",           "authorization_endpoint",
+                                     "token_endpoint",  "userinfo_endpoint", "emails_endpoint", "client_id",
+                                     "scopes",          "enabled",        "allowed_domains",  "jit_provisioning",
+                                     "default_role"};
+
+void saml_connection(YAML::Emitter& out, const std::optional<json>& found) {
+    out << YAML::Key << "saml" << YAML::Value;
+    if (!found) {
+        out << YAML::Null;  // "no SAML connection": apply --prune keeps it that way
+        return;
+    }
+    const json& c = *found;
+    const json idp = c.value("idp", json::object());
+    out << YAML::BeginMap;
+    entry(out, "enabled", c.value("enabled", true));
+    if (c.value("metadata_url", json()).is_string()) {
+        entry(out, "metadata_url", c["metadata_url"]);
+    } else {
+        entry(out, "idp_entity_id", idp.value("entity_id", ""));
+        entry(out, "idp_sso_url", idp.value("sso_url", ""));
+        json pems = json::array();
+        for (const auto& cert : idp.value("certificates", json::array())) pems.push_back(cert.value("pem", ""));
+        entry(out, "idp_certificates", pems);
+        if (idp.value("slo_url", json()).is_string()) entry(out, "idp_slo_url", idp["slo_url"]);
+    }
+    for (const char* key : k_saml_settings)
+        if (c.contains(key)) entry(out, key, c[key]);
+    out << YAML::EndMap;
+}
+
+void identity_providers(YAML::Emitter& out, const json& list) {
+    out << YAML::Key << "identity_providers" << YAML::Value << YAML::BeginSeq;
+    for (const auto& p : list) {
+        out << YAML::BeginMap;
+        entry(out, "slug", p["slug"]);
+        for (const char* key : k_provider_settings)
+            if (p.contains(key) && !p[key].is_null()) entry(out, key, p[key]);
+        if (p.value("client_secret_set", false))
+            out << YAML::Comment("client secret not exported; add: secret_from: {env: VARIABLE} or {file: PATH}");
+        out << YAML::EndMap;
+    }
+    out << YAML::EndSeq;
+}
+
 Status organization(YAML::Emitter& out, Target& target, const std::string& ref) {
     auto found = target.find_organization(ref);
     if (!found) return found.error();
@@ -67,6 +116,10 @@ Status organization(YAML::Emitter& out, Target& target, const std::string& ref) 
     if (!hooks) return hooks.error();
     auto tokens = target.scim_tokens(id);
     if (!tokens) return tokens.error();
+    auto saml_found = target.saml_connection(id);
+    if (!saml_found) return saml_found.error();
+    auto providers = target.identity_providers(id);
+    if (!providers) return providers.error();
 
     out << YAML::BeginMap;
     entry(out, "slug", org["slug"]);
@@ -117,24 +170,14 @@ Status organization(YAML::Emitter& out, Target& target, const std::string& ref) 
         out << YAML::EndMap;
     }
     out << YAML::EndSeq;
+
+    out << YAML::Key << "sso" << YAML::Value << YAML::BeginMap;
+    saml_connection(out, *saml_found);
+    identity_providers(out, *providers);
+    out << YAML::EndMap;
     out << YAML::EndMap;
     return Ok{};
 }
-
-const char* k_client_fields[] = {"name",
-                                 "is_public",
-                                 "token_endpoint_auth_method",
-                                 "redirect_uris",
-                                 "post_logout_redirect_uris",
-                                 "grant_types",
-                                 "scopes",
-                                 "jwks",
-                                 "jwks_uri",
-                                 "access_token_ttl_seconds",
-                                 "refresh_token_ttl_seconds",
-                                 "require_consent",
-                                 "enabled",
-                                 "require_pushed_authorization_requests"};
 
 Status clients(YAML::Emitter& out, Target& target) {
     auto list = target.list_clients();
@@ -143,7 +186,7 @@ Status clients(YAML::Emitter& out, Target& target) {
     for (const auto& c : *list) {
         out << YAML::BeginMap;
         entry(out, "client_id", c["client_id"]);
-        for (const char* key : k_client_fields) {
+        for (const auto& key : client_setting_names()) {
             if (!c.contains(key) || c[key].is_null()) continue;
             entry(out, key, c[key]);
         }
@@ -162,7 +205,7 @@ Result<std::string> export_yaml(Target& target, const ExportOptions& options) {
     YAML::Emitter out;
     out << YAML::Comment(
         "Written by janua export. Apply with: janua apply -f FILE. Secrets (client secrets, webhook signing secrets, "
-        "SCIM tokens) are never exported.");
+        "SCIM tokens, upstream identity provider secrets) are never exported.");
     out << YAML::BeginMap;
     if (!options.organizations.empty()) {
         out << YAML::Key << "organizations" << YAML::Value << YAML::BeginSeq;

@@ -2,6 +2,9 @@
 
 #include "core/oidc/client.hpp"
 #include "core/oidc/client_rules.hpp"
+#include "core/federation/provider.hpp"
+#include "core/saml/connection.hpp"
+#include "core/saml/metadata.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -21,17 +24,16 @@ const std::set<std::string> k_builtin_roles = {"owner", "admin", "member", "view
 struct Problems {
     std::vector<std::pair<Where, std::string>> items;
     void add(const Where& where, const std::string& message) { items.push_back({where, message}); }
-    Error error() const {
-        std::string text;
-        json details = json::array();
-        for (const auto& [where, message] : items) {
-            text += (text.empty() ? "" : "\n") + describe(where, message);
-            details.push_back({{"file", where.file}, {"line", where.line}, {"field", where.field}, {"message", message}});
+    // A problem the server's rules found (details [{field, message}]), at the object's place.
+    void add_rule_error(const Where& where, const Error& e) {
+        if (e.details.is_array() && !e.details.empty()) {
+            for (const auto& d : e.details)
+                add(Where{where.file, where.line, where.field + "." + d.value("field", "")}, d.value("message", e.message));
+        } else {
+            add(where, e.message);
         }
-        Error e = make_error(ErrorCode::validation, text);
-        e.details = details;
-        return e;
     }
+    Error error() const { return problems_error(items); }
 };
 
 Where child(const Where& where, const std::string& member) { return Where{where.file, where.line, where.field + "." + member}; }
@@ -160,7 +162,7 @@ private:
         }
         json roles = json::array(), members = json::array(), hooks = json::array(), tokens = json::array();
         if (!org_id.empty()) {
-            if (org.roles || org.members) {
+            if (org.roles || org.members || org.sso) {
                 auto got = m_target.roles(org_id);
                 if (!got) return got.error();
                 roles = *got;
@@ -188,6 +190,8 @@ private:
         if (auto failed = plan_roles_and_members(org, org_id, owner_id, roles, members)) return failed;
         if (org.webhooks) plan_webhooks(org, org_id, *org.webhooks, hooks);
         if (org.scim_tokens) plan_scim_tokens(org, org_id, *org.scim_tokens, tokens);
+        if (org.sso)
+            if (auto failed = plan_sso(org, org_id, *org.sso)) return failed;
         return std::nullopt;
     }
 
@@ -210,6 +214,11 @@ private:
                     if (m_options.prune) doomed.insert(name);
                     else ++m_plan.unmanaged;
                 }
+
+        m_roles_after = builtin;
+        m_roles_after.insert(custom.begin(), custom.end());
+        m_roles_after.insert(wanted_roles.begin(), wanted_roles.end());
+        for (const auto& name : doomed) m_roles_after.erase(name);
 
         std::vector<Change> role_deletes;
         if (org.roles) {
@@ -408,14 +417,7 @@ private:
     void check_client(const DesiredClient& client, const json& body) {
         auto spec = oidc::client_spec_from_json(body);
         Result<oidc::ClientSpec> checked = spec ? oidc::validate_client_spec(*spec) : Result<oidc::ClientSpec>(spec.error());
-        if (checked) return;
-        const auto& e = checked.error();
-        if (e.details.is_array() && !e.details.empty()) {
-            for (const auto& d : e.details)
-                m_problems.add(child(client.where, d.value("field", "")), d.value("message", e.message));
-        } else {
-            m_problems.add(client.where, e.message);
-        }
+        if (!checked) m_problems.add_rule_error(client.where, checked.error());
     }
 
     std::optional<Error> oauth_client(const DesiredClient& client) {
@@ -458,21 +460,265 @@ private:
             patch[key] = value;
             fields.push_back({key, before, value});
         }
-        if (patch.empty()) return std::nullopt;
         // The settings the client will have, checked as a whole before anything is written.
         json merged = json::object();
-        static const std::set<std::string> kept = {"name", "token_endpoint_auth_method", "redirect_uris",
-                                                   "post_logout_redirect_uris", "grant_types", "scopes", "jwks", "jwks_uri",
-                                                   "access_token_ttl_seconds", "refresh_token_ttl_seconds", "require_consent",
-                                                   "enabled", "require_pushed_authorization_requests", "is_public"};
-        for (const auto& [key, value] : current.items())
-            if (kept.count(key) && !value.is_null()) merged[key] = value;
+        for (const auto& key : client_setting_names())
+            if (current.contains(key) && !current[key].is_null()) merged[key] = current[key];
         for (const auto& [key, value] : patch.items()) merged[key] = value;
         merged["client_id"] = client.client_id;
-        check_client(client, merged);
+        if (!patch.empty()) check_client(client, merged);
+
+        // The declared secret is the client's secret: when the server's current one is another,
+        // apply sets it (the server only answers whether they match; nothing is read back).
+        std::optional<std::string> new_secret;
+        if (client.secret) {
+            const auto method = text_of(merged, "token_endpoint_auth_method");
+            const bool uses_secret = !merged.value("is_public", false) &&
+                                     (method == oidc::k_auth_client_secret_basic || method == oidc::k_auth_client_secret_post);
+            if (!uses_secret) {
+                m_problems.add(child(client.where, "secret_from"),
+                               "client '" + client.client_id + "' authenticates with " + (method.empty() ? "none" : method) +
+                                   ", not a secret; remove secret_from");
+            } else {
+                auto matches = m_target.client_secret_matches(client.client_id, *client.secret);
+                if (!matches) return matches.error();
+                if (!*matches) {
+                    new_secret = client.secret;
+                    const std::string grace =
+                        client.secret_grace_seconds
+                            ? (*client.secret_grace_seconds == 0 ? "the old secret stops working at once"
+                                                                  : "the old secret keeps working " +
+                                                                        std::to_string(*client.secret_grace_seconds) + " s")
+                            : "the old secret keeps working for the server's grace period (24 h unless changed)";
+                    fields.push_back({"client_secret", "(another secret)", "(from secret_from; " + grace + ")"});
+                }
+            }
+        }
+        if (patch.empty() && !new_secret) return std::nullopt;
         auto& c = add(Action::update, "client", "", "", client.client_id, client.where);
         c.body = patch;
         c.fields = std::move(fields);
+        c.secret = new_secret;
+        c.grace_seconds = client.secret_grace_seconds;
+        return std::nullopt;
+    }
+
+    // The roles an organization will have once the file is applied (built-in, kept and
+    // declared custom roles, less those --prune deletes): what SSO settings may assign.
+    std::set<std::string> m_roles_after;
+
+    void check_role(const Where& where, const std::string& field, const std::string& role, const std::string& org) {
+        if (role.empty() || m_roles_after.count(role)) return;
+        m_problems.add(child(where, field), "no role '" + role + "' in organization '" + org +
+                                                "' (or --prune deletes it); define it under roles: or use a built-in role");
+    }
+
+    std::optional<Error> plan_sso(const DesiredOrganization& org, const std::string& org_id, const DesiredSso& sso) {
+        if (sso.saml) {
+            std::optional<json> current;
+            if (!org_id.empty()) {
+                auto got = m_target.saml_connection(org_id);
+                if (!got) return got.error();
+                current = *got;
+            }
+            if (*sso.saml) {
+                plan_saml(org, org_id, **sso.saml, current);
+            } else if (current) {  // `saml: null`: the organization has no SAML connection
+                if (!m_options.prune) {
+                    ++m_plan.unmanaged;
+                } else {
+                    auto& c = add(Action::remove, "saml_connection", org.slug, org_id, org.slug, Where{});
+                    c.fields.push_back({"idp", idp_summary(*current), nullptr});
+                }
+            }
+        }
+        if (sso.identity_providers) {
+            json current = json::array();
+            if (!org_id.empty()) {
+                auto got = m_target.identity_providers(org_id);
+                if (!got) return got.error();
+                current = *got;
+            }
+            if (auto failed = plan_identity_providers(org, org_id, *sso.identity_providers, current)) return failed;
+        }
+        return std::nullopt;
+    }
+
+    // What the plan shows of an IdP: its identity and certificate fingerprints (not the PEMs).
+    static json idp_summary(const json& connection) {
+        const json idp = connection.value("idp", json::object());
+        if (connection.value("metadata_url", json()).is_string()) return {{"metadata_url", connection["metadata_url"]}};
+        json fingerprints = json::array();
+        for (const auto& cert : idp.value("certificates", json::array())) fingerprints.push_back(cert.value("fingerprint_sha256", ""));
+        return {{"entity_id", idp.value("entity_id", "")}, {"sso_url", idp.value("sso_url", "")}, {"certificates", fingerprints}};
+    }
+    static json idp_summary(const DesiredSaml& want) {
+        if (want.metadata_url) return {{"metadata_url", *want.metadata_url}};
+        if (!want.idp) return nullptr;
+        json fingerprints = json::array();
+        for (const auto& pem : want.idp->certificates) fingerprints.push_back(saml::certificate_fingerprint(pem));
+        return {{"entity_id", want.idp->entity_id}, {"sso_url", want.idp->sso_url}, {"certificates", fingerprints}};
+    }
+
+    void plan_saml(const DesiredOrganization& org, const std::string& org_id, const DesiredSaml& want,
+                   const std::optional<json>& current) {
+        if (want.settings.contains("default_role") && want.settings["default_role"].is_string())
+            check_role(want.where, "default_role", want.settings["default_role"], org.slug);
+        if (want.settings.contains("group_roles") && want.settings["group_roles"].is_object())
+            for (const auto& [group, role] : want.settings["group_roles"].items())
+                if (role.is_string()) check_role(want.where, "group_roles." + group, role.get<std::string>(), org.slug);
+        if (!want.settings.contains("default_role") && !current) check_role(want.where, "default_role", "member", org.slug);
+
+        json idp_body = json::object();
+        if (want.metadata_url) idp_body["metadata_url"] = *want.metadata_url;
+        else if (want.metadata_xml) idp_body["metadata_xml"] = *want.metadata_xml;
+        else if (want.idp)
+            idp_body = {{"idp_entity_id", want.idp->entity_id}, {"idp_sso_url", want.idp->sso_url},
+                        {"idp_certificates", want.idp->certificates}};
+
+        if (!current) {
+            auto& c = add(Action::create, "saml_connection", org.slug, org_id, org.slug, want.where);
+            c.body = want.settings;
+            c.body.update(idp_body);
+            c.fields.push_back({"idp", nullptr, idp_summary(want)});
+            for (const auto& [key, value] : want.settings.items()) c.fields.push_back({key, nullptr, value});
+            return;
+        }
+        json patch = json::object();
+        std::vector<FieldChange> fields;
+        const json& now = *current;
+        const json now_idp = now.value("idp", json::object());
+        bool idp_differs = false;
+        if (want.metadata_url) {
+            idp_differs = now.value("metadata_url", json()) != json(*want.metadata_url);
+        } else if (want.idp) {
+            std::vector<std::string> certs;
+            for (const auto& cert : now_idp.value("certificates", json::array())) {
+                auto pem = saml::normalize_certificate(cert.value("pem", ""));
+                certs.push_back(pem ? *pem : cert.value("pem", ""));
+            }
+            auto wanted_certs = want.idp->certificates;
+            std::sort(certs.begin(), certs.end());
+            std::sort(wanted_certs.begin(), wanted_certs.end());
+            const auto now_slo = now_idp.value("slo_url", json()).is_string() ? now_idp["slo_url"].get<std::string>() : "";
+            idp_differs = !now.value("metadata_url", json()).is_null() || text_of(now_idp, "entity_id") != want.idp->entity_id ||
+                          text_of(now_idp, "sso_url") != want.idp->sso_url || certs != wanted_certs ||
+                          (!want.idp_by_hand && !want.settings.contains("idp_slo_url") && now_slo != want.idp->slo_url);
+        }
+        if (idp_differs) {
+            patch.update(idp_body);
+            fields.push_back({"idp", idp_summary(now), idp_summary(want)});
+        }
+        saml::ConnectionSettings before_settings;
+        (void)saml::apply_settings(now, before_settings);
+        saml::ConnectionSettings after_settings = before_settings;
+        (void)saml::apply_settings(want.settings, after_settings);
+        const json before = saml::to_json(before_settings), after = saml::to_json(after_settings);
+        for (const auto& [key, value] : want.settings.items()) {
+            json was, will;
+            if (key == "enabled") {
+                was = now.value("enabled", json());
+                will = value;
+            } else if (key == "idp_slo_url") {
+                was = now_idp.value("slo_url", json());
+                if (was.is_null()) was = "";
+                will = value.is_null() ? json("") : value;
+            } else {
+                was = before.value(key, json());
+                will = after.value(key, json());
+            }
+            if (same(was, will)) continue;
+            patch[key] = value;
+            fields.push_back({key, was, will});
+        }
+        if (patch.empty()) return;
+        auto& c = add(Action::update, "saml_connection", org.slug, org_id, org.slug, want.where);
+        c.body = patch;
+        c.fields = std::move(fields);
+    }
+
+    // The upstream provider's settings, checked as a whole with the server's rules (URLs for
+    // their form only: whether private addresses are allowed is the server's setting).
+    void check_identity_provider(const DesiredIdentityProvider& want, const json& body) {
+        auto provider = federation::new_provider(std::string("organization"));
+        std::optional<std::string> secret;
+        if (auto ok = federation::apply_spec(provider, body, true, true, secret); !ok)
+            m_problems.add_rule_error(want.where, ok.error());
+    }
+
+    std::optional<Error> plan_identity_providers(const DesiredOrganization& org, const std::string& org_id,
+                                                 const std::vector<DesiredIdentityProvider>& wanted, const json& current_list) {
+        static const std::vector<std::string> settings = {
+            "slug",      "display_name", "preset", "issuer",  "authorization_endpoint", "token_endpoint", "userinfo_endpoint",
+            "emails_endpoint", "client_id", "scopes", "enabled", "allowed_domains",       "jit_provisioning", "default_role"};
+        std::set<std::string> named;
+        for (const auto& want : wanted) {
+            named.insert(want.slug);
+            if (want.settings.contains("default_role") && want.settings["default_role"].is_string())
+                check_role(want.where, "default_role", want.settings["default_role"], org.slug);
+            const json* current = find_by(current_list, "slug", want.slug);
+            if (!current) {
+                json body = want.settings;
+                body["slug"] = want.slug;
+                check_identity_provider(want, body);
+                if (!want.settings.contains("default_role")) check_role(want.where, "default_role", "member", org.slug);
+                auto& c = add(Action::create, "identity_provider", org.slug, org_id, want.slug, want.where);
+                for (const auto& [key, value] : want.settings.items()) c.fields.push_back({key, nullptr, value});
+                if (want.secret) {
+                    body["client_secret"] = *want.secret;
+                    c.fields.push_back({"client_secret", nullptr, "(from secret_from)"});
+                }
+                c.body = body;
+                continue;
+            }
+            json patch = json::object();
+            std::vector<FieldChange> fields;
+            for (const auto& [key, value] : want.settings.items()) {
+                const json before = current->value(key, json());
+                if (same(before, value)) continue;
+                if (key == "preset") {
+                    m_problems.add(child(want.where, key), "cannot change on an existing provider; delete it (janua idp delete) or use another slug");
+                    continue;
+                }
+                patch[key] = value;
+                fields.push_back({key, before, value});
+            }
+            if (!patch.empty()) {
+                json merged = json::object();
+                for (const auto& key : settings)
+                    if (current->contains(key) && !(*current)[key].is_null()) merged[key] = (*current)[key];
+                merged.update(patch);
+                check_identity_provider(want, merged);
+            }
+            if (want.secret) {
+                bool set = !current->value("client_secret_set", false);
+                if (!set) {
+                    auto matches = m_target.identity_provider_secret_matches(org_id, text_of(*current, "id"), *want.secret);
+                    if (!matches) return matches.error();
+                    set = !*matches;
+                }
+                if (set) {
+                    patch["client_secret"] = *want.secret;
+                    fields.push_back({"client_secret", current->value("client_secret_set", false) ? "(another secret)" : "(none)",
+                                      "(from secret_from)"});
+                }
+            }
+            if (patch.empty()) continue;
+            auto& c = add(Action::update, "identity_provider", org.slug, org_id, want.slug, want.where);
+            c.target_id = text_of(*current, "id");
+            c.body = patch;
+            c.fields = std::move(fields);
+        }
+        for (const auto& p : current_list) {
+            if (named.count(text_of(p, "slug"))) continue;
+            if (!m_options.prune) {
+                ++m_plan.unmanaged;
+                continue;
+            }
+            auto& c = add(Action::remove, "identity_provider", org.slug, org_id, text_of(p, "slug"), Where{});
+            c.target_id = text_of(p, "id");
+            c.fields.push_back({"client_id", p.value("client_id", json()), nullptr});
+        }
         return std::nullopt;
     }
 
@@ -494,7 +740,8 @@ const char* action_name(Action action) {
 }
 
 std::string Change::label() const {
-    std::string kind_text = kind == "scim_token" ? "SCIM token" : kind;
+    if (kind == "saml_connection") return "SAML connection " + organization;
+    std::string kind_text = kind == "scim_token" ? "SCIM token" : kind == "identity_provider" ? "identity provider" : kind;
     if (kind == "organization" || organization.empty()) return kind_text + " " + name;
     return kind_text + " " + organization + "/" + name;
 }
@@ -572,7 +819,18 @@ Status apply_plan(const Plan& plan, Target& target, const Progress& done) {
             else result = status_json(target.revoke_scim_token(org_id, c.target_id));
             if (result && c.action == Action::create) secret = text_of(*result, "token");
         } else if (c.kind == "client") {
-            result = c.action == Action::create ? target.create_client(c.body) : target.update_client(c.name, c.body);
+            if (c.action == Action::create) {
+                result = target.create_client(c.body);
+            } else {
+                if (c.body.is_object() && !c.body.empty()) result = target.update_client(c.name, c.body);
+                if (result && c.secret) result = target.rotate_client_secret(c.name, *c.secret, c.grace_seconds);
+            }
+        } else if (c.kind == "saml_connection") {
+            result = c.action == Action::remove ? status_json(target.delete_saml(org_id)) : target.configure_saml(org_id, c.body);
+        } else if (c.kind == "identity_provider") {
+            if (c.action == Action::create) result = target.create_identity_provider(org_id, c.body);
+            else if (c.action == Action::update) result = target.update_identity_provider(org_id, c.target_id, c.body);
+            else result = status_json(target.delete_identity_provider(org_id, c.target_id));
         }
         if (!result) {
             Error e = result.error();

@@ -28,7 +28,7 @@ struct FieldChange {
 
 struct Change {
     Action action = Action::create;
-    std::string kind;          // organization | role | member | client | webhook | scim_token
+    std::string kind;  // organization | role | member | client | webhook | scim_token | saml_connection | identity_provider
     std::string organization;  // slug; empty for clients
     std::string org_id;        // the organization's id; empty while it is still to be created
     std::string name;          // what identifies it: slug, role name, email, client_id, url, token name
@@ -39,6 +39,8 @@ struct Change {
     json body = nullptr;
     std::string target_id;  // id of the existing object (webhook, token, member user id)
     std::optional<std::string> save_secret_to;
+    std::optional<std::string> secret;       // a client's new secret (from secret_from)
+    std::optional<int> grace_seconds;        // how long its old secret keeps working (none: server default)
 
     // "role acme/auditor"
     std::string label() const;

@@ -1,5 +1,7 @@
 #include "core/provisioning/remote_target.hpp"
 
+#include <cctype>
+
 namespace janua::provisioning {
 namespace {
 
@@ -20,6 +22,7 @@ std::string encode(const std::string& text) {
 
 std::string org_path(const std::string& org) { return "/api/v1/organizations/" + encode(org); }
 std::string client_path(const std::string& id) { return "/api/v1/oauth/clients/" + encode(id); }
+std::string idp_path(const std::string& org) { return org_path(org) + "/identity-providers"; }
 
 Status done(const Result<json>& r) {
     if (!r) return r.error();
@@ -33,14 +36,19 @@ Result<std::optional<json>> optional_of(const Result<json>& r) {
     return r.error();
 }
 
-}  // namespace
+Result<bool> matches(const Result<json>& r) {
+    if (!r) return r.error();
+    if (!r->is_object() || !(*r)["matches"].is_boolean()) return make_error(ErrorCode::internal, "januad answered a secret check without matches");
+    return (*r)["matches"].get<bool>();
+}
 
-Result<json> RemoteTarget::all_pages(const std::string& path) {
+// Every page of a list endpoint as one array.
+Result<json> all_pages(const ApiCall& call, const std::string& path) {
     json all = json::array();
     std::string cursor;
     const char joiner = path.find('?') == std::string::npos ? '?' : '&';
     for (int page = 0; page < 10000; ++page) {  // bounded, in case a server never ends
-        auto got = m_call("GET", path + joiner + "limit=200" + (cursor.empty() ? "" : "&cursor=" + encode(cursor)), nullptr);
+        auto got = call("GET", path + joiner + "limit=200" + (cursor.empty() ? "" : "&cursor=" + encode(cursor)), nullptr);
         if (!got) return got.error();
         if (!got->is_object() || !got->contains("data") || !(*got)["data"].is_array())
             return make_error(ErrorCode::internal, "januad answered a list without data");
@@ -52,60 +60,76 @@ Result<json> RemoteTarget::all_pages(const std::string& path) {
     return all;
 }
 
-Result<std::optional<json>> RemoteTarget::find_organization(const std::string& slug) {
-    return optional_of(m_call("GET", org_path(slug), nullptr));
-}
-Result<json> RemoteTarget::create_organization(const json& body) { return m_call("POST", "/api/v1/organizations", body); }
-Result<json> RemoteTarget::update_organization(const std::string& org_id, const json& patch) {
-    return m_call("PATCH", org_path(org_id), patch);
-}
-Result<json> RemoteTarget::roles(const std::string& org_id) { return all_pages(org_path(org_id) + "/roles"); }
-Result<json> RemoteTarget::create_role(const std::string& org_id, const json& body) {
-    return m_call("POST", org_path(org_id) + "/roles", body);
-}
-Result<json> RemoteTarget::update_role(const std::string& org_id, const std::string& name, const json& patch) {
-    return m_call("PATCH", org_path(org_id) + "/roles/" + encode(name), patch);
-}
-Status RemoteTarget::delete_role(const std::string& org_id, const std::string& name) {
-    return done(m_call("DELETE", org_path(org_id) + "/roles/" + encode(name), nullptr));
-}
-Result<json> RemoteTarget::members(const std::string& org_id) { return all_pages(org_path(org_id) + "/members"); }
-Result<json> RemoteTarget::add_member(const std::string& org_id, const std::string& user, const std::string& role) {
-    return m_call("POST", org_path(org_id) + "/members", {{"user_id", user}, {"role", role}});
-}
-Result<json> RemoteTarget::set_member_role(const std::string& org_id, const std::string& user, const std::string& role) {
-    return m_call("PATCH", org_path(org_id) + "/members/" + encode(user), {{"role", role}});
-}
-Status RemoteTarget::remove_member(const std::string& org_id, const std::string& user) {
-    return done(m_call("DELETE", org_path(org_id) + "/members/" + encode(user), nullptr));
-}
-Result<std::optional<json>> RemoteTarget::find_user(const std::string& user) {
-    return optional_of(m_call("GET", "/api/v1/users/" + encode(user), nullptr));
-}
-Result<std::optional<json>> RemoteTarget::find_client(const std::string& client_id) {
-    return optional_of(m_call("GET", client_path(client_id), nullptr));
-}
-Result<json> RemoteTarget::list_clients() { return all_pages("/api/v1/oauth/clients"); }
-Result<json> RemoteTarget::create_client(const json& body) { return m_call("POST", "/api/v1/oauth/clients", body); }
-Result<json> RemoteTarget::update_client(const std::string& client_id, const json& patch) {
-    return m_call("PATCH", client_path(client_id), patch);
-}
-Result<json> RemoteTarget::webhooks(const std::string& org_id) { return all_pages(org_path(org_id) + "/webhooks"); }
-Result<json> RemoteTarget::create_webhook(const std::string& org_id, const json& body) {
-    return m_call("POST", org_path(org_id) + "/webhooks", body);
-}
-Result<json> RemoteTarget::update_webhook(const std::string& org_id, const std::string& id, const json& patch) {
-    return m_call("PATCH", org_path(org_id) + "/webhooks/" + encode(id), patch);
-}
-Status RemoteTarget::delete_webhook(const std::string& org_id, const std::string& id) {
-    return done(m_call("DELETE", org_path(org_id) + "/webhooks/" + encode(id), nullptr));
-}
-Result<json> RemoteTarget::scim_tokens(const std::string& org_id) { return all_pages(org_path(org_id) + "/scim/tokens"); }
-Result<json> RemoteTarget::create_scim_token(const std::string& org_id, const std::string& name) {
-    return m_call("POST", org_path(org_id) + "/scim/tokens", {{"name", name}});
-}
-Status RemoteTarget::revoke_scim_token(const std::string& org_id, const std::string& id) {
-    return done(m_call("DELETE", org_path(org_id) + "/scim/tokens/" + encode(id), nullptr));
+}  // namespace
+
+Target remote_target(ApiCall call) {
+    Target t;
+    auto list = [call](std::string suffix) {
+        return [call, suffix](const std::string& org) { return all_pages(call, org_path(org) + suffix); };
+    };
+    t.find_organization = [call](auto slug) { return optional_of(call("GET", org_path(slug), nullptr)); };
+    t.create_organization = [call](const json& body) { return call("POST", "/api/v1/organizations", body); };
+    t.update_organization = [call](auto org, const json& patch) { return call("PATCH", org_path(org), patch); };
+
+    t.roles = list("/roles");
+    t.create_role = [call](auto org, const json& body) { return call("POST", org_path(org) + "/roles", body); };
+    t.update_role = [call](auto org, auto name, const json& patch) {
+        return call("PATCH", org_path(org) + "/roles/" + encode(name), patch);
+    };
+    t.delete_role = [call](auto org, auto name) { return done(call("DELETE", org_path(org) + "/roles/" + encode(name), nullptr)); };
+
+    t.members = list("/members");
+    t.add_member = [call](auto org, auto user, auto role) {
+        return call("POST", org_path(org) + "/members", {{"user_id", user}, {"role", role}});
+    };
+    t.set_member_role = [call](auto org, auto user, auto role) {
+        return call("PATCH", org_path(org) + "/members/" + encode(user), {{"role", role}});
+    };
+    t.remove_member = [call](auto org, auto user) {
+        return done(call("DELETE", org_path(org) + "/members/" + encode(user), nullptr));
+    };
+    t.find_user = [call](auto user) { return optional_of(call("GET", "/api/v1/users/" + encode(user), nullptr)); };
+
+    t.find_client = [call](auto client_id) { return optional_of(call("GET", client_path(client_id), nullptr)); };
+    t.list_clients = [call] { return all_pages(call, "/api/v1/oauth/clients"); };
+    t.create_client = [call](const json& body) { return call("POST", "/api/v1/oauth/clients", body); };
+    t.update_client = [call](auto client_id, const json& patch) { return call("PATCH", client_path(client_id), patch); };
+    t.client_secret_matches = [call](auto client_id, auto secret) {
+        return matches(call("POST", client_path(client_id) + "/secret/check", {{"client_secret", secret}}));
+    };
+    t.rotate_client_secret = [call](auto client_id, auto secret, std::optional<int> grace) {
+        json body = {{"client_secret", secret}};
+        if (grace) body["grace_seconds"] = *grace;
+        return call("POST", client_path(client_id) + "/rotate-secret", body);
+    };
+
+    t.webhooks = list("/webhooks");
+    t.create_webhook = [call](auto org, const json& body) { return call("POST", org_path(org) + "/webhooks", body); };
+    t.update_webhook = [call](auto org, auto id, const json& patch) {
+        return call("PATCH", org_path(org) + "/webhooks/" + encode(id), patch);
+    };
+    t.delete_webhook = [call](auto org, auto id) { return done(call("DELETE", org_path(org) + "/webhooks/" + encode(id), nullptr)); };
+
+    t.scim_tokens = list("/scim/tokens");
+    t.create_scim_token = [call](auto org, auto name) { return call("POST", org_path(org) + "/scim/tokens", {{"name", name}}); };
+    t.revoke_scim_token = [call](auto org, auto id) {
+        return done(call("DELETE", org_path(org) + "/scim/tokens/" + encode(id), nullptr));
+    };
+
+    t.saml_connection = [call](auto org) { return optional_of(call("GET", org_path(org) + "/sso", nullptr)); };
+    t.configure_saml = [call](auto org, const json& body) { return call("PUT", org_path(org) + "/sso", body); };
+    t.delete_saml = [call](auto org) { return done(call("DELETE", org_path(org) + "/sso", nullptr)); };
+
+    t.identity_providers = list("/identity-providers");
+    t.create_identity_provider = [call](auto org, const json& body) { return call("POST", idp_path(org), body); };
+    t.update_identity_provider = [call](auto org, auto id, const json& patch) {
+        return call("PATCH", idp_path(org) + "/" + encode(id), patch);
+    };
+    t.delete_identity_provider = [call](auto org, auto id) { return done(call("DELETE", idp_path(org) + "/" + encode(id), nullptr)); };
+    t.identity_provider_secret_matches = [call](auto org, auto id, auto secret) {
+        return matches(call("POST", idp_path(org) + "/" + encode(id) + "/client-secret/check", {{"client_secret", secret}}));
+    };
+    return t;
 }
 
 }  // namespace janua::provisioning

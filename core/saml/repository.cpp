@@ -1,6 +1,7 @@
 #include "core/saml/repository.hpp"
 
 #include "core/common/ids.hpp"
+#include "core/crypto/encoding.hpp"
 
 namespace janua::saml::repo {
 namespace {
@@ -34,14 +35,17 @@ constexpr Statement k_upsert{
     "sp_certificate = EXCLUDED.sp_certificate, updated_at = now() RETURNING (xmax = 0)"};
 constexpr Statement k_delete{"saml_connection_delete", "DELETE FROM saml_connections WHERE organization_id = $1"};
 
+constexpr Statement k_any_enabled{"saml_any_enabled", "SELECT EXISTS (SELECT 1 FROM saml_connections WHERE enabled)"};
 constexpr Statement k_insert_request{
     "saml_request_insert",
-    "INSERT INTO saml_requests (id, organization_id, kind, relay_state, return_to, session_id, expires_at) "
-    "VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, '')::uuid, now() + make_interval(secs => $7::integer))"};
+    "INSERT INTO saml_requests (id, organization_id, kind, relay_state, return_to, session_id, expires_at, "
+    "browser_binding_hash) VALUES ($1, $2, $3, $4, nullif($5, ''), nullif($6, '')::uuid, "
+    "now() + make_interval(secs => $7::integer), decode(nullif($8, ''), 'hex'))"};
 constexpr Statement k_lock_request{
     "saml_request_lock",
     "SELECT id, organization_id, relay_state, coalesce(return_to, ''), coalesce(session_id::text, ''), "
-    "consumed_at IS NOT NULL, expires_at <= now() FROM saml_requests WHERE id = $1 AND kind = $2 FOR UPDATE"};
+    "consumed_at IS NOT NULL, expires_at <= now(), browser_binding_hash FROM saml_requests "
+    "WHERE id = $1 AND kind = $2 FOR UPDATE"};
 constexpr Statement k_consume_request{"saml_request_consume", "UPDATE saml_requests SET consumed_at = now() WHERE id = $1"};
 constexpr Statement k_consume_assertion{
     "saml_assertion_consume",
@@ -148,17 +152,23 @@ bool remove(db::Transaction& tx, const std::string& organization_id) {
     return tx.exec(k_delete, organization_id).affected_rows() > 0;
 }
 
+bool any_enabled(db::Transaction& tx) { return tx.exec(k_any_enabled)[0][0].as<bool>(); }
+
 void insert_request(db::Transaction& tx, const std::string& id, const std::string& organization_id, const std::string& kind,
-                    const std::string& relay_state, const std::string& return_to, const std::string& session_id, int ttl_seconds) {
-    tx.exec(k_insert_request, id, organization_id, kind, relay_state, return_to, session_id, ttl_seconds);
+                    const std::string& relay_state, const std::string& return_to, const std::string& session_id, int ttl_seconds,
+                    const std::string& browser_binding_hash) {
+    tx.exec(k_insert_request, id, organization_id, kind, relay_state, return_to, session_id, ttl_seconds,
+            crypto::hex_encode(browser_binding_hash));
 }
 
 std::optional<StoredRequest> lock_request(db::Transaction& tx, const std::string& id, const std::string& kind) {
     auto rows = tx.exec(k_lock_request, id, kind);
     if (rows.empty()) return std::nullopt;
     const auto& r = rows[0];
-    return StoredRequest{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
-                         r[4].as<std::string>(), r[5].as<bool>(), r[6].as<bool>()};
+    StoredRequest out{r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>(), r[3].as<std::string>(),
+                      r[4].as<std::string>(), r[5].as<bool>(), r[6].as<bool>(), std::nullopt};
+    if (!r[7].is_null()) out.browser_binding_hash = pqxx::binarystring(r[7]).str();
+    return out;
 }
 
 void consume_request(db::Transaction& tx, const std::string& id) { tx.exec(k_consume_request, id); }

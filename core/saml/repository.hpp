@@ -14,6 +14,7 @@ namespace janua::saml::repo {
 // The connection of an organization (by id), private key decrypted.
 std::optional<Connection> find(db::Transaction& tx, const crypto::FernetKeyring& cipher, const std::string& organization_id);
 std::vector<Connection> list(db::Transaction& tx, const crypto::FernetKeyring& cipher);
+bool any_enabled(db::Transaction& tx);
 // Enabled connections whose IdP is `entity_id`, or which allow the email `domain`.
 std::vector<std::string> organizations_for_idp(db::Transaction& tx, const std::string& entity_id);
 std::vector<std::string> organizations_for_domain(db::Transaction& tx, const std::string& domain);
@@ -29,9 +30,11 @@ struct StoredRequest {
     std::string session_id;
     bool consumed = false;
     bool expired = false;
+    std::optional<std::string> browser_binding_hash;  // authn requests: crypto/browser_binding.hpp
 };
 void insert_request(db::Transaction& tx, const std::string& id, const std::string& organization_id, const std::string& kind,
-                    const std::string& relay_state, const std::string& return_to, const std::string& session_id, int ttl_seconds);
+                    const std::string& relay_state, const std::string& return_to, const std::string& session_id, int ttl_seconds,
+                    const std::string& browser_binding_hash = {});
 std::optional<StoredRequest> lock_request(db::Transaction& tx, const std::string& id, const std::string& kind);
 void consume_request(db::Transaction& tx, const std::string& id);
 // Remember an assertion ID until it expires; false when it was seen already.

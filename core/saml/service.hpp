@@ -28,6 +28,7 @@ struct SamlSettings {
 // Where the browser goes next.
 struct Redirect {
     std::string location;
+    std::string browser_binding;  // initiate: the value for the browser's binding cookie
 };
 
 struct AcsOutcome {
@@ -57,14 +58,20 @@ public:
     // with `body.attributes` ({name: [values]}) would map to.
     Result<nlohmann::json> test(const rbac::Caller& caller, const std::string& org_ref, const nlohmann::json& body);
     Result<std::string> sp_metadata(const std::string& org_ref);
+    int request_ttl_seconds() const { return m_settings.request_ttl_seconds; }
+    // Whether any organization signs in with SAML (the login page then offers enterprise SSO).
+    bool has_enabled_connection();
 
     // GET /api/v1/sso/initiate: org (id or slug) or an email domain (or address); return_to is a
     // path on this server (or an absolute URL of BASE_URL's origin).
+    // `browser_binding` is the binding cookie the browser presented (reused when well formed).
     Result<Redirect> initiate(const std::optional<std::string>& org_ref, const std::optional<std::string>& domain,
-                              const std::string& return_to, const identity::RequestMeta& meta);
-    // POST /api/v1/sso/saml/acs.
+                              const std::string& return_to, const identity::RequestMeta& meta,
+                              const std::string& browser_binding = {});
+    // POST /api/v1/sso/saml/acs. A Response to our AuthnRequest is accepted only with the binding
+    // cookie of the browser that started it (login CSRF); IdP-initiated ones have none to check.
     Result<AcsOutcome> consume(const std::string& saml_response, const std::string& relay_state,
-                               const identity::RequestMeta& meta);
+                               const identity::RequestMeta& meta, const std::string& browser_binding = {});
     // SP-initiated logout of the browser session `cookie_token`.
     Result<LogoutOutcome> logout(const std::string& cookie_token, const std::string& return_to, const identity::RequestMeta& meta);
     // GET /api/v1/sso/saml/slo (Redirect binding): the IdP's LogoutResponse, or its LogoutRequest.

@@ -223,6 +223,10 @@ Result<nlohmann::json> SamlService::get(const std::string& org_ref) {
     });
 }
 
+bool SamlService::has_enabled_connection() {
+    return m_pool.transact([](db::Transaction& tx) { return repo::any_enabled(tx); });
+}
+
 Result<nlohmann::json> SamlService::list() {
     return m_pool.transact([&](db::Transaction& tx) -> Result<nlohmann::json> {
         nlohmann::json data = nlohmann::json::array();

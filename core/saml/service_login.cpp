@@ -1,6 +1,7 @@
 // SamlService: the Web Browser SSO profile (AuthnRequest out, Response in) and JIT provisioning.
 #include "core/audit/audit.hpp"
 #include "core/common/time.hpp"
+#include "core/crypto/browser_binding.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/random.hpp"
 #include "core/db/atomically.hpp"
@@ -82,7 +83,8 @@ void SamlService::record_login_failure(const std::optional<std::string>& organiz
 }
 
 Result<Redirect> SamlService::initiate(const std::optional<std::string>& org_ref, const std::optional<std::string>& domain,
-                                       const std::string& return_to, const identity::RequestMeta&) {
+                                       const std::string& return_to, const identity::RequestMeta&,
+                                       const std::string& browser_binding) {
     if (!org_ref && !domain)
         return failure(ErrorCode::validation, "saml_no_organization", "give org (id or slug) or domain (the user's email domain)");
     std::string target;
@@ -97,6 +99,7 @@ Result<Redirect> SamlService::initiate(const std::optional<std::string>& org_ref
     }
     const std::string request_id = new_message_id();
     const std::string relay_state = crypto::random_token(16);
+    const std::string binding = crypto::browser_binding::value_for(browser_binding);
     auto connection = m_pool.transact([&](db::Transaction& tx) -> Result<Connection> {
         std::string org_id;
         if (org_ref) {
@@ -122,7 +125,8 @@ Result<Redirect> SamlService::initiate(const std::optional<std::string>& org_ref
             return failure(ErrorCode::sso_configuration, "saml_connection_disabled",
                            "the organization's SAML connection is disabled; an administrator can enable it");
         repo::purge_expired(tx);
-        repo::insert_request(tx, request_id, org_id, "authn", relay_state, target, "", m_settings.request_ttl_seconds);
+        repo::insert_request(tx, request_id, org_id, "authn", relay_state, target, "", m_settings.request_ttl_seconds,
+                             crypto::browser_binding::hash_of(binding));
         return *c;
     });
     if (!connection) return connection.error();
@@ -136,11 +140,12 @@ Result<Redirect> SamlService::initiate(const std::optional<std::string>& org_ref
         "</saml:Issuer><samlp:NameIDPolicy Format=\"urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified\" "
         "AllowCreate=\"true\"/></samlp:AuthnRequest>";
     return Redirect{redirect_url(connection->idp_sso_url, "SAMLRequest", xml, relay_state,
-                                 connection->settings.sign_authn_requests ? connection->sp_private_key : std::string())};
+                                 connection->settings.sign_authn_requests ? connection->sp_private_key : std::string()),
+                    binding};
 }
 
 Result<AcsOutcome> SamlService::consume(const std::string& saml_response, const std::string& relay_state,
-                                        const identity::RequestMeta& meta) {
+                                        const identity::RequestMeta& meta, const std::string& browser_binding) {
     if (!m_auth) throw std::logic_error("SamlService::consume needs the auth service");
     auto xml = decode_post_message(saml_response);
     if (!xml) {
@@ -202,6 +207,10 @@ Result<AcsOutcome> SamlService::consume(const std::string& saml_response, const 
             if (!relay_state.empty() && relay_state != request->relay_state)
                 return failure(ErrorCode::sso_validation, "saml_relay_state_mismatch",
                                "the RelayState does not belong to the request this Response answers");
+            if (!crypto::browser_binding::matches(request->browser_binding_hash, browser_binding))
+                return failure(ErrorCode::sso_validation, "saml_browser_mismatch",
+                               "this sign-in was started in another browser, or its cookie expired or was blocked; "
+                               "start the sign-in again from this browser");
             repo::consume_request(tx, request->id);
             out.return_to = request->return_to;
         } else {
@@ -300,7 +309,7 @@ Result<AcsOutcome> SamlService::consume(const std::string& saml_response, const 
         }
         repo::link_subject(tx, c.organization_id, a.name_id, user->id);
 
-        out.signin = m_auth->complete_browser_signin(tx, *user, {"saml"}, meta, "saml");
+        out.signin = m_auth->complete_browser_signin(tx, *user, {"saml"}, meta, "saml", c.organization_id);
         repo::insert_session(tx, repo::SamlSession{out.signin.session_id, user->id, c.organization_id, a.name_id,
                                                    a.name_id_format, a.session_index});
         audit::Event ok = login_event(meta, c.organization_id);

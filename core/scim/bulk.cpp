@@ -1,32 +1,89 @@
 #include "core/scim/bulk.hpp"
 
+#include "core/scim/common.hpp"
+
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace janua::scim {
 namespace {
 
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-
 constexpr const char* k_prefix = "bulkId:";
 
-// Replace every "bulkId:x" string with the id x was given; the first unknown one is an error.
-std::optional<std::string> resolve_refs(nlohmann::json& value, const std::map<std::string, std::string>& ids) {
+// Every "bulkId:x" string of a value (x collected).
+void collect_refs(const nlohmann::json& value, std::set<std::string>& into) {
     if (value.is_string()) {
         const std::string text = value.get<std::string>();
-        if (text.rfind(k_prefix, 0) != 0) return std::nullopt;
-        const auto found = ids.find(text.substr(std::string(k_prefix).size()));
-        if (found == ids.end()) return text;
-        value = found->second;
-        return std::nullopt;
+        if (text.rfind(k_prefix, 0) == 0) into.insert(text.substr(std::string(k_prefix).size()));
+    } else if (value.is_array() || value.is_object()) {
+        for (const auto& item : value) collect_refs(item, into);
     }
-    if (value.is_array() || value.is_object())
-        for (auto& item : value)
-            if (auto bad = resolve_refs(item, ids)) return bad;
-    return std::nullopt;
+}
+
+// Replace every "bulkId:x" string with the id x's POST was given (all are known by then).
+void resolve_refs(nlohmann::json& value, const std::map<std::string, std::string>& ids) {
+    if (value.is_string()) {
+        const std::string text = value.get<std::string>();
+        if (text.rfind(k_prefix, 0) != 0) return;
+        const auto found = ids.find(text.substr(std::string(k_prefix).size()));
+        if (found != ids.end()) value = found->second;
+    } else if (value.is_array() || value.is_object()) {
+        for (auto& item : value) resolve_refs(item, ids);
+    }
+}
+
+// One operation of the request, read and checked before any runs.
+struct Operation {
+    std::size_t index = 0;
+    std::string method, path, bulk_id, version, type, id;
+    nlohmann::json data;
+    std::set<std::string> refs;         // bulkIds it refers to (path and data)
+    std::optional<Error> invalid;       // fails at its turn without running
+};
+
+Operation read_operation(const nlohmann::json& in, std::size_t index) {
+    Operation o;
+    o.index = index;
+    if (!in.is_object()) {
+        o.invalid = scim_error(400, "invalidSyntax", "each operation must be an object");
+        return o;
+    }
+    for (const auto& [k, v] : in.items()) {
+        const std::string key = lower(k);
+        if (key == "method" && v.is_string()) o.method = v.get<std::string>();
+        else if (key == "path" && v.is_string()) o.path = v.get<std::string>();
+        else if (key == "bulkid" && v.is_string()) o.bulk_id = v.get<std::string>();
+        else if (key == "version" && v.is_string()) o.version = v.get<std::string>();
+        else if (key == "data") o.data = v;
+    }
+    std::transform(o.method.begin(), o.method.end(), o.method.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    if (o.method != "POST" && o.method != "PUT" && o.method != "PATCH" && o.method != "DELETE") {
+        o.invalid = scim_error(400, "invalidSyntax", "method must be POST, PUT, PATCH or DELETE");
+        return o;
+    }
+    if (o.method == "POST" && o.bulk_id.empty()) {
+        o.invalid = scim_error(400, "invalidSyntax", "a POST operation needs a bulkId");
+        return o;
+    }
+    // Path: /Users, /Groups (POST) or /Users/{id}, /Groups/{id} (the id may be "bulkId:x").
+    if (o.path.rfind("/Users", 0) == 0) o.type = "Users";
+    else if (o.path.rfind("/Groups", 0) == 0) o.type = "Groups";
+    const std::string rest = o.type.empty() ? std::string() : o.path.substr(o.type.size() + 1);
+    if (!rest.empty() && rest[0] == '/') o.id = rest.substr(1);
+    else if (!rest.empty()) o.type.clear();
+    if (o.type.empty() || (o.method == "POST") != o.id.empty()) {
+        o.invalid = scim_error(400, "invalidPath", "path must be /Users or /Groups for POST and /Users/{id} or /Groups/{id} otherwise, not '" +
+                                                       o.path + "'");
+        return o;
+    }
+    if (o.method != "DELETE" && !o.data.is_object()) {
+        o.invalid = scim_error(400, "invalidSyntax", o.method + " needs data (the resource or PatchOp)");
+        return o;
+    }
+    collect_refs(nlohmann::json(o.id), o.refs);
+    if (o.method != "DELETE") collect_refs(o.data, o.refs);
+    return o;
 }
 
 struct Outcome {
@@ -115,96 +172,78 @@ Result<nlohmann::json> run_bulk(UserService& users, GroupService& groups, const 
     if (ops->size() > static_cast<std::size_t>(k_bulk_max_operations))
         return scim_error(413, "tooMany", "at most " + std::to_string(k_bulk_max_operations) +
                                               " operations per request (ServiceProviderConfig bulk.maxOperations)");
-    std::map<std::string, std::string> ids;  // bulkId -> resource id
-    nlohmann::json results = nlohmann::json::array();
-    long long errors = 0;
-    for (const auto& op_in : *ops) {
-        if (fail_on_errors && errors >= *fail_on_errors) break;
-        nlohmann::json result = nlohmann::json::object();
-        auto fail = [&](const Error& e) {
-            result["status"] = std::to_string(scim_status(e));
-            result["response"] = scim_error_body(e);
-            results.push_back(result);
-            ++errors;
-        };
-        if (!op_in.is_object()) {
-            fail(scim_error(400, "invalidSyntax", "each operation must be an object"));
-            continue;
-        }
-        std::string method, path, bulk_id, version;
-        nlohmann::json data;
-        for (const auto& [k, v] : op_in.items()) {
-            const std::string key = lower(k);
-            if (key == "method" && v.is_string()) method = v.get<std::string>();
-            else if (key == "path" && v.is_string()) path = v.get<std::string>();
-            else if (key == "bulkid" && v.is_string()) bulk_id = v.get<std::string>();
-            else if (key == "version" && v.is_string()) version = v.get<std::string>();
-            else if (key == "data") data = v;
-        }
-        std::transform(method.begin(), method.end(), method.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-        result["method"] = method;
-        if (!bulk_id.empty()) result["bulkId"] = bulk_id;
-        if (!version.empty()) result["version"] = version;
-        if (method != "POST" && method != "PUT" && method != "PATCH" && method != "DELETE") {
-            fail(scim_error(400, "invalidSyntax", "method must be POST, PUT, PATCH or DELETE"));
-            continue;
-        }
-        if (method == "POST" && bulk_id.empty()) {
-            fail(scim_error(400, "invalidSyntax", "a POST operation needs a bulkId"));
-            continue;
-        }
-        if (method == "POST" && ids.count(bulk_id)) {
-            fail(scim_error(400, "uniqueness", "bulkId '" + bulk_id + "' is used twice"));
-            continue;
-        }
-        // Path: /Users, /Groups (POST) or /Users/{id}, /Groups/{id} (the id may be "bulkId:x").
-        std::string type, id;
-        {
-            const std::string& p = path;
-            if (p.rfind("/Users", 0) == 0) type = "Users";
-            else if (p.rfind("/Groups", 0) == 0) type = "Groups";
-            const std::string rest = type.empty() ? std::string() : p.substr(type.size() + 1);
-            if (!rest.empty() && rest[0] == '/') id = rest.substr(1);
-            else if (!rest.empty()) type.clear();
-        }
-        if (type.empty() || (method == "POST") != id.empty()) {
-            fail(scim_error(400, "invalidPath",
-                            "path must be /Users or /Groups for POST and /Users/{id} or /Groups/{id} otherwise, not '" + path + "'"));
-            continue;
-        }
-        if (id.rfind(k_prefix, 0) == 0) {
-            const auto found = ids.find(id.substr(std::string(k_prefix).size()));
-            if (found == ids.end()) {
-                fail(scim_error(409, "invalidValue", "'" + id + "' names no resource created earlier in this request"));
-                continue;
-            }
-            id = found->second;
-        }
-        if (method != "DELETE") {
-            if (!data.is_object()) {
-                fail(scim_error(400, "invalidSyntax", method + " needs data (the resource or PatchOp)"));
-                continue;
-            }
-            if (auto bad = resolve_refs(data, ids)) {
-                fail(scim_error(409, "invalidValue", "'" + *bad + "' names no resource created earlier in this request"));
-                continue;
-            }
-        }
-        Outcome outcome = dispatch(users, groups, who, method, type, id, data, version);
-        if (outcome.error) {
-            fail(*outcome.error);
-            continue;
-        }
-        result["status"] = std::to_string(outcome.status);
-        if (outcome.resource) {
-            const std::string new_id = outcome.resource->body["id"].get<std::string>();
-            result["location"] = outcome.resource->body["meta"]["location"];
-            result["version"] = outcome.resource->etag;
-            if (method == "POST") ids[bulk_id] = new_id;
-        }
-        results.push_back(result);
+    std::vector<Operation> pending;
+    std::map<std::string, std::size_t> defined;  // bulkId -> the valid POST of the request defining it
+    for (std::size_t i = 0; i < ops->size(); ++i) {
+        Operation o = read_operation((*ops)[i], i);
+        if (!o.invalid && o.method == "POST" && !defined.emplace(o.bulk_id, i).second)
+            o.invalid = scim_error(400, "uniqueness", "bulkId '" + o.bulk_id + "' is used twice");
+        pending.push_back(std::move(o));
     }
-    return nlohmann::json{{"schemas", {k_bulk_response_schema}}, {"Operations", results}};
+
+    // RFC 7644 §3.7.2: an operation may refer to a bulkId defined later in the request. Run, in
+    // request order, the first operation whose references are all settled (created, or failed);
+    // when none is, the rest wait on each other: the first of them fails as circular, which
+    // settles its bulkId and lets the ones waiting on it fail in turn.
+    std::map<std::string, std::string> ids;  // bulkId -> created resource id
+    std::set<std::string> failed;            // bulkIds whose POST failed
+    std::map<std::size_t, nlohmann::json> results;
+    long long errors = 0;
+    auto settled = [&](const Operation& o) {
+        return std::all_of(o.refs.begin(), o.refs.end(), [&](const std::string& r) {
+            return ids.count(r) || failed.count(r) || !defined.count(r);
+        });
+    };
+    while (!pending.empty() && !(fail_on_errors && errors >= *fail_on_errors)) {
+        auto next = std::find_if(pending.begin(), pending.end(), settled);
+        std::optional<Error> refused;
+        if (next == pending.end()) {
+            next = pending.begin();
+            refused = scim_error(409, "invalidValue", "circular bulkId references: this operation and the ones it refers to "
+                                                      "wait on each other; split them into two requests");
+        }
+        Operation o = std::move(*next);
+        pending.erase(next);
+        nlohmann::json result = nlohmann::json::object();
+        if (!o.method.empty()) result["method"] = o.method;
+        if (!o.bulk_id.empty()) result["bulkId"] = o.bulk_id;
+        if (!o.version.empty()) result["version"] = o.version;
+        if (!refused) refused = o.invalid;
+        for (const auto& r : o.refs) {
+            if (refused) break;
+            if (!defined.count(r))
+                refused = scim_error(409, "invalidValue", "'bulkId:" + r + "' names no POST operation of this request");
+            else if (failed.count(r))
+                refused = scim_error(409, "invalidValue", "'bulkId:" + r + "' was not created: its operation failed");
+        }
+        std::optional<Outcome> outcome;
+        if (!refused) {
+            const auto found = o.id.rfind(k_prefix, 0) == 0 ? ids.find(o.id.substr(std::string(k_prefix).size())) : ids.end();
+            if (found != ids.end()) o.id = found->second;
+            resolve_refs(o.data, ids);
+            outcome = dispatch(users, groups, who, o.method, o.type, o.id, o.data, o.version);
+            if (outcome->error) refused = outcome->error;
+        }
+        if (refused) {
+            result["status"] = std::to_string(scim_status(*refused));
+            result["response"] = scim_error_body(*refused);
+            const auto defining = defined.find(o.bulk_id);
+            if (o.method == "POST" && defining != defined.end() && defining->second == o.index) failed.insert(o.bulk_id);
+            ++errors;
+        } else {
+            result["status"] = std::to_string(outcome->status);
+            if (outcome->resource) {
+                result["location"] = outcome->resource->body["meta"]["location"];
+                result["version"] = outcome->resource->etag;
+                if (o.method == "POST") ids[o.bulk_id] = outcome->resource->body["id"].get<std::string>();
+            }
+        }
+        results[o.index] = result;
+    }
+    // Answered in request order; operations failOnErrors kept from running are left out.
+    nlohmann::json out = nlohmann::json::array();
+    for (auto& [index, result] : results) out.push_back(std::move(result));
+    return nlohmann::json{{"schemas", {k_bulk_response_schema}}, {"Operations", out}};
 }
 
 }  // namespace janua::scim

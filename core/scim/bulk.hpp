@@ -1,9 +1,11 @@
 #pragma once
-// SCIM /Bulk (RFC 7644 §3.7): operations on Users and Groups applied in order, each in its own
-// transaction (a failed operation leaves nothing behind; the ones before it stay). A POST's
-// bulkId names the created resource for later operations ("bulkId:<id>" in a path or in any
-// string of the data, e.g. a Group's members); a reference to a bulkId not yet defined fails
-// that operation. failOnErrors stops after that many failures.
+// SCIM /Bulk (RFC 7644 §3.7): operations on Users and Groups, each in its own transaction (a
+// failed operation leaves nothing behind; the others stay). A POST's bulkId names the created
+// resource for other operations ("bulkId:<id>" in a path or in any string of the data, e.g. a
+// Group's members), before or after it in the request (§3.7.2): operations run in request order
+// except that one waits for the POSTs it refers to. References that wait on each other
+// (circular), to a bulkId no POST defines, or to a POST that failed fail that operation with
+// 409 invalidValue. failOnErrors stops after that many failures. Answers come in request order.
 
 #include "core/common/result.hpp"
 #include "core/scim/groups.hpp"

@@ -1,5 +1,6 @@
 #include "core/scim/group_patch.hpp"
 
+#include "core/scim/common.hpp"
 #include "core/scim/filter.hpp"
 #include "core/scim/patch.hpp"
 #include "core/scim/users.hpp"
@@ -10,11 +11,6 @@ namespace janua::scim {
 namespace {
 
 constexpr std::size_t k_max_patch_members = 10000;
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 Error patch_error(const std::string& scim_type, const std::string& detail) { return scim_error(400, scim_type, detail); }
 
@@ -120,39 +116,22 @@ Result<nlohmann::json> members_from(const nlohmann::json& value, std::size_t lim
 }
 
 Result<GroupState> apply_group_patch(const GroupState& current, const nlohmann::json& body) {
-    if (!body.is_object() || !body.contains("schemas") || !body["schemas"].is_array() ||
-        std::find(body["schemas"].begin(), body["schemas"].end(), k_patch_schema) == body["schemas"].end())
-        return patch_error("invalidSyntax", std::string("schemas must list ") + k_patch_schema);
-    const nlohmann::json* ops = nullptr;
-    for (const auto& [k, v] : body.items())
-        if (lower(k) == "operations") ops = &v;
-    if (!ops || !ops->is_array() || ops->empty()) return patch_error("invalidSyntax", "Operations must be a non-empty array");
-    if (ops->size() > 1000) return patch_error("invalidSyntax", "at most 1000 operations per request");
+    auto ops = patch_operations(body, 1000);
+    if (!ops) return ops.error();
     GroupState g = current;
-    for (const auto& operation : *ops) {
-        if (!operation.is_object()) return patch_error("invalidSyntax", "each operation must be an object");
-        std::string op, path;
-        nlohmann::json value;
-        bool has_value = false;
-        for (const auto& [k, v] : operation.items()) {
-            const std::string key = lower(k);
-            if (key == "op" && v.is_string()) op = lower(v.get<std::string>());
-            else if (key == "path" && v.is_string()) path = v.get<std::string>();
-            else if (key == "value") {
-                value = v;
-                has_value = true;
-            }
-        }
-        if (op != "add" && op != "replace" && op != "remove") return patch_error("invalidSyntax", "op must be add, replace or remove");
+    for (const auto& o : *ops) {
         Status done = Ok{};
-        if (!path.empty()) {
-            done = apply_one(g, op, path, value, has_value);
+        if (!o.path.empty()) {
+            done = apply_one(g, o.op, o.path, o.value, o.has_value);
         } else {
-            if (op == "remove") return patch_error("noTarget", "remove needs a path");
-            if (!value.is_object()) return patch_error("invalidValue", "an operation without path needs an object value");
-            for (const auto& [key, v] : value.items()) {
+            if (o.op == "remove") return patch_error("noTarget", "remove needs a path");
+            if (!o.value.is_object()) return patch_error("invalidValue", "an operation without path needs an object value");
+            for (const auto& [key, v] : o.value.items()) {
                 if (lower(key) == "schemas") continue;
-                done = apply_one(g, op, key, v, true);
+                // Okta renames a Group with {"op":"replace","value":{"id":..., "displayName":...}}:
+                // its own id is no change.
+                if (lower(key) == "id" && v.is_string() && !g.id.empty() && v.get<std::string>() == g.id) continue;
+                done = apply_one(g, o.op, key, v, true);
                 if (!done) break;
             }
         }

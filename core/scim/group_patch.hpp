@@ -15,6 +15,7 @@ namespace janua::scim {
 inline constexpr const char* k_group_schema = "urn:ietf:params:scim:schemas:core:2.0:Group";
 
 struct GroupState {
+    std::string id;  // the role's id ("" for a Group not created yet)
     std::string display_name;
     std::optional<std::string> external_id;
     // [{"value": user id, "display"?: ..., "type"?: "User"}], in order, values unique.

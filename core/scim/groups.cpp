@@ -1,11 +1,11 @@
 #include "core/scim/groups.hpp"
 
-#include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
-#include "core/db/atomically.hpp"
+#include "core/orgs/org_repository.hpp"
 #include "core/orgs/org_service.hpp"
+#include "core/scim/common.hpp"
 #include "core/rbac/access.hpp"
 #include "core/scim/filter.hpp"
 
@@ -21,11 +21,6 @@ namespace {
 using db::Statement;
 
 constexpr std::size_t k_max_members = 100000;  // members in one PUT/POST body
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 // As in users.cpp: the organization is element 0 of the jsonb parameter $1, filter values follow.
 constexpr const char* k_org = "(($1::jsonb->>0)::uuid)";
@@ -130,21 +125,10 @@ std::optional<Loaded> load(db::Transaction& tx, const std::string& org_id, const
 }
 
 Error not_found() { return scim_error(404, "", "no such Group in this organization"); }
-Error stale() { return scim_error(412, "", "the Group changed since the version in If-Match; fetch it again"); }
 
 void audit_change(db::Transaction& tx, const TokenPrincipal& who, const std::string& action, const std::string& role_id,
                   nlohmann::json details) {
-    audit::Event e;
-    e.action = action;
-    e.actor_type = "scim_token";
-    e.actor_id = who.token_id;
-    e.organization_id = who.organization_id;
-    e.target_type = "role";
-    e.target_id = role_id;
-    e.ip_address = who.ip;
-    e.request_id = who.request_id;
-    e.details = std::move(details);
-    audit::record(tx, e);
+    record_change(tx, who, action, "role", role_id, std::move(details));
 }
 
 constexpr Statement k_token_creator{"scim_token_creator", "SELECT created_by::text FROM scim_tokens WHERE id = $1"};
@@ -336,20 +320,27 @@ std::set<std::string> holders(db::Transaction& tx, const std::string& org, const
 
 GroupState state_of(const Resource& res) {
     GroupState g;
+    g.id = res.body["id"].get<std::string>();
     g.display_name = res.body["displayName"].get<std::string>();
     if (res.body.contains("externalId")) g.external_id = res.body["externalId"].get<std::string>();
     g.members = res.body.value("members", nlohmann::json::array());
     return g;
 }
 
+// PUT and PATCH once the wanted state is known: write it, audit `action` if the Group changed.
+Result<Resource> write_group(db::Transaction& tx, const TokenPrincipal& who, const std::string& id, const Resource& current,
+                             const GroupState& wanted, const std::string& action, const std::string& base_url) {
+    auto created = tx.exec(k_created_role, who.organization_id, id);
+    auto changes = write_state(tx, who, id, wanted, holders(tx, who.organization_id, id), !created.empty() && created[0][0].as<bool>());
+    if (!changes) return changes.error();
+    auto after = load(tx, who.organization_id, id, base_url, true);
+    if (after->resource.etag != current.etag) audit_change(tx, who, action, id, *changes);
+    return after->resource;
+}
+
 template <class T, class F>
 Result<T> group_atomically(db::Pool& pool, F&& work) {
-    try {
-        return db::atomically<T>(pool, std::forward<F>(work));
-    } catch (const pqxx::sql_error& e) {
-        if (db::is_unique_violation(e)) return scim_error(409, "uniqueness", "displayName or externalId is already taken");
-        throw;
-    }
+    return scim_atomically<T>(pool, "displayName or externalId", std::forward<F>(work));
 }
 
 }  // namespace
@@ -357,17 +348,10 @@ Result<T> group_atomically(db::Pool& pool, F&& work) {
 bool wants_members(const std::optional<std::string>& attributes, const std::optional<std::string>& excluded) {
     auto names = [](const std::string& text) {
         std::set<std::string> out;
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            auto end = text.find(',', start);
-            if (end == std::string::npos) end = text.size();
-            std::string item = lower(text.substr(start, end - start));
-            item.erase(0, item.find_first_not_of(' '));
-            item.erase(item.find_last_not_of(' ') + 1);
-            const std::string prefix = lower(k_group_schema) + ":";
+        const std::string prefix = lower(k_group_schema) + ":";
+        for (std::string item : split_list(lower(text))) {
             if (item.rfind(prefix, 0) == 0) item = item.substr(prefix.size());
             out.insert(item.substr(0, item.find('.')));
-            start = end + 1;
         }
         return out;
     };
@@ -378,27 +362,13 @@ bool wants_members(const std::optional<std::string>& attributes, const std::opti
 
 Result<ListPage> GroupService::list(const TokenPrincipal& who, const ListQuery& query, bool with_members) {
     nlohmann::json params = nlohmann::json::array({who.organization_id});
-    std::string where = "TRUE";
-    if (query.filter) {
-        auto filter = parse_filter(*query.filter);
-        if (!filter) return filter.error();
-        SqlContext ctx;
-        ctx.resolve = resolve;
-        ctx.resolve_sub = resolve_sub;
-        ctx.params = &params;
-        auto sql = to_sql(*filter, ctx);
-        if (!sql) return sql.error();
-        where = *sql;
-    }
-    std::string order = "r.is_system DESC, r.created_at, r.id";
-    if (query.sort_by) {
-        auto path = parse_attr_path(*query.sort_by);
-        std::optional<Column> col;
-        if (path) col = resolve(*path);
-        if (!col || col->multi) return scim_error(400, "invalidValue", "cannot sort Groups by '" + *query.sort_by + "'");
-        const std::string expr = col->type == AttrType::string && !col->case_exact ? "lower(" + col->sql + ")" : col->sql;
-        order = expr + (query.descending ? " DESC NULLS LAST" : " ASC NULLS LAST") + ", r.id";
-    }
+    SqlContext ctx;
+    ctx.resolve = resolve;
+    ctx.resolve_sub = resolve_sub;
+    auto list = list_sql(query, ctx, params, "r.is_system DESC, r.created_at, r.id", resolve, "r.id");
+    if (!list) return list.error();
+    const std::string& where = list->where;
+    const std::string& order = list->order;
     ListPage page;
     page.start_index = std::max<long long>(1, query.start_index);
     const long long count = std::clamp<long long>(query.count, 0, k_max_page);
@@ -455,46 +425,31 @@ Result<Resource> GroupService::create(const TokenPrincipal& who, const nlohmann:
 }
 
 Result<Resource> GroupService::replace(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                                       const std::string& if_match) {
+                                       const Precondition& if_match) {
     auto wanted = state_from(body, id);
     if (!wanted) return wanted.error();
     return group_atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
         auto current = load(tx, who.organization_id, id, m_base_url, false);
-        if (!current) return not_found();
-        if (!etag_matches(if_match, current->resource.etag)) return stale();
-        auto created = tx.exec(k_created_role, who.organization_id, id);
-        auto changes = write_state(tx, who, id, *wanted, holders(tx, who.organization_id, id),
-                                   !created.empty() && created[0][0].as<bool>());
-        if (!changes) return changes.error();
-        auto after = load(tx, who.organization_id, id, m_base_url, true);
-        if (after->resource.etag != current->resource.etag) audit_change(tx, who, "scim.group.replaced", id, *changes);
-        return after->resource;
+        if (auto refused = refuse_write(current ? &current->resource : nullptr, if_match, "Group")) return *refused;
+        return write_group(tx, who, id, current->resource, *wanted, "scim.group.replaced", m_base_url);
     });
 }
 
 Result<Resource> GroupService::patch(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                                     const std::string& if_match) {
+                                     const Precondition& if_match) {
     return group_atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
         auto current = load(tx, who.organization_id, id, m_base_url, true);
-        if (!current) return not_found();
-        if (!etag_matches(if_match, current->resource.etag)) return stale();
+        if (auto refused = refuse_write(current ? &current->resource : nullptr, if_match, "Group")) return *refused;
         auto wanted = apply_group_patch(state_of(current->resource), body);
         if (!wanted) return wanted.error();
-        auto created = tx.exec(k_created_role, who.organization_id, id);
-        auto changes = write_state(tx, who, id, *wanted, holders(tx, who.organization_id, id),
-                                   !created.empty() && created[0][0].as<bool>());
-        if (!changes) return changes.error();
-        auto after = load(tx, who.organization_id, id, m_base_url, true);
-        if (after->resource.etag != current->resource.etag) audit_change(tx, who, "scim.group.patched", id, *changes);
-        return after->resource;
+        return write_group(tx, who, id, current->resource, *wanted, "scim.group.patched", m_base_url);
     });
 }
 
-Status GroupService::remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match) {
+Status GroupService::remove(const TokenPrincipal& who, const std::string& id, const Precondition& if_match) {
     return group_atomically<Ok>(m_pool, [&](db::Transaction& tx) -> Status {
         auto current = load(tx, who.organization_id, id, m_base_url, false);
-        if (!current) return not_found();
-        if (!etag_matches(if_match, current->resource.etag)) return stale();
+        if (auto refused = refuse_write(current ? &current->resource : nullptr, if_match, "Group")) return *refused;
         if (current->is_system)
             return scim_error(400, "mutability", "'" + current->role_name + "' is a built-in role: it cannot be deleted");
         auto created = tx.exec(k_created_role, who.organization_id, id);
@@ -509,6 +464,27 @@ Status GroupService::remove(const TokenPrincipal& who, const std::string& id, co
         tx.exec(k_delete_role, id, who.organization_id);
         audit_change(tx, who, "scim.group.deleted", id, {{"role", current->role_name}, {"members_moved_to_member", (*changes)["removed"]}});
         return Ok{};
+    });
+}
+
+Result<nlohmann::json> GroupService::overview(const std::string& org_ref) {
+    return m_pool.transact([&](db::Transaction& tx) -> Result<nlohmann::json> {
+        auto org = orgs::repo::find(tx, org_ref);
+        if (!org) return orgs::organization_not_found();
+        const std::string sql = columns() + from_clause() + "ORDER BY r.is_system DESC, r.created_at, r.id";
+        nlohmann::json data = nlohmann::json::array();
+        for (const auto& row : tx.raw().exec_params(sql, nlohmann::json::array({org->id}).dump())) {
+            nlohmann::json members = nlohmann::json::array();
+            for (const auto& m : tx.exec(k_members, org->id, row[0].as<std::string>()))
+                members.push_back({{"user_id", m[0].as<std::string>()}, {"email", m[1].as<std::string>()}});
+            data.push_back({{"id", row[0].as<std::string>()},
+                            {"display_name", row[1].as<std::string>()},
+                            {"role", row[4].as<std::string>()},
+                            {"external_id", row[2].is_null() ? nlohmann::json(nullptr) : nlohmann::json(row[2].as<std::string>())},
+                            {"member_count", members.size()},
+                            {"members", members}});
+        }
+        return nlohmann::json{{"data", data}, {"next_cursor", nullptr}};
     });
 }
 

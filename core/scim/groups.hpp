@@ -30,10 +30,16 @@ public:
     Result<Resource> get(const TokenPrincipal& who, const std::string& id, bool with_members);
     Result<Resource> create(const TokenPrincipal& who, const nlohmann::json& body);
     Result<Resource> replace(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                             const std::string& if_match);
+                             const Precondition& if_match);
     Result<Resource> patch(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                           const std::string& if_match);
-    Status remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match);
+                           const Precondition& if_match);
+    Status remove(const TokenPrincipal& who, const std::string& id, const Precondition& if_match);
+
+    // For operators (`janua scim groups`, GET /api/v1/organizations/{org}/scim/groups): every
+    // Group of the organization (by id or slug) with the role it is, its externalId and its
+    // members. {"data": [{id, display_name, role, external_id, member_count, members: [{user_id,
+    // email}]}], "next_cursor": null}, in the order GET /Groups lists them.
+    Result<nlohmann::json> overview(const std::string& org_ref);
 
 private:
     db::Pool& m_pool;

@@ -1,18 +1,15 @@
 #include "core/scim/patch.hpp"
 
+#include "core/scim/common.hpp"
 #include "core/scim/filter.hpp"
 #include "core/scim/users.hpp"
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace janua::scim {
 namespace {
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 const std::map<std::string, std::string>& core_names() {
     static const std::map<std::string, std::string> names = {
@@ -31,8 +28,18 @@ const std::map<std::string, std::string>& enterprise_names() {
 
 Error patch_error(const std::string& scim_type, const std::string& detail) { return scim_error(400, scim_type, detail); }
 
+// RFC 7643 §4.1 User attributes Janua does not keep: a POST or PUT carrying them is accepted
+// without them, so a PATCH naming them changes nothing instead of failing the IdP's whole update
+// (Azure AD's default mapping sends addresses[type eq "work"].formatted and the like).
+bool unkept_user_attribute(const std::string& lower_name) {
+    static const std::set<std::string> names = {"addresses", "preferredlanguage", "profileurl", "usertype", "ims", "photos",
+                                                "entitlements", "roles", "x509certificates", "password", "groups"};
+    return names.count(lower_name) > 0;
+}
+
 // Where an operation points: the object holding the attribute, and its key.
 struct Target {
+    bool ignored = false;  // an attribute Janua does not keep
     bool enterprise = false;
     std::string attr;  // canonical
     std::string sub;   // canonical, may be empty
@@ -59,6 +66,10 @@ Result<Target> parse_target(const std::string& path) {
     if (!parsed->schema.empty() && parsed->schema != lower(k_user_schema) && parsed->schema != lower(k_enterprise_schema))
         return patch_error("invalidPath", "unknown schema in '" + path + "'");
     t.enterprise = parsed->schema == lower(k_enterprise_schema);
+    if (!t.enterprise && unkept_user_attribute(parsed->attr)) {
+        t.ignored = true;
+        return t;
+    }
     const auto& names = t.enterprise ? enterprise_names() : core_names();
     const auto found = names.find(parsed->attr);
     if (found == names.end()) return patch_error("invalidPath", "unknown attribute '" + head + "'");
@@ -140,6 +151,7 @@ nlohmann::json canonical_value(const std::string& attr, const nlohmann::json& va
 }
 
 Status apply_one(nlohmann::json& res, const std::string& op, const Target& t, const nlohmann::json& value_in) {
+    if (t.ignored) return Ok{};
     if (t.attr == "id" || t.attr == "meta" || t.attr == "schemas")
         return patch_error("mutability", "'" + t.attr + "' cannot be changed");
     nlohmann::json& holder = t.enterprise ? res[k_enterprise_schema] : res;
@@ -231,6 +243,8 @@ Status apply_without_path(nlohmann::json& res, const std::string& op, const nloh
             continue;
         }
         if (lower(key) == "schemas") continue;
+        // Okta and Azure AD may echo the resource's own id in a replace without path: no change.
+        if (lower(key) == "id" && res.contains("id") && v == res["id"]) continue;
         auto t = parse_target(key);
         if (!t) return t.error();
         if (auto done = apply_one(res, op, *t, v); !done) return done;
@@ -258,39 +272,47 @@ std::string canonical_sub_attribute(const std::string& parent, const std::string
     return found == p->second.end() ? std::string() : found->second;
 }
 
-Result<nlohmann::json> apply_patch(const nlohmann::json& resource, const nlohmann::json& body) {
-    if (!body.contains("schemas") || !body["schemas"].is_array() ||
+Result<std::vector<PatchOperation>> patch_operations(const nlohmann::json& body, std::size_t max) {
+    if (!body.is_object() || !body.contains("schemas") || !body["schemas"].is_array() ||
         std::find(body["schemas"].begin(), body["schemas"].end(), k_patch_schema) == body["schemas"].end())
         return patch_error("invalidSyntax", std::string("schemas must list ") + k_patch_schema);
     const nlohmann::json* ops = nullptr;
     for (const auto& [k, v] : body.items())
         if (lower(k) == "operations") ops = &v;
     if (!ops || !ops->is_array() || ops->empty()) return patch_error("invalidSyntax", "Operations must be a non-empty array");
-    if (ops->size() > 100) return patch_error("invalidSyntax", "at most 100 operations per request");
-    nlohmann::json res = resource;
+    if (ops->size() > max) return patch_error("invalidSyntax", "at most " + std::to_string(max) + " operations per request");
+    std::vector<PatchOperation> out;
     for (const auto& operation : *ops) {
         if (!operation.is_object()) return patch_error("invalidSyntax", "each operation must be an object");
-        std::string op, path;
-        nlohmann::json value;
-        bool has_value = false;
+        PatchOperation o;
         for (const auto& [k, v] : operation.items()) {
             const std::string key = lower(k);
-            if (key == "op" && v.is_string()) op = lower(v.get<std::string>());
-            else if (key == "path" && v.is_string()) path = v.get<std::string>();
+            if (key == "op" && v.is_string()) o.op = lower(v.get<std::string>());
+            else if (key == "path" && v.is_string()) o.path = v.get<std::string>();
             else if (key == "value") {
-                value = v;
-                has_value = true;
+                o.value = v;
+                o.has_value = true;
             }
         }
-        if (op != "add" && op != "replace" && op != "remove")
+        if (o.op != "add" && o.op != "replace" && o.op != "remove")
             return patch_error("invalidSyntax", "op must be add, replace or remove");
-        if (op != "remove" && !has_value) return patch_error("invalidValue", op + " needs a value");
+        out.push_back(std::move(o));
+    }
+    return out;
+}
+
+Result<nlohmann::json> apply_patch(const nlohmann::json& resource, const nlohmann::json& body) {
+    auto ops = patch_operations(body, 100);
+    if (!ops) return ops.error();
+    nlohmann::json res = resource;
+    for (const auto& o : *ops) {
+        if (o.op != "remove" && !o.has_value) return patch_error("invalidValue", o.op + " needs a value");
         Status done = Ok{};
-        if (path.empty()) done = apply_without_path(res, op, value);
+        if (o.path.empty()) done = apply_without_path(res, o.op, o.value);
         else {
-            auto t = parse_target(path);
+            auto t = parse_target(o.path);
             if (!t) return t.error();
-            done = apply_one(res, op, *t, value);
+            done = apply_one(res, o.op, *t, o.value);
         }
         if (!done) return done.error();
     }

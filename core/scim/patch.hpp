@@ -8,7 +8,23 @@
 
 #include <nlohmann/json.hpp>
 
+#include <string>
+#include <vector>
+
 namespace janua::scim {
+
+// One operation of a PatchOp body; member names in any case, op folded to lower case (Azure AD
+// sends "Replace"), path "" when absent.
+struct PatchOperation {
+    std::string op;
+    std::string path;
+    nlohmann::json value;
+    bool has_value = false;
+};
+
+// The checked Operations of a PatchOp body (schemas lists PatchOp; 1..max operations, each
+// add/replace/remove). Errors: invalidSyntax.
+Result<std::vector<PatchOperation>> patch_operations(const nlohmann::json& body, std::size_t max);
 
 // body: {"schemas":[PatchOp], "Operations":[...]}. Errors carry scimType invalidSyntax,
 // invalidPath, noTarget, mutability or invalidValue.

@@ -1,10 +1,9 @@
 #include "core/scim/users.hpp"
 
-#include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
-#include "core/db/atomically.hpp"
+#include "core/scim/common.hpp"
 #include "core/identity/sessions.hpp"
 #include "core/scim/filter.hpp"
 #include "core/scim/patch.hpp"
@@ -18,11 +17,6 @@ namespace janua::scim {
 namespace {
 
 using db::Statement;
-
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
 
 // Every query names the organization as element 0 of the jsonb parameter $1; values of a
 // filter follow as elements 1.. (core/scim/filter.cpp). Nothing from a request is ever spliced
@@ -171,16 +165,8 @@ Error not_found() { return scim_error(404, "", "no such User in this organizatio
 
 bool etag_matches(const std::string& if_match, const std::string& etag) {
     if (if_match.empty()) return true;
-    std::size_t start = 0;
-    while (start <= if_match.size()) {
-        auto end = if_match.find(',', start);
-        if (end == std::string::npos) end = if_match.size();
-        std::string candidate = if_match.substr(start, end - start);
-        candidate.erase(0, candidate.find_first_not_of(' '));
-        candidate.erase(candidate.find_last_not_of(' ') + 1);
+    for (const auto& candidate : split_list(if_match))
         if (candidate == "*" || candidate == etag || "W/" + candidate == etag) return true;
-        start = end + 1;
-    }
     return false;
 }
 
@@ -203,6 +189,17 @@ Result<std::optional<std::string>> opt_string(const nlohmann::json& obj, const c
     return std::optional<std::string>(v);
 }
 
+// A SCIM boolean. Azure AD sends "True"/"False" strings (in PATCH especially): accepted in any
+// case; anything else is none.
+std::optional<bool> boolean_of(const nlohmann::json& v) {
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_string()) {
+        const std::string text = lower(v.get<std::string>());
+        if (text == "true" || text == "false") return text == "true";
+    }
+    return std::nullopt;
+}
+
 Result<nlohmann::json> multi_valued(const nlohmann::json& obj, const char* key) {
     if (!obj.contains(key) || obj[key].is_null()) return nlohmann::json(nullptr);
     const auto& list = obj[key];
@@ -220,9 +217,10 @@ Result<nlohmann::json> multi_valued(const nlohmann::json& obj, const char* key) 
             clean[sub] = item[sub];
         }
         if (item.contains("primary") && !item["primary"].is_null()) {
-            if (!item["primary"].is_boolean()) return scim_error(400, "invalidValue", std::string(key) + ".primary must be a boolean");
-            clean["primary"] = item["primary"];
-            if (item["primary"].get<bool>()) ++primaries;
+            const auto primary = boolean_of(item["primary"]);
+            if (!primary) return scim_error(400, "invalidValue", std::string(key) + ".primary must be true or false");
+            clean["primary"] = *primary;
+            if (*primary) ++primaries;
         }
         out.push_back(clean);
     }
@@ -300,13 +298,9 @@ Result<Wanted> wanted_from(const nlohmann::json& raw, const std::optional<std::s
     if (nick) w.attributes["nickName"] = *nick;
     if (title) w.attributes["title"] = *title;
     if (in.contains("active") && !in["active"].is_null()) {
-        const auto& a = in["active"];
-        // Azure AD sends "True"/"False" strings in PATCH; accept them, refuse anything else.
-        if (a.is_boolean()) w.active = a.get<bool>();
-        else if (a.is_string() && (lower(a.get<std::string>()) == "true" || lower(a.get<std::string>()) == "false"))
-            w.active = lower(a.get<std::string>()) == "true";
-        else
-            return scim_error(400, "invalidValue", "active must be true or false");
+        const auto active = boolean_of(in["active"]);
+        if (!active) return scim_error(400, "invalidValue", "active must be true or false");
+        w.active = *active;
     }
     for (const char* key : {"emails", "phoneNumbers"}) {
         auto list = multi_valued(in, key);
@@ -324,7 +318,12 @@ Result<Wanted> wanted_from(const nlohmann::json& raw, const std::optional<std::s
                                                                      {"department", "department"}};
             if (key == "manager") {
                 if (v.is_null()) continue;
-                if (!v.is_object()) return scim_error(400, "invalidValue", "manager must be an object with a value");
+                // Azure AD sends the manager as the bare id (a string), Okta as {"value": id}.
+                if (v.is_string()) {
+                    if (!v.get<std::string>().empty()) clean["manager"] = {{"value", v}};
+                    continue;
+                }
+                if (!v.is_object()) return scim_error(400, "invalidValue", "manager must be an object with a value (or the id)");
                 nlohmann::json manager = nlohmann::json::object();
                 for (const auto& [mk, mv] : v.items()) {
                     const std::string c = canonical_sub_attribute("manager", lower(mk));
@@ -346,17 +345,7 @@ Result<Wanted> wanted_from(const nlohmann::json& raw, const std::optional<std::s
 
 void audit_change(db::Transaction& tx, const TokenPrincipal& who, const std::string& action, const std::string& user_id,
                   nlohmann::json details) {
-    audit::Event e;
-    e.action = action;
-    e.actor_type = "scim_token";
-    e.actor_id = who.token_id;
-    e.organization_id = who.organization_id;
-    e.target_type = "user";
-    e.target_id = user_id;
-    e.ip_address = who.ip;
-    e.request_id = who.request_id;
-    e.details = std::move(details);
-    audit::record(tx, e);
+    record_change(tx, who, action, "user", user_id, std::move(details));
 }
 
 constexpr Statement k_find_user{"scim_find_user", "SELECT id::text FROM users WHERE lower(email) = lower($1)"};
@@ -462,17 +451,7 @@ std::optional<Error> refuse_owner(db::Transaction& tx, const TokenPrincipal& who
     return std::nullopt;
 }
 
-// A SCIM change that fails half-way must leave nothing behind (db::atomically); a unique
-// violation raced past the pre-checks is the client's conflict, not a server error.
-template <class T, class F>
-Result<T> scim_atomically(db::Pool& pool, F&& work) {
-    try {
-        return db::atomically<T>(pool, std::forward<F>(work));
-    } catch (const pqxx::sql_error& e) {
-        if (db::is_unique_violation(e)) return scim_error(409, "uniqueness", "userName or externalId is already taken");
-        throw;
-    }
-}
+constexpr const char* k_taken = "userName or externalId";
 
 }  // namespace
 
@@ -486,33 +465,20 @@ Error scim_error(int status, const std::string& scim_type, const std::string& de
 
 Result<ListPage> UserService::list(const TokenPrincipal& who, const ListQuery& query) {
     nlohmann::json params = nlohmann::json::array({who.organization_id});
-    std::string where = "TRUE";
-    if (query.filter) {
-        auto filter = parse_filter(*query.filter);
-        if (!filter) return filter.error();
-        SqlContext ctx;
-        ctx.resolve = resolve;
-        ctx.resolve_sub = resolve_sub;
-        ctx.prefilter = prefilter;
-        ctx.params = &params;
-        auto sql = to_sql(*filter, ctx);
-        if (!sql) return sql.error();
-        where = *sql;
-    }
-    std::string order = "u.created_at, u.id";
-    if (query.sort_by) {
-        auto path = parse_attr_path(*query.sort_by);
-        std::optional<Column> col;
-        if (path) {
-            if (path->attr == "emails" && (path->sub.empty() || path->sub == "value") && path->schema.empty())
-                col = Column{"u.email", AttrType::string, false, false, {}};
-            else
-                col = resolve(*path);
-        }
-        if (!col || col->multi) return scim_error(400, "invalidValue", "cannot sort by '" + *query.sort_by + "'");
-        const std::string expr = col->type == AttrType::string && !col->case_exact ? "lower(" + col->sql + ")" : col->sql;
-        order = expr + (query.descending ? " DESC NULLS LAST" : " ASC NULLS LAST") + ", u.id";
-    }
+    SqlContext ctx;
+    ctx.resolve = resolve;
+    ctx.resolve_sub = resolve_sub;
+    ctx.prefilter = prefilter;
+    auto sort_column = [](const AttrPath& path) -> std::optional<Column> {
+        // sortBy=emails (or emails.value) sorts by the login email, the one every User has.
+        if (path.attr == "emails" && (path.sub.empty() || path.sub == "value") && path.schema.empty())
+            return Column{"u.email", AttrType::string, false, false, {}};
+        return resolve(path);
+    };
+    auto list = list_sql(query, ctx, params, "u.created_at, u.id", sort_column, "u.id");
+    if (!list) return list.error();
+    const std::string& where = list->where;
+    const std::string& order = list->order;
     ListPage page;
     page.start_index = std::max<long long>(1, query.start_index);
     const long long count = std::clamp<long long>(query.count, 0, k_max_page);
@@ -525,25 +491,48 @@ Result<ListPage> UserService::list(const TokenPrincipal& who, const ListQuery& q
     const std::string members_of = "(u.id IN (SELECT user_id FROM memberships WHERE organization_id = " + org +
                                    ") OR u.id IN (SELECT user_id FROM scim_users WHERE organization_id = " + org + "))";
     const bool plain = where == "TRUE" && !query.sort_by;
-    const std::string ids = plain ? " FROM users u WHERE " + members_of : from_clause() + "(" + where + ")";
-    const std::string sql = std::string(k_columns) + " FROM (SELECT u.id" + ids + " ORDER BY " + order +
-                            " OFFSET " + std::to_string(page.start_index - 1) + " LIMIT " + std::to_string(count) +
+    std::string ids = plain ? " FROM users u WHERE " + members_of : from_clause() + "(" + where + ")";
+    // In the default order, the page after one this process served is a keyset seek past its
+    // last row (core/scim/page_cursors.hpp) instead of an OFFSET over everything before it.
+    const std::string walk = query.sort_by ? std::string() : where + '\n' + params.dump();
+    long long offset = page.start_index - 1;
+    if (!walk.empty())
+        if (auto cursor = m_cursors.find(walk, page.start_index)) {
+            const std::size_t at = params.size();
+            params.push_back(cursor->created_at);
+            params.push_back(cursor->id);
+            // Unfiltered, probe each user walked for membership (two index lookups) instead of
+            // hashing the organization's ids first: the seek reads only about a page of rows.
+            if (plain)
+                ids = " FROM users u WHERE coalesce((SELECT true FROM memberships pm WHERE pm.organization_id = " + org +
+                      " AND pm.user_id = u.id UNION ALL SELECT true FROM scim_users ps WHERE ps.organization_id = " + org +
+                      " AND ps.user_id = u.id LIMIT 1), false)";
+            ids += " AND (u.created_at, u.id) > (($1::jsonb->>" + std::to_string(at) + ")::timestamptz, ($1::jsonb->>" +
+                   std::to_string(at + 1) + ")::uuid)";
+            offset = 0;
+        }
+    const std::string sql = std::string(k_columns) + ", u.created_at::text FROM (SELECT u.id" + ids + " ORDER BY " + order +
+                            " OFFSET " + std::to_string(offset) + " LIMIT " + std::to_string(count) +
                             ") p JOIN users u ON u.id = p.id LEFT JOIN scim_users s ON s.user_id = u.id AND s.organization_id = " +
                             org + " LEFT JOIN memberships m ON m.user_id = u.id AND m.organization_id = " + org + " ORDER BY " + order;
     // The filter's values are checked before they reach SQL (dates, numbers, booleans); should
     // PostgreSQL still refuse a cast, that is the client's bad filter, not a server error.
     try {
-        return list_rows(sql, where, params, page);
+        return list_rows(sql, where, params, page, walk, count);
     } catch (const pqxx::data_exception&) {
         return filter_error("invalidFilter", 0, "a value in the filter is out of range for its attribute");
     }
 }
 
 Result<ListPage> UserService::list_rows(const std::string& sql, const std::string& where, const nlohmann::json& params,
-                                        ListPage page) {
+                                        ListPage page, const std::string& walk, long long count) {
     return m_pool.transact([&](db::Transaction& tx) -> Result<ListPage> {
         auto rows = tx.raw().exec_params(sql, params.dump());
         for (const auto& row : rows) page.resources.push_back(finish(render(row, m_base_url)));
+        if (!walk.empty() && count > 0 && static_cast<long long>(rows.size()) == count) {
+            const auto& last = rows[rows.size() - 1];
+            m_cursors.remember(walk, page.start_index + count, {last[13].as<std::string>(), last[0].as<std::string>()});
+        }
         // Unfiltered (an IdP's import pages through everyone): no joins to count.
         const std::string org = k_org;
         const std::string count_sql =
@@ -567,7 +556,7 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
     auto wanted = wanted_from(body, std::nullopt);
     if (!wanted) return wanted.error();
     const Wanted& w = *wanted;
-    return scim_atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
+    return scim_atomically<Resource>(m_pool, k_taken, [&](db::Transaction& tx) -> Result<Resource> {
             std::string user_id;
             bool created = false;
             std::string claim;
@@ -618,11 +607,9 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
 }
 
 Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& who, const std::string& id,
-                                    const nlohmann::json& wanted_json, const std::string& if_match, const std::string& action) {
+                                    const nlohmann::json& wanted_json, const Precondition& if_match, const std::string& action) {
     auto current = load(tx, who.organization_id, id, m_base_url);
-    if (!current) return not_found();
-    if (!etag_matches(if_match, current->etag))
-        return scim_error(412, "", "the User changed since the version in If-Match; fetch it again");
+    if (auto refused = refuse_write(current ? &*current : nullptr, if_match, "User")) return *refused;
     auto wanted = wanted_from(wanted_json, id);
     if (!wanted) return wanted.error();
     const Wanted& w = *wanted;
@@ -676,31 +663,27 @@ Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& w
 }
 
 Result<Resource> UserService::replace(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                                     const std::string& if_match) {
-    return scim_atomically<Resource>(m_pool, [&](db::Transaction& tx) { return write(tx, who, id, body, if_match, "scim.user.replaced"); });
+                                     const Precondition& if_match) {
+    return scim_atomically<Resource>(m_pool, k_taken, [&](db::Transaction& tx) { return write(tx, who, id, body, if_match, "scim.user.replaced"); });
 }
 
 Result<Resource> UserService::patch(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                                   const std::string& if_match) {
-    return scim_atomically<Resource>(m_pool, [&](db::Transaction& tx) -> Result<Resource> {
+                                   const Precondition& if_match) {
+    return scim_atomically<Resource>(m_pool, k_taken, [&](db::Transaction& tx) -> Result<Resource> {
             auto current = load(tx, who.organization_id, id, m_base_url);
-            if (!current) return not_found();
-            if (!etag_matches(if_match, current->etag))
-                return scim_error(412, "", "the User changed since the version in If-Match; fetch it again");
+            if (auto refused = refuse_write(current ? &*current : nullptr, if_match, "User")) return *refused;
             nlohmann::json base = current->body;
             base.erase("meta");
             auto patched = apply_patch(base, body);
             if (!patched) return patched.error();
-            return write(tx, who, id, *patched, "", "scim.user.patched");
+            return write(tx, who, id, *patched, Precondition{}, "scim.user.patched");
         });
 }
 
-Status UserService::remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match) {
-    return scim_atomically<Ok>(m_pool, [&](db::Transaction& tx) -> Status {
+Status UserService::remove(const TokenPrincipal& who, const std::string& id, const Precondition& if_match) {
+    return scim_atomically<Ok>(m_pool, k_taken, [&](db::Transaction& tx) -> Status {
         auto current = load(tx, who.organization_id, id, m_base_url);
-        if (!current) return not_found();
-        if (!etag_matches(if_match, current->etag))
-            return scim_error(412, "", "the User changed since the version in If-Match; fetch it again");
+        if (auto refused = refuse_write(current ? &*current : nullptr, if_match, "User")) return *refused;
         if (auto refused = refuse_owner(tx, who, id)) return *refused;
         const bool org_owned = !tx.exec(k_shared, who.organization_id, id)[0][0].as<bool>();
         tx.exec(k_remove_member, who.organization_id, id);
@@ -714,19 +697,10 @@ Result<nlohmann::json> project(const nlohmann::json& resource, const std::option
                                const std::optional<std::string>& excluded) {
     auto split = [](const std::string& text) -> Result<std::vector<AttrPath>> {
         std::vector<AttrPath> out;
-        std::size_t start = 0;
-        while (start <= text.size()) {
-            auto end = text.find(',', start);
-            if (end == std::string::npos) end = text.size();
-            std::string item = text.substr(start, end - start);
-            item.erase(0, item.find_first_not_of(' '));
-            item.erase(item.find_last_not_of(' ') + 1);
-            if (!item.empty()) {
-                auto p = parse_attr_path(item);
-                if (!p) return scim_error(400, "invalidValue", "'" + item + "' is not an attribute path");
-                out.push_back(*p);
-            }
-            start = end + 1;
+        for (const auto& item : split_list(text)) {
+            auto p = parse_attr_path(item);
+            if (!p) return scim_error(400, "invalidValue", "'" + item + "' is not an attribute path");
+            out.push_back(*p);
         }
         return out;
     };

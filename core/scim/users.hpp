@@ -8,6 +8,7 @@
 
 #include "core/common/result.hpp"
 #include "core/db/pool.hpp"
+#include "core/scim/page_cursors.hpp"
 #include "core/scim/tokens.hpp"
 
 #include <nlohmann/json.hpp>
@@ -41,6 +42,17 @@ struct Resource {
     std::string etag;     // W/"..."
 };
 
+// The conditional headers of a write (RFC 7644 §3.14, RFC 7232): If-Match must name the current
+// version ("*": any; absent: no condition), If-None-Match must not ("*": refuses any existing
+// resource). Either failing is 412. A string converts to an If-Match (Bulk's `version`).
+struct Precondition {
+    Precondition() = default;
+    Precondition(std::string match) : if_match(std::move(match)) {}  // NOLINT: implicit on purpose
+    Precondition(std::string match, std::string none_match) : if_match(std::move(match)), if_none_match(std::move(none_match)) {}
+    std::string if_match;
+    std::string if_none_match;
+};
+
 struct ListPage {
     long long total = 0;
     long long start_index = 1;
@@ -55,20 +67,22 @@ public:
     Result<ListPage> list(const TokenPrincipal& who, const ListQuery& query);
     Result<Resource> get(const TokenPrincipal& who, const std::string& id);
     Result<Resource> create(const TokenPrincipal& who, const nlohmann::json& body);
-    // if_match: the If-Match header ("" when absent; "*" matches any version).
     Result<Resource> replace(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                             const std::string& if_match);
+                             const Precondition& if_match);
     Result<Resource> patch(const TokenPrincipal& who, const std::string& id, const nlohmann::json& body,
-                           const std::string& if_match);
-    Status remove(const TokenPrincipal& who, const std::string& id, const std::string& if_match);
+                           const Precondition& if_match);
+    Status remove(const TokenPrincipal& who, const std::string& id, const Precondition& if_match);
 
 private:
-    Result<ListPage> list_rows(const std::string& sql, const std::string& where, const nlohmann::json& params, ListPage page);
+    // walk: set to remember where the page after a full one starts (PageCursors), "" not to.
+    Result<ListPage> list_rows(const std::string& sql, const std::string& where, const nlohmann::json& params, ListPage page,
+                               const std::string& walk, long long count);
     Result<Resource> write(db::Transaction& tx, const TokenPrincipal& who, const std::string& id,
-                           const nlohmann::json& wanted, const std::string& if_match, const std::string& action);
+                           const nlohmann::json& wanted, const Precondition& if_match, const std::string& action);
 
     db::Pool& m_pool;
     std::string m_base_url;
+    PageCursors m_cursors;
 };
 
 // If-Match ("" when absent, "*", or a list of ETags, weak or not) against a resource's ETag.

@@ -204,6 +204,7 @@ void KeyManager::reload() {
             }
         }
     });
+    snapshot->jwks_body = snapshot->jwks.dump();
     std::lock_guard lock(m_mutex);
     m_snapshot = std::move(snapshot);
 }

@@ -38,6 +38,7 @@ struct KeySnapshot {
     std::optional<crypto::SigningKey> active;
     std::map<std::string, crypto::VerificationKey> published;  // kid -> key (next, active, retiring)
     nlohmann::json jwks = nlohmann::json{{"keys", nlohmann::json::array()}};
+    std::string jwks_body = R"({"keys":[]})";  // `jwks` serialised once: the JWKS endpoint serves it as is
 };
 
 struct RotationReport {

@@ -116,6 +116,11 @@ PostResult post(const ResolvedDestination& destination, const std::string& url, 
 }
 
 GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, long timeout_ms) {
+    return get(destination, url, max_bytes, timeout_ms, {}, nullptr);
+}
+
+GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, long timeout_ms,
+              const std::vector<std::pair<std::string, std::string>>& headers, const std::string* post_body) {
     GetResult result;
     auto handle = new_handle();
     if (!handle) {
@@ -124,6 +129,16 @@ GetResult get(const ResolvedDestination& destination, const std::string& url, st
     }
     CURL* h = handle.get();
     auto pinned = pin_and_limit(h, destination, url, timeout_ms);
+    curl_slist* header_list = nullptr;
+    for (const auto& [name, value] : headers) header_list = curl_slist_append(header_list, (name + ": " + value).c_str());
+    header_list = curl_slist_append(header_list, "Expect:");
+    CurlList header_guard(header_list, &curl_slist_free_all);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, header_list);
+    if (post_body) {
+        curl_easy_setopt(h, CURLOPT_POST, 1L);
+        curl_easy_setopt(h, CURLOPT_POSTFIELDS, post_body->data());
+        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
+    }
     Download download;
     download.limit = max_bytes;
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes));

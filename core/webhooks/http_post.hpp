@@ -1,7 +1,8 @@
 #pragma once
 // Outbound HTTP to an address that was checked beforehand (CURLOPT_RESOLVE pins it), with no
 // proxy, no redirects and bounded time and response size: webhook POSTs, and the GETs of
-// documents januad fetches from URLs others register (a client's jwks_uri).
+// documents januad fetches from URLs others register (a client's jwks_uri, SAML metadata, an
+// upstream identity provider's endpoints).
 
 #include "core/webhooks/destination.hpp"
 
@@ -33,5 +34,10 @@ struct GetResult {
 
 GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes,
               long timeout_ms);
+
+// The same, with request headers and, when `post_body` is set, a POST of that body (the caller
+// sets Content-Type): the token and userinfo requests of an upstream login.
+GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, long timeout_ms,
+              const std::vector<std::pair<std::string, std::string>>& headers, const std::string* post_body);
 
 }  // namespace janua::webhooks

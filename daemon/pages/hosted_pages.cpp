@@ -1,5 +1,6 @@
 #include "daemon/pages/hosted_pages.hpp"
 #include "daemon/pages/page_frame.hpp"
+#include "daemon/pages/sign_in_options.hpp"
 
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
@@ -69,6 +70,7 @@ Response login_page(const Csrf& csrf, const std::string& app_name, const std::st
             "<label for=\"password\">Password</label>"
             "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
             "<button type=\"submit\">Sign in</button></form>";
+    body += sign_in_options_html(return_to);  // "Sign in with …" providers, enterprise SSO
     // Passkeys: a usernameless WebAuthn sign-in; the script only runs the WebAuthn calls and posts
     // the result to /login/passkey with the same CSRF token.
     const std::string nonce = crypto::random_token(16);

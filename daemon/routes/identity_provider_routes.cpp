@@ -57,7 +57,7 @@ void register_family(Router& router, federation::ProviderService& service, const
     // Fetch the provider's discovery document and keys now: does the configuration work?
     add(router, "POST", base + "/{provider_id}/test", access, "sso:write", [&service, scope](Request& r) {
         auto report = service.test(scope(r), r.param("provider_id"));
-        if (!report) return federation_http::sso_error(report.error(), r.request_id);
+        if (!report) return error_response(report.error(), r.request_id);
         return Response::json(200, *report);
     });
 }

@@ -28,7 +28,8 @@ nlohmann::json signing_keys_json(const std::vector<tokens::SigningKeyInfo>& keys
 void register_key_routes(Router& router, DaemonContext& context) {
     auto& keys = *context.keys;
     router.add("GET", "/.well-known/jwks.json", Access::public_route, [&keys](Request&) {
-        Response r = Response::json(200, keys.snapshot()->jwks);
+        Response r;
+        r.body = keys.snapshot()->jwks_body;
         r.content_type = "application/jwk-set+json";
         // Short: relying parties must see a rotation's next key well before it signs.
         r.set_header("Cache-Control", "public, max-age=300");

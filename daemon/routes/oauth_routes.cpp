@@ -51,8 +51,10 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
     const bool secure = context.config.base_url.rfind("https://", 0) == 0;
     const int session_seconds = context.config.jwt_refresh_token_expire_days * 86400;
 
-    auto discovery = [&provider](Request&) {
-        Response r = Response::json(200, provider.discovery());
+    // The provider's settings are fixed for the daemon's life: serialise the document once.
+    auto discovery = [body = Response::json(200, provider.discovery()).body](Request&) {
+        Response r;
+        r.body = body;
         r.set_header("Cache-Control", "public, max-age=300");
         return r;
     };

@@ -1,6 +1,7 @@
 // /api/v1/organizations (with members, roles, ownership), switching the active organization and
 // /api/v1/rbac/check: thin handlers over orgs::OrgService and rbac::AccessControl. Every route
 // under /{org_id} declares its permission here; the pipeline enforces it before the handler runs.
+#include "core/orgs/member_adder.hpp"
 #include "daemon/routes/org_support.hpp"
 
 namespace janua::daemon {
@@ -72,14 +73,17 @@ void register_org_routes(Router& router, DaemonContext& context) {
         if (page->next_cursor) body["next_cursor"] = *page->next_cursor;
         return Response::json(200, body);
     });
-    org_route(router, "POST", one + "/members", "members:create", [&svc](Request& r) {
+    // By email: 202 with an invitation whether or not the address has an account (core/orgs/member_adder.hpp).
+    org_route(router, "POST", one + "/members", "members:create", [&svc, &context](Request& r) {
         auto body = parse_json_object(r);
         if (!body) return error_response(body.error(), r.request_id);
         auto user = required_string(*body, "user_id");
         if (!user) return error_response(user.error(), r.request_id);
         auto role = optional_string(*body, "role");
         if (!role) return error_response(role.error(), r.request_id);
-        return render(svc.add_member(caller(r), r.param("org_id"), *user, role->value_or("member")), r, 201);
+        auto added = orgs::add_or_invite(svc, *context.invitations, caller(r), r.param("org_id"), *user, role->value_or("member"));
+        if (!added) return error_response(added.error(), r.request_id);
+        return Response::json(added->member ? 201 : 202, orgs::to_json(*added));
     });
     org_route(router, "PATCH", one + "/members/{user_id}", "members:update", [&svc](Request& r) {
         auto body = parse_json_object(r);

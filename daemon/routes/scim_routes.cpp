@@ -62,8 +62,18 @@ Result<nlohmann::json> scim_body(const Request& r) {
     return body;
 }
 
+// If-Match / If-None-Match of a write.
+scim::Precondition conditions(const Request& r) { return scim::Precondition{r.header("If-Match"), r.header("If-None-Match")}; }
+
 Response resource_response(const Result<scim::Resource>& res, const Request& r, int status) {
     if (!res) return scim_error_response(res.error());
+    // A GET naming the current version in If-None-Match: 304 and no body (RFC 7644 §3.14).
+    if (r.method == "GET" && !r.header("If-None-Match").empty() && scim::etag_matches(r.header("If-None-Match"), res->etag)) {
+        Response unchanged = Response::no_content();
+        unchanged.status = 304;
+        unchanged.set_header("ETag", res->etag);
+        return unchanged;
+    }
     auto projected = scim::project(res->body, r.query_param("attributes"), r.query_param("excludedAttributes"));
     if (!projected) return scim_error_response(projected.error());
     Response out = scim_json(status, *projected);
@@ -252,15 +262,15 @@ void register_scim_routes(Router& router, DaemonContext& context) {
     router.add("PUT", base + "/Users/{id}", Access::public_route, scim_route(context, [&users](Request& r, const scim::TokenPrincipal& who) {
                    auto body = scim_body(r);
                    if (!body) return scim_error_response(body.error());
-                   return resource_response(users.replace(who, r.param("id"), *body, r.header("If-Match")), r, 200);
+                   return resource_response(users.replace(who, r.param("id"), *body, conditions(r)), r, 200);
                }));
     router.add("PATCH", base + "/Users/{id}", Access::public_route, scim_route(context, [&users](Request& r, const scim::TokenPrincipal& who) {
                    auto body = scim_body(r);
                    if (!body) return scim_error_response(body.error());
-                   return resource_response(users.patch(who, r.param("id"), *body, r.header("If-Match")), r, 200);
+                   return resource_response(users.patch(who, r.param("id"), *body, conditions(r)), r, 200);
                }));
     router.add("DELETE", base + "/Users/{id}", Access::public_route, scim_route(context, [&users](Request& r, const scim::TokenPrincipal& who) {
-                   auto done = users.remove(who, r.param("id"), r.header("If-Match"));
+                   auto done = users.remove(who, r.param("id"), conditions(r));
                    if (!done) return scim_error_response(done.error());
                    return Response::no_content();
                }));
@@ -292,17 +302,17 @@ void register_scim_routes(Router& router, DaemonContext& context) {
     router.add("PUT", base + "/Groups/{id}", Access::public_route, scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
                    auto body = scim_body(r);
                    if (!body) return scim_error_response(body.error());
-                   return resource_response(groups.replace(who, r.param("id"), *body, r.header("If-Match")), r, 200);
+                   return resource_response(groups.replace(who, r.param("id"), *body, conditions(r)), r, 200);
                }));
     router.add("PATCH", base + "/Groups/{id}", Access::public_route,
                scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
                    auto body = scim_body(r);
                    if (!body) return scim_error_response(body.error());
-                   return resource_response(groups.patch(who, r.param("id"), *body, r.header("If-Match")), r, 200);
+                   return resource_response(groups.patch(who, r.param("id"), *body, conditions(r)), r, 200);
                }));
     router.add("DELETE", base + "/Groups/{id}", Access::public_route,
                scim_route(context, [&groups](Request& r, const scim::TokenPrincipal& who) {
-                   auto done = groups.remove(who, r.param("id"), r.header("If-Match"));
+                   auto done = groups.remove(who, r.param("id"), conditions(r));
                    if (!done) return scim_error_response(done.error());
                    return Response::no_content();
                }));

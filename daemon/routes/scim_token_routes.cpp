@@ -1,5 +1,7 @@
 // /api/v1/organizations/{org_id}/scim/tokens: the organization's SCIM bearer tokens, managed by
 // its members holding scim:read / scim:write (the pipeline checks). Secrets are shown once.
+// /api/v1/organizations/{org_id}/scim/groups: the organization's SCIM Groups for operators.
+#include "core/scim/groups.hpp"
 #include "core/scim/tokens.hpp"
 #include "daemon/context.hpp"
 #include "daemon/routes/org_support.hpp"
@@ -28,6 +30,13 @@ void register_scim_token_routes(Router& router, DaemonContext& context) {
     });
     org_route(router, "DELETE", base + "/{token_id}", "scim:write", [&tokens](Request& r) {
         return no_content_or_error(tokens.revoke(caller(r), r.param("org_id"), r.param("token_id")), r);
+    });
+    // What the IdP's Groups are in Janua (`janua scim groups`): each role with its members.
+    auto& groups = *context.scim_groups;
+    org_route(router, "GET", "/api/v1/organizations/{org_id}/scim/groups", "scim:read", [&groups](Request& r) {
+        auto overview = groups.overview(r.param("org_id"));
+        if (!overview) return error_response(overview.error(), r.request_id);
+        return Response::json(200, *overview);
     });
 }
 

@@ -4,11 +4,17 @@
 //            GET  /api/v1/sso/saml/metadata/{org}                   -> SP metadata
 //            GET  /api/v1/sso/saml/logout?return_to=                -> ends the session, 302 to the IdP's SLO
 //            GET  /api/v1/sso/saml/slo                              -> the IdP's LogoutResponse / LogoutRequest
+//   hosted:  GET  /login/sso?email=&return_to=   the login page's enterprise SSO form: SAML, else enterprise OIDC
+//            GET  /login/signed-in                 where a sign-in from the login page without a target ends
 //   admin:   GET /api/v1/sso/saml/connections (platform admins)
 //            GET|PUT|DELETE /api/v1/organizations/{org_id}/sso, POST .../sso/test (sso:read / sso:write)
 #include "core/common/url.hpp"
+#include "core/federation/login_service.hpp"
 #include "core/saml/service.hpp"
+#include "core/saml/xml.hpp"
 #include "daemon/pages/hosted_pages.hpp"
+#include "daemon/pages/sign_in_options.hpp"
+#include "daemon/pages/sso_binding.hpp"
 #include "daemon/routes/org_support.hpp"
 #include "daemon/routes/routes.hpp"
 
@@ -45,6 +51,50 @@ void register_sso_routes(Router& router, DaemonContext& context) {
     const bool secure = context.config.base_url.rfind("https://", 0) == 0;
     const int session_seconds = context.config.jwt_refresh_token_expire_days * 86400;
 
+    // The login page offers the enabled social providers and, when any organization signs in with
+    // SSO, the enterprise SSO form.
+    auto* login = context.upstream_login.get();
+    const bool social = context.config.enable_oauth;
+    const bool enterprise_oidc = context.config.enable_sso;
+    pages::set_sign_in_options_source([&saml, login, social, enterprise_oidc] {
+        pages::SignInOptions options;
+        if (social && login)
+            for (const auto& p : login->social_providers()) options.providers.push_back({p.slug, p.display_name});
+        options.enterprise_sso = enterprise_oidc || saml.has_enabled_connection();
+        return options;
+    });
+    router.add("GET", "/login/signed-in", Access::public_route,
+               [app](Request&) { return pages::message_page(app, "Signed in", "You are signed in."); });
+    router.add("GET", "/login/sso", Access::public_route, [&saml, login, app, secure, enterprise_oidc,
+                                                          state_seconds = context.config.upstream_login_state_ttl_seconds](Request& r) {
+        const std::string email = r.query_param("email").value_or("");
+        const std::string return_to = r.query_param("return_to").value_or("");
+        if (email.find('@') == std::string::npos || email.size() > 320)
+            return pages::error_page(400, app, "Enter your work email address to sign in with your organization's SSO.");
+        auto to = saml.initiate(std::nullopt, email, return_to, meta_of(r), pages::sso_binding_of(r));
+        if (to) {
+            Response next = pages::redirect(to->location);
+            next.status = 302;
+            next.headers.emplace_back("Set-Cookie",
+                                      pages::sso_binding_cookie(to->browser_binding, saml.request_ttl_seconds(), secure, true));
+            return next;
+        }
+        if (saml::reason_of(to.error()) != "saml_not_configured" || !enterprise_oidc || !login)
+            return pages::error_page(http_status(to.error().code), app, to.error().message);
+        federation::StartRequest start;
+        start.channel = federation::Channel::enterprise;
+        start.domain = email;
+        start.login_hint = email;
+        start.return_to = return_to.empty() ? std::string("/login/signed-in") : return_to;
+        start.browser_binding = pages::sso_binding_of(r);
+        auto started = login->start(start, meta_of(r));
+        if (!started) return pages::error_page(http_status(started.error().code), app, started.error().message);
+        Response next = pages::redirect(started->authorization_url);
+        next.headers.emplace_back("Set-Cookie", pages::sso_binding_cookie(started->browser_binding, state_seconds, secure,
+                                                                          started->callback_is_post));
+        return next;
+    }, RateLimit::per_ip);
+
     router.add("GET", "/api/v1/sso/saml/metadata/{org}", Access::public_route, [&saml](Request& r) {
         auto xml = saml.sp_metadata(r.param("org"));
         if (!xml) return error_response(xml.error(), r.request_id);
@@ -53,17 +103,20 @@ void register_sso_routes(Router& router, DaemonContext& context) {
         out.content_type = "application/samlmetadata+xml";
         return out;
     });
-    router.add("GET", "/api/v1/sso/initiate", Access::public_route, [&saml, app](Request& r) {
-        auto to = saml.initiate(r.query_param("org"), r.query_param("domain"), r.query_param("return_to").value_or(""), meta_of(r));
+    router.add("GET", "/api/v1/sso/initiate", Access::public_route, [&saml, app, secure](Request& r) {
+        auto to = saml.initiate(r.query_param("org"), r.query_param("domain"), r.query_param("return_to").value_or(""), meta_of(r),
+                                pages::sso_binding_of(r));
         if (!to) return sso_error(r, to.error(), app);
         Response next = pages::redirect(to->location);
         next.status = 302;
+        // The IdP answers with a cross-site POST to the ACS (HTTP-POST binding).
+        next.headers.emplace_back("Set-Cookie", pages::sso_binding_cookie(to->browser_binding, saml.request_ttl_seconds(), secure, true));
         return next;
     }, RateLimit::per_ip);
     router.add("POST", "/api/v1/sso/saml/acs", Access::public_route, [&saml, app, secure, session_seconds](Request& r) {
         auto form = parse_form(r.body);
         if (!form) return sso_error(r, make_error(ErrorCode::bad_request, "the form body is malformed"), app);
-        auto done = saml.consume(field(*form, "SAMLResponse"), field(*form, "RelayState"), meta_of(r));
+        auto done = saml.consume(field(*form, "SAMLResponse"), field(*form, "RelayState"), meta_of(r), pages::sso_binding_of(r));
         if (!done) return sso_error(r, done.error(), app);
         Response next = done->return_to.empty() ? pages::message_page(app, "Signed in", "You are signed in.")
                                                 : pages::redirect(done->return_to);

@@ -9,7 +9,7 @@
 #include "core/federation/login_service.hpp"
 #include "core/identity/mfa_challenges.hpp"
 #include "daemon/pages/hosted_pages.hpp"
-#include "daemon/routes/federation_support.hpp"
+#include "daemon/pages/sso_binding.hpp"
 #include "daemon/routes/routes.hpp"
 
 namespace janua::daemon {
@@ -22,17 +22,14 @@ struct Site {
     std::string secret;
     bool secure = false;
     int session_seconds = 0;
+    int state_seconds = 0;  // how long a started sign-in may be finished (the binding cookie's life)
 };
 
 bool wants_html(const Request& r) { return r.header("Accept").find("text/html") != std::string::npos; }
 
 Response failure(const Request& r, const Site& site, const Error& e) {
-    if (wants_html(r)) {
-        Response page = pages::error_page(e.code == ErrorCode::authorization ? 403 : (e.code == ErrorCode::authentication ? 401 : 400),
-                                          site.app, e.message);
-        return page;
-    }
-    return federation_http::sso_error(e, r.request_id);
+    if (wants_html(r)) return pages::error_page(http_status(e.code), site.app, e.message);
+    return error_response(e, r.request_id);
 }
 
 std::optional<std::string> query(const Request& r, const char* name) {
@@ -41,12 +38,21 @@ std::optional<std::string> query(const Request& r, const char* name) {
     return value;
 }
 
+// Only the browser holding this cookie may finish the sign-in (login CSRF): a script that asks
+// for the URL (redirect=false, /link) must carry the cookie to the callback like a browser.
+void bind_browser(Response& response, const Site& site, const federation::Started& start) {
+    response.headers.emplace_back("Set-Cookie", pages::sso_binding_cookie(start.browser_binding, site.state_seconds, site.secure,
+                                                                          start.callback_is_post));
+}
+
 // Send the browser upstream, or (redirect=false) tell a script where to send it.
 Response started(const Request& r, const Site& site, const Result<federation::Started>& start) {
     if (!start) return failure(r, site, start.error());
-    if (r.query_param("redirect").value_or("") == "false")
-        return Response::json(200, {{"authorization_url", start->authorization_url}, {"provider", start->provider_slug}});
-    return pages::redirect(start->authorization_url);
+    Response next = r.query_param("redirect").value_or("") == "false"
+                        ? Response::json(200, {{"authorization_url", start->authorization_url}, {"provider", start->provider_slug}})
+                        : pages::redirect(start->authorization_url);
+    bind_browser(next, site, *start);
+    return next;
 }
 
 std::map<std::string, std::string> callback_params(const Request& r) {
@@ -110,7 +116,7 @@ Error disabled(const char* what, const char* setting) {
 void register_upstream_login_routes(Router& router, DaemonContext& context) {
     auto& login = *context.upstream_login;
     Site site{context.config.app_name, context.config.secret_key, context.config.base_url.rfind("https://", 0) == 0,
-              context.config.jwt_refresh_token_expire_days * 86400};
+              context.config.jwt_refresh_token_expire_days * 86400, context.config.upstream_login_state_ttl_seconds};
     const bool social = context.config.enable_oauth;
     const bool enterprise = context.config.enable_sso;
     const std::string base = "/api/v1/auth/oauth";
@@ -135,13 +141,14 @@ void register_upstream_login_routes(Router& router, DaemonContext& context) {
                          start.provider = r.param("provider");
                          start.return_to = query(r, "return_to");
                          start.login_hint = query(r, "login_hint");
+                         start.browser_binding = pages::sso_binding_of(r);
                          return started(r, site, login.start(start, meta_of(r)));
                      },
                      RateLimit::per_ip, {}});
 
     auto social_callback = [&login, site, social](Request& r) {
         if (!social) return failure(r, site, disabled("social login", "ENABLE_OAUTH"));
-        federation::CallbackRequest callback{Channel::social, r.param("provider"), callback_params(r)};
+        federation::CallbackRequest callback{Channel::social, r.param("provider"), callback_params(r), pages::sso_binding_of(r)};
         return finished(r, site, login.complete(callback, meta_of(r)));
     };
     router.add(Route{"GET", base + "/{provider}/callback", Access::public_route, social_callback, RateLimit::per_ip, {}});
@@ -164,9 +171,12 @@ void register_upstream_login_routes(Router& router, DaemonContext& context) {
             if (!hint) return error_response(hint.error(), r.request_id);
             if (!hint->empty()) start.login_hint = *hint;
         }
+        start.browser_binding = pages::sso_binding_of(r);
         auto result = login.start(start, meta_of(r));
         if (!result) return failure(r, site, result.error());
-        return Response::json(200, {{"authorization_url", result->authorization_url}, {"provider", result->provider_slug}});
+        Response next = Response::json(200, {{"authorization_url", result->authorization_url}, {"provider", result->provider_slug}});
+        bind_browser(next, site, *result);
+        return next;
     });
     router.add("DELETE", base + "/{provider}/link", Access::user, [&login](Request& r) {
         auto done = login.unlink(r.principal->user_id, r.param("provider"), meta_of(r));
@@ -190,12 +200,13 @@ void register_upstream_login_routes(Router& router, DaemonContext& context) {
                          start.connection = query(r, "connection");
                          start.return_to = query(r, "return_to");
                          start.login_hint = query(r, "login_hint");
+                         start.browser_binding = pages::sso_binding_of(r);
                          return started(r, site, login.start(start, meta_of(r)));
                      },
                      RateLimit::per_ip, {}});
     auto enterprise_callback = [&login, site, enterprise](Request& r) {
         if (!enterprise) return failure(r, site, disabled("enterprise SSO", "ENABLE_SSO"));
-        federation::CallbackRequest callback{Channel::enterprise, "", callback_params(r)};
+        federation::CallbackRequest callback{Channel::enterprise, "", callback_params(r), pages::sso_binding_of(r)};
         return finished(r, site, login.complete(callback, meta_of(r)));
     };
     router.add(Route{"GET", "/api/v1/sso/oidc/callback", Access::public_route, enterprise_callback, RateLimit::per_ip, {}});

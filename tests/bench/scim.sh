@@ -3,7 +3,8 @@
 #   - `userName eq "..."`            (an exact lookup, as Okta/Azure do before every create)
 #   - `emails.value co "..."`        (a substring over the multi-valued emails)
 #   - `userName co "..."`            (a substring on the login email)
-#   - page-through of every user     (startIndex/count=200, as an IdP import does)
+#   - page-through of every user     (startIndex/count=200, as an IdP import does: a keyset seek a page)
+#   - deep pages asked for directly  (startIndex near the end with no page before: the OFFSET fallback)
 # printing p50/p99 latency and rows/s. Nothing here passes or fails: it prints.
 #
 #   tests/bench/scim.sh                       builds januad (Release) in build-bench and runs
@@ -129,4 +130,15 @@ read -r p50 p99 < <(stats "$base/times")
 pages=$(grep -c . "$base/times")
 printf '%-28s %10d %10s %10s %12.0f\n' "page-through (count=200)" "$pages" "$p50" "$p99" "$(echo "$rows / $elapsed" | bc -l)"
 [ "$rows" -eq $((users + 1)) ] || say "page-through saw $rows users, expected $((users + 1))"
+
+# Deep pages asked for directly (no page led there, so no keyset cursor: the OFFSET fallback,
+# what every page cost before the seek), against the last pages of the walk above (a seek).
+: >"$base/times"
+for i in $(seq 20); do
+  read -r ms code < <(get_ms "/Users?startIndex=$(( users - 400 - i ))&count=200&attributes=userName")
+  [ "$code" = 200 ] || { say "deep page: HTTP $code"; exit 1; }
+  echo "$ms" >>"$base/times"
+done
+read -r p50 p99 < <(stats "$base/times")
+printf '%-28s %10d %10s %10s %12.0f\n' "deep page, no cursor" 20 "$p50" "$p99" "$(echo "200 * 1000 / $p50" | bc -l)"
 say "januad log: $(grep -c . "$base/januad.log") lines"

@@ -19,6 +19,9 @@ HttpResponse http(const std::string& method, const std::string& base_url, const 
     client.set_connection_timeout(5, 0);
     client.set_read_timeout(30, 0);
     client.set_tcp_nodelay(true);
+    // https: a januad terminating TLS with a certificate the test made itself (the TLS test
+    // checks the certificate chain with openssl s_client).
+    if (base_url.rfind("https://", 0) == 0) client.enable_server_certificate_verification(false);
     httplib::Headers h;
     for (const auto& [k, v] : headers) h.emplace(k, v);
     httplib::Result result{nullptr, httplib::Error::Unknown};

@@ -32,7 +32,8 @@ struct Modes : Server {
     std::string admin_key;
     TestUser owner, ops, dev;
 
-    explicit Modes(std::string m) : Server(Env{{"WEBHOOK_ALLOW_PRIVATE", "true"}}), mode(std::move(m)) {
+    explicit Modes(std::string m)
+        : Server(Env{{"WEBHOOK_ALLOW_PRIVATE", "true"}, {"UPSTREAM_IDP_ALLOW_PRIVATE", "true"}}), mode(std::move(m)) {
         owner = make_user(*this, "owner@example.com");
         ops = make_user(*this, "ops@example.com");
         dev = make_user(*this, "dev@example.com");
@@ -50,7 +51,8 @@ struct Modes : Server {
     // The command in this test's mode; `output` json or table.
     ProcessResult run(std::vector<std::string> args, const std::string& output = "json", Env env = {}) const {
         env["WEBHOOK_ALLOW_PRIVATE"] = "true";
-        env["ACME_WEB_SECRET"] = k_web_secret;
+        env["UPSTREAM_IDP_ALLOW_PRIVATE"] = "true";
+        env.emplace("ACME_WEB_SECRET", k_web_secret);  // a test may give another
         if (mode == "direct") args.insert(args.end(), {"--database-url", db.url()});
         else args.insert(args.end(), {"--server", base(), "--token", admin_key});
         args.insert(args.end(), {"--output", output});
@@ -308,7 +310,7 @@ TEST_CASE("apply errors name the file and line and field and change nothing", "[
     CHECK(err.find("client.yaml:2: clients[0].grant_types") != std::string::npos);
     err = failing("sso.yaml", "organizations:\n  - slug: acme\n    name: Acme\n    owner: owner@example.com\n"
                               "    sso:\n      protocol: saml\n");
-    CHECK(err.find("sso.yaml:6: organizations[0].sso: SSO configurations are not yet supported by apply") != std::string::npos);
+    CHECK(err.find("sso.yaml:6: organizations[0].sso.protocol: unknown field") != std::string::npos);
     CHECK(s.ok({"apply", "-f", s.file("empty.yaml", "")})["changes"].empty());  // an empty file is fine
     CHECK(s.run({"apply", "-f", s.dir + "/does-not-exist.yaml"}).exit_code == 2);
     // None of these created anything.
@@ -401,4 +403,224 @@ TEST_CASE("janua login --api-key-stdin saves a private profile that remote comma
     CHECK(run_janua({"logout"}, env).exit_code == 3);
     // Without a login nor a database, the command says what is missing.
     CHECK(run_janua({"org", "list"}, env).exit_code != 0);
+}
+
+namespace {
+
+// A self-signed certificate, as an IdP administrator would make it.
+std::string make_certificate(const std::string& dir, const std::string& name) {
+    auto made = run_process({"/usr/bin/env", "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
+                             "-subj", "/CN=janua-apply-" + name, "-keyout", dir + "/" + name + ".key", "-out",
+                             dir + "/" + name + ".crt"});
+    INFO(made.err);
+    REQUIRE(made.exit_code == 0);
+    return dir + "/" + name + ".crt";
+}
+
+std::string sso_tenant(const std::string& cert, const std::string& group_role = "engineer") {
+    return R"(organizations:
+  - slug: acme
+    name: Acme Inc
+    owner: owner@example.com
+    roles:
+      - name: engineer
+        permissions: ["members:read"]
+    sso:
+      saml:
+        idp_entity_id: https://idp.example.com/saml
+        idp_sso_url: https://idp.example.com/sso
+        idp_certificates:
+          - file: )" + cert + R"(
+        allowed_domains: [Example.COM]
+        group_roles: {Engineering: )" + group_role + R"(}
+        clock_skew_seconds: 60
+      identity_providers:
+        - slug: okta
+          preset: oidc
+          display_name: Okta
+          issuer: http://127.0.0.1:9/okta
+          client_id: okta-client
+          secret_from: {env: OKTA_SECRET}
+          allowed_domains: [example.com]
+          default_role: engineer
+)";
+}
+
+const std::string k_okta_secret = "okta-upstream-secret-0123456789-abcdef";
+const std::string k_okta_rotated = "okta-upstream-secret-rotated-9876543210";
+
+}  // namespace
+
+TEST_CASE("apply manages SAML connections and upstream identity providers and rotates their secrets", "[cli][apply][sso]") {
+    Modes s(GENERATE(as<std::string>{}, "direct", "remote"));
+    INFO("mode " << s.mode);
+    const auto cert = make_certificate(s.dir, "idp");
+    const auto tenant = s.file("sso.yaml", sso_tenant(cert));
+    const Env okta{{"OKTA_SECRET", k_okta_secret}};
+    auto run_ok = [&](const std::vector<std::string>& args, const Env& env) {
+        auto r = s.run(args, "json", env);
+        INFO(s.mode << " " << json(args).dump() << "\nexit " << r.exit_code << "\nstdout: " << r.out << "\nstderr: " << r.err);
+        REQUIRE(r.exit_code == 0);
+        CHECK(r.out.find(k_okta_secret) == std::string::npos);
+        CHECK(r.out.find(k_okta_rotated) == std::string::npos);
+        CHECK(r.err.find(k_okta_secret) == std::string::npos);
+        CHECK(r.err.find(k_okta_rotated) == std::string::npos);
+        return json::parse(r.out);
+    };
+
+    auto plan = run_ok({"apply", "-f", tenant, "--dry-run"}, okta);
+    CHECK(has_change(plan, "create", "saml_connection", "acme"));
+    CHECK(has_change(plan, "create", "identity_provider", "okta"));
+    CHECK(s.run({"sso", "get", "--org", "acme"}).exit_code == 3);
+    auto applied = run_ok({"apply", "-f", tenant}, okta);
+    CHECK(applied["applied"] == true);
+    CHECK(run_ok({"apply", "-f", tenant}, okta)["changes"].empty());  // idempotent
+
+    auto connection = s.ok({"sso", "get", "--org", "acme"});
+    CHECK(connection["idp"]["entity_id"] == "https://idp.example.com/saml");
+    CHECK(connection["allowed_domains"] == json({"example.com"}));
+    CHECK(connection["group_roles"] == json({{"Engineering", "engineer"}}));
+    CHECK(connection["clock_skew_seconds"] == 60);
+    auto providers = s.ok({"idp", "list", "--org", "acme"})["data"];
+    REQUIRE(providers.size() == 1);
+    CHECK(providers[0]["slug"] == "okta");
+    CHECK(providers[0]["client_secret_set"] == true);
+    CHECK(providers[0]["default_role"] == "engineer");
+    const std::string org_id = s.ok({"org", "get", "acme"})["id"];
+    auto secret_is = [&](const std::string& secret) {
+        auto r = post(s.base(), "/api/v1/organizations/" + org_id + "/identity-providers/" + providers[0]["id"].get<std::string>() +
+                                    "/client-secret/check",
+                      {{"client_secret", secret}}, s.admin_key);
+        INFO(r.body);
+        REQUIRE(r.status == 200);
+        CHECK(r.header("Cache-Control") == "no-store");
+        return body_of(r)["matches"].get<bool>();
+    };
+    CHECK(secret_is(k_okta_secret));
+    CHECK_FALSE(secret_is(k_okta_rotated));
+
+    // A new upstream secret in the environment: the plan says so without showing it, apply sets it.
+    const Env rotated{{"OKTA_SECRET", k_okta_rotated}};
+    auto rotation = run_ok({"apply", "-f", tenant, "--dry-run"}, rotated);
+    REQUIRE(rotation["changes"].size() == 1);
+    CHECK(has_change(rotation, "update", "identity_provider", "okta"));
+    CHECK(rotation["changes"][0]["fields"][0]["field"] == "client_secret");
+    CHECK(secret_is(k_okta_secret));
+    run_ok({"apply", "-f", tenant}, rotated);
+    CHECK(secret_is(k_okta_rotated));
+    CHECK_FALSE(secret_is(k_okta_secret));
+    CHECK(run_ok({"apply", "-f", tenant}, rotated)["changes"].empty());
+
+    // A changed setting updates only that.
+    auto changed = run_ok({"apply", "-f", s.file("sso2.yaml", sso_tenant(cert, "member"))}, rotated);
+    REQUIRE(changed["changes"].size() == 1);
+    CHECK(has_change(changed, "update", "saml_connection", "acme"));
+    CHECK(changed["changes"][0]["fields"][0]["field"] == "group_roles");
+    CHECK(s.ok({"sso", "get", "--org", "acme"})["group_roles"] == json({{"Engineering", "member"}}));
+
+    // Export writes the SSO section (certificates, no secret) and the round trip changes nothing.
+    auto exported = s.run({"export", "--org", "acme"}, "table");
+    REQUIRE(exported.exit_code == 0);
+    CHECK(exported.out.find("BEGIN CERTIFICATE") != std::string::npos);
+    CHECK(exported.out.find("client secret not exported") != std::string::npos);
+    CHECK(exported.out.find(k_okta_rotated) == std::string::npos);
+    const auto round = s.file("exported.yaml", exported.out);
+    CHECK(run_ok({"apply", "-f", round}, rotated)["changes"].empty());
+    CHECK(run_ok({"apply", "-f", round, "--prune", "--dry-run"}, rotated)["changes"].empty());
+
+    // Errors point into the file; nothing changes.
+    auto bad = s.run({"apply", "-f", s.file("bad.yaml", R"(organizations:
+  - slug: acme
+    sso:
+      saml:
+        metadata_file: missing.xml
+      identity_providers:
+        - slug: okta
+          client_secret: inline
+)")},
+                     "json", rotated);
+    INFO(bad.err);
+    CHECK(bad.exit_code == 2);
+    CHECK(bad.err.find("bad.yaml:5: organizations[0].sso.saml.metadata_file: cannot read") != std::string::npos);
+    CHECK(bad.err.find("bad.yaml:8: organizations[0].sso.identity_providers[0].client_secret: never write a secret") !=
+          std::string::npos);
+    CHECK(bad.err.find("inline") == std::string::npos);
+    auto role = s.run({"apply", "-f", s.file("role.yaml", R"(organizations:
+  - slug: acme
+    sso:
+      identity_providers:
+        - slug: other
+          preset: oidc
+          issuer: http://127.0.0.1:9/other
+          client_id: other
+          default_role: nope
+)")},
+                      "json", rotated);
+    CHECK(role.exit_code == 2);
+    CHECK(role.err.find("role.yaml:5: organizations[0].sso.identity_providers[0].default_role: no role 'nope'") !=
+          std::string::npos);
+    CHECK(s.ok({"idp", "list", "--org", "acme"})["data"].size() == 1);
+
+    // `saml: null` and an empty provider list: kept without --prune, deleted with it.
+    const auto none = s.file("none.yaml", "organizations:\n  - slug: acme\n    sso:\n      saml: null\n      identity_providers: []\n");
+    auto kept = run_ok({"apply", "-f", none}, rotated);
+    CHECK(kept["changes"].empty());
+    CHECK(kept["unmanaged"] == 2);
+    auto pruned = run_ok({"apply", "-f", none, "--prune", "--yes"}, rotated);
+    CHECK(has_change(pruned, "delete", "saml_connection", "acme"));
+    CHECK(has_change(pruned, "delete", "identity_provider", "okta"));
+    CHECK(s.run({"sso", "get", "--org", "acme"}).exit_code == 3);
+    CHECK(s.ok({"idp", "list", "--org", "acme"})["data"].empty());
+    CHECK(run_ok({"apply", "-f", none, "--prune", "--yes"}, rotated)["changes"].empty());
+}
+
+TEST_CASE("apply sets a new OAuth client secret from secret_from and the old one stops working", "[cli][apply][rotate]") {
+    Modes s(GENERATE(as<std::string>{}, "direct", "remote"));
+    INFO("mode " << s.mode);
+    s.ok({"apply", "-f", s.file("tenant.yaml", k_tenant)});
+    auto works = [&](const std::string& secret) {
+        std::string basic = base64url_encode("acme-web:" + secret);
+        std::replace(basic.begin(), basic.end(), '-', '+');
+        std::replace(basic.begin(), basic.end(), '_', '/');
+        while (basic.size() % 4) basic += '=';
+        return http("POST", s.base(), "/oauth/introspect", "token=x", {{"Authorization", "Basic " + basic}},
+                    "application/x-www-form-urlencoded")
+                   .status == 200;
+    };
+    REQUIRE(works(k_web_secret));
+    const std::string second = "acme-web-second-secret-0123456789-abcdefgh";
+    const std::string third = "acme-web-third-secret-0123456789-abcdefghi";
+    std::string immediate = k_tenant;
+    immediate.replace(immediate.find("    secret_from: {env: ACME_WEB_SECRET}\n"), 0, "    secret_grace_seconds: 0\n");
+    const auto file = s.file("rotate.yaml", immediate);
+
+    // The plan shows the rotation, never the secrets.
+    auto plan = s.run({"apply", "-f", file, "--dry-run"}, "table", {{"ACME_WEB_SECRET", second}});
+    INFO(plan.out << plan.err);
+    REQUIRE(plan.exit_code == 0);
+    CHECK(plan.out.find("~ update client acme-web") != std::string::npos);
+    CHECK(plan.out.find("client_secret: (another secret) -> (from secret_from; the old secret stops working at once)") !=
+          std::string::npos);
+    CHECK(plan.out.find(second) == std::string::npos);
+    CHECK(plan.out.find(k_web_secret) == std::string::npos);
+    CHECK(works(k_web_secret));
+
+    auto applied = s.run({"apply", "-f", file}, "json", {{"ACME_WEB_SECRET", second}});
+    REQUIRE(applied.exit_code == 0);
+    CHECK(applied.out.find(second) == std::string::npos);
+    CHECK(works(second));
+    CHECK_FALSE(works(k_web_secret));  // secret_grace_seconds: 0
+    CHECK(json::parse(s.run({"apply", "-f", file}, "json", {{"ACME_WEB_SECRET", second}}).out)["changes"].empty());
+
+    // Without secret_grace_seconds the server's grace period applies: both work for now.
+    const auto tenant = s.file("tenant.yaml", k_tenant);
+    REQUIRE(s.run({"apply", "-f", tenant}, "json", {{"ACME_WEB_SECRET", third}}).exit_code == 0);
+    CHECK(works(third));
+    CHECK(works(second));
+    CHECK(json::parse(s.run({"apply", "-f", tenant}, "json", {{"ACME_WEB_SECRET", third}}).out)["changes"].empty());
+
+    // A public client has no secret to set.
+    auto err = s.run({"apply", "-f", s.file("public.yaml", "clients:\n  - client_id: acme-spa\n    secret_from: {env: ACME_WEB_SECRET}\n")});
+    CHECK(err.exit_code == 2);
+    CHECK(err.err.find("public.yaml:2: clients[0].secret_from: client 'acme-spa' authenticates with none") != std::string::npos);
 }

@@ -3,6 +3,7 @@
 // Provider on loopback, and a GitHub-shaped OAuth 2.0 fake, each on an ephemeral port. The browser leg
 // of a login is played by tests/e2e/upstream-drive.mjs (redirects and cookies).
 #include "tests/integration/identity/identity_support.hpp"
+#include "tests/integration/sso/app_tokens.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -119,13 +120,36 @@ inline std::string drive_upstream(const std::string& authorization_url, const st
     return url.substr(base.size());
 }
 
-// GET `start_path` (an authorize or initiate URL with redirect=false), run the upstream leg and
-// return the callback path januad was sent back to.
-inline std::string callback_for(const std::string& base, const std::string& start_path, const std::string& token = {}) {
-    auto started = get(base, start_path, token);
+using janua::test::sso::set_cookie_of;
+
+// Where the upstream sent the browser back to januad, and the janua_sso_binding cookie of the
+// browser that started the sign-in (the callback is refused without it).
+struct Callback {
+    std::string path;
+    std::string binding;
+};
+
+using janua::test::identity::get;  // the overload below would hide it
+
+inline HttpResponse get(const std::string& base, const Callback& callback) {
+    std::map<std::string, std::string> headers;
+    if (!callback.binding.empty()) headers["Cookie"] = "janua_sso_binding=" + callback.binding;
+    return http("GET", base, callback.path, {}, headers);
+}
+
+// Run the upstream leg of a sign-in januad started with `started` (a JSON authorization_url).
+inline Callback follow(const HttpResponse& started, const std::string& base) {
     INFO(started.body);
     REQUIRE(started.status == 200);
-    return drive_upstream(body_of(started)["authorization_url"], base);
+    const std::string binding = set_cookie_of(started, "janua_sso_binding").first;
+    REQUIRE(binding.size() == 43);
+    return Callback{drive_upstream(body_of(started)["authorization_url"], base), binding};
+}
+
+// GET `start_path` (an authorize or initiate URL with redirect=false), run the upstream leg and
+// return the callback januad was sent back to.
+inline Callback callback_for(const std::string& base, const std::string& start_path, const std::string& token = {}) {
+    return follow(get(base, start_path, token), base);
 }
 
 inline std::string replace_param(std::string path, const std::string& name, const std::string& value) {

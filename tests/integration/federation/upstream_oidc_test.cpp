@@ -85,6 +85,7 @@ TEST_CASE("social login through an OIDC issuer creates an account, links by veri
     REQUIRE(me.status == 200);
     CHECK(body_of(me)["id"] == body["user"]["id"]);
     CHECK(parse_jwt(body["access_token"]).payload["amr"] == json::array({"fed"}));
+    CHECK_FALSE(parse_jwt(body["access_token"]).payload.contains("org_id"));  // social login: no organization
     // The next login finds the same account by (issuer, subject).
     auto again = body_of(f.login("newbie"));
     CHECK(again["created"] == false);
@@ -127,7 +128,7 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
 
     // A state januad never issued.
     auto callback = callback_for(s.base(), k_social + "/authorize?redirect=false&login_hint=newbie");
-    auto forged = get(s.base(), replace_param(callback, "state", "forged-state-value"));
+    auto forged = get(s.base(), Callback{replace_param(callback.path, "state", "forged-state-value"), callback.binding});
     CHECK(forged.status == 401);
     CHECK(error_code(forged) == "SSO_AUTHENTICATION_ERROR");
     CHECK(reason_of(forged) == "state_invalid");
@@ -138,12 +139,35 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
     CHECK(reason_of(replayed) == "state_invalid");
     // A state made for one provider is refused at another's callback (and is spent).
     auto elsewhere = callback_for(s.base(), k_social + "/authorize?redirect=false&login_hint=newbie");
-    elsewhere.replace(elsewhere.find("/corp-idp/"), 10, "/github/");
+    elsewhere.path.replace(elsewhere.path.find("/corp-idp/"), 10, "/github/");
     auto mixed = get(s.base(), elsewhere);
     CHECK(mixed.status == 401);
     CHECK(reason_of(mixed) == "state_invalid");
     // No state at all.
     CHECK(reason_of(get(s.base(), k_social + "/callback?code=abc")) == "state_invalid");
+
+    // Login CSRF: a callback from a browser other than the one that started the sign-in (no
+    // binding cookie, or another browser's) is refused and signs nobody in.
+    for (const std::string& cookie : {std::string(), callback_for(s.base(), k_social + "/authorize?redirect=false&login_hint=bob").binding}) {
+        auto started = get(s.base(), k_social + "/authorize?redirect=false&login_hint=newbie");
+        const std::string line = set_cookie_of(started, "janua_sso_binding").second;
+        CHECK(line.find("; HttpOnly") != std::string::npos);
+        CHECK(line.find("; SameSite=Lax") != std::string::npos);
+        CHECK(line.find("; Path=/api/v1/") != std::string::npos);
+        CHECK(line.find("; Max-Age=") != std::string::npos);
+        CHECK(line.find("Secure") == std::string::npos);  // BASE_URL is http here
+        auto foreign = follow(started, s.base());
+        foreign.binding = cookie;
+        auto refused = get(s.base(), foreign);
+        CHECK(refused.status == 401);
+        CHECK(reason_of(refused) == "browser_mismatch");
+    }
+    // The browser's binding cookie is reused for its next sign-in (several tabs).
+    auto first = get(s.base(), k_social + "/authorize?redirect=false");
+    const std::string mine = set_cookie_of(first, "janua_sso_binding").first;
+    auto second = http("GET", s.base(), k_social + "/authorize?redirect=false", {}, {{"Cookie", "janua_sso_binding=" + mine}});
+    CHECK(set_cookie_of(second, "janua_sso_binding").first == mine);
+    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'upstream.login' AND details->>'reason' = 'browser_mismatch'") == 2);
 
     // ID tokens the upstream's keys and the login request do not vouch for.
     const std::vector<std::pair<std::string, std::string>> attacks = {
@@ -161,7 +185,7 @@ TEST_CASE("upstream callback: bad, replayed and foreign state and forged ID toke
     // Only the one genuine login above created an account.
     CHECK(count(s, "SELECT count(*) FROM users") == users_before + 1);
     CHECK(count(s, "SELECT count(*) FROM users WHERE email = 'alice@example.com'") == 0);
-    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'upstream.login' AND outcome = 'failure'") == 8);
+    CHECK(count(s, "SELECT count(*) FROM audit_events WHERE action = 'upstream.login' AND outcome = 'failure'") == 10);
 }
 
 TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, management API", "[federation]") {
@@ -209,6 +233,12 @@ TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, man
     auto body = body_of(carol);
     CHECK(body["created"] == true);
     CHECK(body["organization_id"] == org_id);
+    // The sign-in was for the organization: its access token names it, refreshed ones too.
+    CHECK(parse_jwt(body["access_token"]).payload["org_id"] == org_id);
+    auto refreshed = post(s.base(), "/api/v1/auth/refresh", {{"refresh_token", body["refresh_token"]}});
+    INFO(refreshed.body);
+    REQUIRE(refreshed.status == 200);
+    CHECK(parse_jwt(body_of(refreshed)["access_token"]).payload["org_id"] == org_id);
     auto members = body_of(get(s.base(), "/api/v1/organizations/" + org_id + "/members", owner_token));
     bool found = false;
     for (const auto& m : members["data"])
@@ -221,7 +251,14 @@ TEST_CASE("enterprise OIDC: JIT login into an organization, allowed domains, man
     auto redirected = get(s.base(), by_domain);
     CHECK(redirected.status == 302);
     CHECK(redirected.header("Location") == "/oauth/authorize?client_id=x");
-    CHECK(redirected.header("Set-Cookie").find("janua_session=") != std::string::npos);
+    const std::string session = set_cookie_of(redirected, "janua_session").first;
+    REQUIRE_FALSE(session.empty());
+    // An app signing carol in with that browser session gets tokens naming the organization.
+    janua::test::sso::register_tenant_app(s);
+    auto app = janua::test::sso::app_tokens(s, session);
+    CHECK(app.access["org_id"] == org_id);
+    CHECK(app.id["org_id"] == org_id);
+    CHECK(app.refreshed_access["org_id"] == org_id);
     // An open redirect is refused before anything is sent upstream.
     CHECK(get(s.base(), "/api/v1/sso/oidc/initiate?org=acme&redirect=false&return_to=https%3A%2F%2Fevil.example%2F").status == 422);
 
@@ -250,7 +287,7 @@ TEST_CASE("link and unlink upstream accounts, the last sign-in method stays", "[
     auto started = post(s.base(), k_social + "/link", {{"login_hint", "dave"}}, token);
     INFO(started.body);
     REQUIRE(started.status == 200);
-    auto linked = get(s.base(), drive_upstream(body_of(started)["authorization_url"], s.base()));
+    auto linked = get(s.base(), follow(started, s.base()));
     INFO(linked.body);
     REQUIRE(linked.status == 200);
     CHECK(body_of(linked)["linked"] == true);
@@ -264,7 +301,7 @@ TEST_CASE("link and unlink upstream accounts, the last sign-in method stays", "[
     // Someone else cannot link the same upstream account.
     auto other = signup(s.base(), "other@example.com");
     auto again = post(s.base(), k_social + "/link", {{"login_hint", "dave"}}, other["access_token"]);
-    auto taken = get(s.base(), drive_upstream(body_of(again)["authorization_url"], s.base()));
+    auto taken = get(s.base(), follow(again, s.base()));
     CHECK(taken.status == 403);
     CHECK(reason_of(taken) == "already_linked");
 
@@ -344,4 +381,48 @@ TEST_CASE("an account linked at Auth0 is found by its upstream subject, not its 
     auto accounts = body_of(get(s.base(), "/api/v1/auth/oauth/accounts", body["access_token"]));
     REQUIRE(accounts["data"].size() == 1);
     CHECK(accounts["data"][0]["subject"] == "dave");
+}
+
+TEST_CASE("the hosted /login page offers the enabled providers, and its links start their sign-in", "[federation]") {
+    Fixture f;
+    const auto& s = f.s;
+    // A second provider, disabled: not offered.
+    idp_cli({"idp", "create", "--preset", "github", "--client-id", k_client_id, "--client-secret-file", f.secret.path,
+              "--disabled", "--database-url", s.db.url(), "--output", "json"});
+    const std::string pending = "/oauth/authorize?client_id=tenant-app&response_type=code";
+    auto page = http("GET", s.base(), "/login?return_to=%2Foauth%2Fauthorize%3Fclient_id%3Dtenant-app%26response_type%3Dcode");
+    INFO(page.body);
+    REQUIRE(page.status == 200);
+    const std::string link = "/api/v1/auth/oauth/corp-idp/authorize?return_to=%2Foauth%2Fauthorize%3Fclient_id%3Dtenant-app%26response_type%3Dcode";
+    CHECK(page.body.find("href=\"" + link + "\">Sign in with Corp IdP</a>") != std::string::npos);
+    CHECK(page.body.find("/api/v1/auth/oauth/github/") == std::string::npos);
+    CHECK(page.body.find("Sign in with GitHub") == std::string::npos);
+    // ENABLE_SSO: the work-email form for enterprise SSO; no external asset anywhere.
+    CHECK(page.body.find("<form method=\"get\" action=\"/login/sso\">") != std::string::npos);
+    CHECK(page.body.find("http://") == std::string::npos);
+    CHECK(page.body.find("https://") == std::string::npos);
+    CHECK(page.header("Content-Security-Policy").find("default-src 'none'") != std::string::npos);
+
+    // The link starts the flow: to the upstream with a binding cookie, back to the pending request signed in.
+    auto start = http("GET", s.base(), link + "&login_hint=newbie");  // the test IdP's account chooser
+    REQUIRE(start.status == 302);
+    const std::string binding = set_cookie_of(start, "janua_sso_binding").first;
+    REQUIRE(binding.size() == 43);
+    CHECK(start.header("Location").rfind(f.idp.issuer(), 0) == 0);
+    auto back = get(s.base(), Callback{drive_upstream(start.header("Location"), s.base()), binding});
+    INFO(back.body);
+    CHECK(back.status == 302);
+    CHECK(back.header("Location") == pending);
+    CHECK_FALSE(set_cookie_of(back, "janua_session").first.empty());
+
+    // Enabled again, it is offered again; without a pending request the links end at /login/signed-in.
+    idp_cli({"idp", "update", "github", "--enable", "--database-url", s.db.url(), "--output", "json"});
+    auto plain = http("GET", s.base(), "/login");
+    CHECK(plain.body.find("href=\"/api/v1/auth/oauth/github/authorize?return_to=%2Flogin%2Fsigned-in\">Sign in with GitHub</a>") !=
+          std::string::npos);
+    CHECK(http("GET", s.base(), "/login/signed-in").status == 200);
+    // The work-email form with a domain nobody signs in: a page saying so, nothing started.
+    auto nobody = http("GET", s.base(), "/login/sso?email=someone%40nowhere.example&return_to=%2Flogin%2Fsigned-in");
+    CHECK(nobody.status == 404);
+    CHECK(set_cookie_of(nobody, "janua_sso_binding").first.empty());
 }

@@ -142,3 +142,48 @@ TEST_CASE("invitation failure paths: expired, revoked, resent, duplicates, permi
         CHECK(call(s.server, "POST", s.path("/bulk"), s.owner.token, {{"invitations", json::array()}}).status == 422);
     }
 }
+
+TEST_CASE("adding a member by email does not tell whether the address has an account", "[orgs][invitations][security]") {
+    InviteServer s;
+    auto existing = make_user(s.server, "has-account@example.com");
+    const std::string members = k_orgs + "/" + s.id + "/members";
+    auto add = [&](const std::string& user) { return call(s.server, "POST", members, s.owner.token, {{"user_id", user}, {"role", "viewer"}}); };
+    // The same answer for an account and for none: 202 with an invitation of the same shape.
+    auto known = add("has-account@example.com");
+    auto unknown = add("no-account@example.com");
+    INFO(known.body << "\n" << unknown.body);
+    REQUIRE(known.status == 202);
+    REQUIRE(unknown.status == 202);
+    auto a = json::parse(known.body), b = json::parse(unknown.body);
+    CHECK(a["status"] == "invited");
+    CHECK(b["status"] == "invited");
+    CHECK(a["role"] == "viewer");
+    std::set<std::string> keys_a, keys_b, inv_a, inv_b;
+    for (const auto& [k, v] : a.items()) keys_a.insert(k);
+    for (const auto& [k, v] : b.items()) keys_b.insert(k);
+    for (const auto& [k, v] : a["invitation"].items()) inv_a.insert(k);
+    for (const auto& [k, v] : b["invitation"].items()) inv_b.insert(k);
+    CHECK(keys_a == keys_b);
+    CHECK(inv_a == inv_b);
+    CHECK(a.dump().find(existing.id) == std::string::npos);
+    // Neither is a member yet; both were mailed a link. The account holder joins by accepting it.
+    CHECK(call(s.server, "GET", k_orgs + "/" + s.id, existing.token).status == 404);
+    const auto token = s.mail.wait_for_token("has-account@example.com", k_accept_link);
+    s.mail.wait_for_token("no-account@example.com", k_accept_link);
+    ok_json(s.accept(token, json::object(), existing.token));
+    auto listed = ok_json(call(s.server, "GET", members, s.owner.token))["data"];
+    bool viewer = false;
+    for (const auto& m : listed)
+        if (m["email"] == "has-account@example.com") viewer = m["role"] == "viewer";
+    CHECK(viewer);
+    // Asking again while an invitation is pending: the same 409 for both.
+    CHECK(add("no-account@example.com").status == 409);
+    CHECK(add("has-account@example.com").status == 409);  // now a member
+    // By id, as before: 201 with the member; an unknown id is 404 (ids are not guessable).
+    auto other = make_user(s.server, "by-id@example.com");
+    CHECK(ok_json(add(other.id), 201)["user_id"] == other.id);
+    CHECK(add("00000000-0000-4000-8000-000000000000").status == 404);
+    // A bad address and a role the caller cannot grant are refused the same way for any address.
+    CHECK(add("not-an-address@").status == 422);
+    CHECK(call(s.server, "POST", members, s.owner.token, {{"user_id", "x@example.com"}, {"role", "nope"}}).status == 404);
+}

@@ -326,3 +326,102 @@ TEST_CASE("SCIM POST .search on Users, Groups and the root", "[scim][search]") {
           "invalidFilter");
     CHECK(scim_type_of(scim_call(f.s, "POST", "/.search", f.token, {{"schemas", {search_schema}}, {"filter", "(("}}), 400) == "invalidFilter");
 }
+
+TEST_CASE("SCIM Bulk resolves forward bulkId references and refuses circular ones", "[scim][bulk]") {
+    Fixture f;
+    const std::string bulk_schema = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
+    auto bulk = [&](json ops, json extra = json::object()) {
+        json body = {{"schemas", {bulk_schema}}, {"Operations", ops}};
+        body.update(extra);
+        return scim_ok(scim_call(f.s, "POST", "/Bulk", f.token, body));
+    };
+    auto id_of = [](const json& result) {
+        const std::string location = result["location"];
+        return location.substr(location.rfind('/') + 1);
+    };
+    // The Group refers to a User the request creates after it (RFC 7644 §3.7.2); a PATCH of the
+    // User comes before its POST too. Answers stay in request order.
+    auto r = bulk(json::array({
+        {{"method", "POST"}, {"path", "/Groups"}, {"bulkId", "g"}, {"data", group_body("Night Shift", {"bulkId:u"})}},
+        {{"method", "PATCH"}, {"path", "/Users/bulkId:u"},
+         {"data", {{"schemas", {k_patch_schema}}, {"Operations", {{{"op", "add"}, {"path", "title"}, {"value", "Nurse"}}}}}}},
+        {{"method", "POST"}, {"path", "/Users"}, {"bulkId", "u"}, {"data", user_body("noor@acme.test")}},
+    }));
+    REQUIRE(r["Operations"].size() == 3);
+    CHECK(r["Operations"][0]["bulkId"] == "g");
+    CHECK(r["Operations"][0]["status"] == "201");
+    CHECK(r["Operations"][1]["method"] == "PATCH");
+    CHECK(r["Operations"][1]["status"] == "200");
+    CHECK(r["Operations"][2]["bulkId"] == "u");
+    CHECK(r["Operations"][2]["status"] == "201");
+    const std::string noor = id_of(r["Operations"][2]);
+    CHECK(member_ids(scim_ok(scim_call(f.s, "GET", "/Groups/" + id_of(r["Operations"][0]), f.token))) == std::set<std::string>{noor});
+    CHECK(scim_ok(scim_call(f.s, "GET", "/Users/" + noor, f.token))["title"] == "Nurse");
+
+    // Circular: each User's manager is the other; a POST naming itself. 409, nothing created.
+    auto managed_by = [](const std::string& email, const std::string& ref) {
+        return user_body(email, {{"schemas", {k_user_schema, k_enterprise}}, {k_enterprise, {{"manager", {{"value", ref}}}}}});
+    };
+    r = bulk(json::array({
+        {{"method", "POST"}, {"path", "/Users"}, {"bulkId", "x"}, {"data", managed_by("xia@acme.test", "bulkId:y")}},
+        {{"method", "POST"}, {"path", "/Users"}, {"bulkId", "y"}, {"data", managed_by("yves@acme.test", "bulkId:x")}},
+        {{"method", "POST"}, {"path", "/Users"}, {"bulkId", "z"}, {"data", managed_by("zoe@acme.test", "bulkId:z")}},
+        {{"method", "POST"}, {"path", "/Users"}, {"bulkId", "w"}, {"data", managed_by("wim@acme.test", "bulkId:u")}},
+    }));
+    REQUIRE(r["Operations"].size() == 4);
+    for (int i = 0; i < 3; ++i) {
+        INFO(i);
+        CHECK(r["Operations"][i]["status"] == "409");
+        CHECK(r["Operations"][i]["response"]["scimType"] == "invalidValue");
+        CHECK(r["Operations"][i]["response"]["schemas"] == json::array({k_error_schema}));
+    }
+    CHECK(r["Operations"][0]["response"]["detail"].get<std::string>().find("circular") != std::string::npos);
+    // bulkIds belong to one request: "u" of the request before is unknown here.
+    CHECK(r["Operations"][3]["status"] == "409");
+    CHECK(count_rows(f.s, "SELECT count(*) FROM users WHERE email IN ('xia@acme.test', 'yves@acme.test', 'zoe@acme.test', "
+                          "'wim@acme.test')") == 0);
+
+    // A reference to a POST that failed fails too; failOnErrors counts in the order operations
+    // run, and what it keeps from running is not answered.
+    r = bulk(json::array({
+                 {{"method", "PATCH"}, {"path", "/Users/bulkId:bad"},
+                  {"data", {{"schemas", {k_patch_schema}}, {"Operations", {{{"op", "add"}, {"path", "title"}, {"value", "x"}}}}}}},
+                 {{"method", "POST"}, {"path", "/Users"}, {"bulkId", "bad"}, {"data", user_body("not-an-email")}},
+                 {{"method", "POST"}, {"path", "/Users"}, {"bulkId", "ok"}, {"data", user_body("ola@acme.test")}},
+             }),
+             {{"failOnErrors", 2}});
+    REQUIRE(r["Operations"].size() == 2);
+    CHECK(r["Operations"][0]["method"] == "PATCH");
+    CHECK(r["Operations"][0]["status"] == "409");
+    CHECK(r["Operations"][0]["response"]["detail"].get<std::string>().find("failed") != std::string::npos);
+    CHECK(r["Operations"][1]["bulkId"] == "bad");
+    CHECK(r["Operations"][1]["status"] == "400");
+    CHECK(count_rows(f.s, "SELECT count(*) FROM users WHERE email = 'ola@acme.test'") == 0);
+}
+
+TEST_CASE("janua scim groups lists the Groups and their members in direct and remote mode", "[scim][groups][cli]") {
+    Fixture f;
+    const std::string kim = f.user("kim@acme.test");
+    scim_ok(scim_call(f.s, "POST", "/Groups", f.token, group_body("Support", {kim}, {{"externalId", "okta-42"}})), 201);
+    auto direct = cli_json(direct_args(f.s, {"scim", "groups", "--org", "acme"}));
+    auto remote = cli_json(remote_args(f.s, f.owner.token, {"scim", "groups", "--org", f.org}));
+    CHECK(direct == remote);
+    json support;
+    std::set<std::string> roles;
+    for (const auto& g : direct["data"]) {
+        roles.insert(g["role"].get<std::string>());
+        if (g["display_name"] == "Support") support = g;
+    }
+    CHECK(roles.count("owner") == 1);
+    CHECK(roles.count("member") == 1);
+    REQUIRE(support.is_object());
+    CHECK(support["role"] == "support");
+    CHECK(support["external_id"] == "okta-42");
+    CHECK(support["member_count"] == 1);
+    CHECK(support["members"] == json::array({{{"user_id", kim}, {"email", "kim@acme.test"}}}));
+    // Least privilege: a plain member (no scim:read) is refused; an unknown organization is 3.
+    auto member = make_user(f.s, "plain@acme.test");
+    add_member(f.s, f.org, f.owner.token, member, "member");
+    CHECK(janua::test::run_janua(remote_args(f.s, member.token, {"scim", "groups", "--org", f.org})).exit_code != 0);
+    CHECK(janua::test::run_janua(direct_args(f.s, {"scim", "groups", "--org", "no-such-org"})).exit_code == 3);
+}

@@ -479,3 +479,90 @@ TEST_CASE("SCIM deprovisioning revokes only what belongs to the organization", "
     CHECK_FALSE(session_revoked(f.s, jo_beta));
     CHECK(session_revoked(f.s, jo_acme));
 }
+
+TEST_CASE("SCIM PATCH as Azure AD and Okta send it - ETag preconditions", "[scim][patch][okta-azure]") {
+    Fixture f;
+    auto user = f.create("ana@acme.test", {{"emails", {{{"value", "ana@acme.test"}, {"type", "work"}, {"primary", "True"}}}}});
+    const std::string id = user["id"];
+    CHECK(user["emails"][0]["primary"] == true);  // "True" stored as a boolean
+    auto patch = [&](json ops, std::map<std::string, std::string> headers = {}) {
+        return scim_call(f.s, "PATCH", "/Users/" + id, f.token, {{"schemas", {k_patch_schema}}, {"Operations", ops}}, headers);
+    };
+    // Azure AD: capitalised ops, the manager as a bare id, attributes Janua does not keep, a
+    // value object with URN-qualified keys.
+    auto r = scim_ok(patch({{{"op", "Add"}, {"path", k_enterprise + ":manager"}, {"value", "4711"}},
+                            {{"op", "Replace"}, {"path", "addresses[type eq \"work\"].formatted"}, {"value", "1 Main St"}},
+                            {{"op", "Replace"}, {"value", {{k_enterprise + ":department", "Ops"}, {"preferredLanguage", "en-US"}}}}}));
+    CHECK(r[k_enterprise]["manager"]["value"] == "4711");
+    CHECK(r[k_enterprise]["department"] == "Ops");
+    CHECK_FALSE(r.contains("addresses"));
+    CHECK(r["schemas"] == json::array({k_user_schema, k_enterprise}));
+    // Okta: replace without path, echoing the id; active as a boolean.
+    r = scim_ok(patch({{{"op", "replace"}, {"value", {{"id", id}, {"active", false}}}}}));
+    CHECK(r["active"] == false);
+    r = scim_ok(patch({{{"op", "replace"}, {"value", {{"active", "True"}}}}}));
+    CHECK(r["active"] == true);
+    CHECK(scim_type_of(patch({{{"op", "replace"}, {"value", {{"active", "maybe"}}}}}), 400) == "invalidValue");
+
+    // ETags: GET with If-None-Match of the current version is 304; a write whose If-None-Match
+    // names the current version (or *) is 412 and changes nothing; If-Match of it succeeds.
+    auto got = scim_call(f.s, "GET", "/Users/" + id, f.token);
+    REQUIRE(got.status == 200);
+    const std::string etag = json::parse(got.body)["meta"]["version"];
+    auto unchanged = scim_call(f.s, "GET", "/Users/" + id, f.token, nullptr, {{"If-None-Match", etag}});
+    CHECK(unchanged.status == 304);
+    CHECK(unchanged.body.empty());
+    CHECK(scim_call(f.s, "GET", "/Users/" + id, f.token, nullptr, {{"If-None-Match", "W/\"other\""}}).status == 200);
+    CHECK(scim_type_of(patch({{{"op", "replace"}, {"path", "title"}, {"value", "x"}}}, {{"If-None-Match", "*"}}), 412).empty());
+    CHECK(scim_type_of(patch({{{"op", "replace"}, {"path", "title"}, {"value", "x"}}}, {{"If-None-Match", etag}}), 412).empty());
+    CHECK_FALSE(scim_ok(scim_call(f.s, "GET", "/Users/" + id, f.token)).contains("title"));
+    r = scim_ok(patch({{{"op", "replace"}, {"path", "title"}, {"value", "x"}}}, {{"If-Match", etag}}));
+    CHECK(r["title"] == "x");
+    CHECK(r["meta"]["version"] != etag);
+    // 404 is scoped to the token's organization, in SCIM's error schema.
+    auto other_owner = make_user(f.s, "owner@other.test");
+    const std::string other_token = token_for(f.s, other_owner, make_org(f.s, other_owner, "other")["id"]);
+    CHECK(scim_type_of(scim_call(f.s, "GET", "/Users/" + id, other_token), 404).empty());
+    CHECK(scim_type_of(scim_call(f.s, "PATCH", "/Users/" + id, other_token,
+                                 {{"schemas", {k_patch_schema}}, {"Operations", {{{"op", "replace"}, {"path", "title"}, {"value", "y"}}}}}),
+                       404).empty());
+    CHECK(scim_ok(scim_call(f.s, "GET", "/Users/" + id, f.token))["title"] == "x");
+}
+
+TEST_CASE("SCIM page-through seeks past the last row served instead of an OFFSET", "[scim][paging]") {
+    Fixture f;
+    std::vector<std::string> ids;
+    for (int i = 1; i <= 6; ++i) ids.push_back(f.create("walker" + std::to_string(i) + "@acme.test")["id"]);
+    auto page = [&](int start, const std::string& extra = "") {
+        auto r = scim_ok(scim_call(f.s, "GET", "/Users?count=2&startIndex=" + std::to_string(start) + extra, f.token));
+        std::vector<std::string> out;
+        for (const auto& u : r["Resources"]) out.push_back(u["userName"]);
+        CHECK(r["startIndex"] == start);
+        return std::make_pair(out, r["totalResults"].get<long long>());
+    };
+    // The organization: its owner, then walker1..6 in the order they were created.
+    auto [first, total] = page(1);
+    CHECK(first == std::vector<std::string>{"owner@acme.test", "walker1@acme.test"});
+    CHECK(total == 7);
+    auto second = page(3).first;
+    CHECK(second == std::vector<std::string>{"walker2@acme.test", "walker3@acme.test"});
+    // walker1 (served already) goes: the next page still starts after walker3, where an OFFSET
+    // of 4 would skip walker4. totalResults stays exact.
+    scim_ok(scim_call(f.s, "DELETE", "/Users/" + ids[0], f.token), 204);
+    auto [third, after_delete] = page(5);
+    CHECK(third == std::vector<std::string>{"walker4@acme.test", "walker5@acme.test"});
+    CHECK(after_delete == 6);
+    // A startIndex no page led to is an OFFSET over the list as it is now.
+    CHECK(page(4).first == std::vector<std::string>{"walker4@acme.test", "walker5@acme.test"});
+    // A filtered walk is its own: its startIndex 3 is not the unfiltered one's.
+    const std::string filter = "&filter=" + encode("userName sw \"walker\"");
+    CHECK(page(1, filter).first == std::vector<std::string>{"walker2@acme.test", "walker3@acme.test"});
+    CHECK(page(3, filter).first == std::vector<std::string>{"walker4@acme.test", "walker5@acme.test"});
+    CHECK(page(5, filter).first == std::vector<std::string>{"walker6@acme.test"});
+    // Another organization's token never sees this walk's rows.
+    auto other_owner = make_user(f.s, "owner@elsewhere.test");
+    const std::string other = token_for(f.s, other_owner, make_org(f.s, other_owner, "elsewhere")["id"]);
+    auto theirs = scim_ok(scim_call(f.s, "GET", "/Users?count=2&startIndex=3", other));
+    CHECK(theirs["Resources"].empty());
+    CHECK(theirs["totalResults"] == 1);
+}

@@ -1,6 +1,7 @@
 // SAML 2.0 SSO against a real peer: samlify (tests/e2e/saml-idp.js) as the IdP with keys made by
 // openssl, januad as the service provider. A JIT login, then every attack of the issue refused
 // with its error code and reason, single logout both ways, the management API, and the CLI.
+#include "tests/integration/sso/app_tokens.hpp"
 #include "tests/integration/sso/saml_support.hpp"
 
 using namespace janua::test;
@@ -14,6 +15,7 @@ struct Fixture {
     TestUser owner = make_user(s, "owner@acme.example");
     std::string org = make_org(s, owner, "acme")["id"];
     std::string sso = k_orgs + "/" + org + "/sso";
+    std::string binding;  // the browser's janua_sso_binding cookie after the last initiate()
 
     json configure(json extra = json::object()) {
         json body = {{"metadata_xml", idp.metadata()},
@@ -34,6 +36,8 @@ struct Fixture {
         INFO(r.body);
         REQUIRE(r.status == 302);
         REQUIRE(location(r).rfind(idp.sso_url() + "?SAMLRequest=", 0) == 0);
+        binding = set_cookie_of(r, "janua_sso_binding").first;
+        REQUIRE(binding.size() == 43);
         return location(r);
     }
     // A Response from the IdP to a fresh AuthnRequest, shaped by `spec`.
@@ -42,7 +46,9 @@ struct Fixture {
                      {"email", "ann@acme.example"}, {"first_name", "Ann"}, {"last_name", "Lee"},
                      {"groups", {"Engineering"}}, {"evil_email", "boss@acme.example"}};
         full.update(spec);
-        return idp.run(full);
+        auto answer = idp.run(full);
+        answer["binding_cookie"] = binding;
+        return answer;
     }
 };
 
@@ -146,6 +152,50 @@ TEST_CASE("SAML SSO with a samlify IdP: a JIT login, then every attack refused w
         CHECK(page.status == 400);
         CHECK(page.header("Content-Type").find("text/html") == 0);
         CHECK(page.body.find("SSO_VALIDATION_ERROR") != std::string::npos);
+    }
+
+    SECTION("the tokens an app gets for the SSO session carry the organization (org_id)") {
+        register_tenant_app(f.s);
+        auto tokens = app_tokens(f.s, cookie);
+        CHECK(tokens.access["org_id"] == f.org);
+        CHECK(tokens.id["org_id"] == f.org);
+        CHECK(tokens.refreshed_access["org_id"] == f.org);
+        CHECK(tokens.id["amr"] == json::array({"saml"}));
+        // The SSO browser session and the app's session both remember the organization.
+        CHECK(count_rows(f.s, "SELECT count(*) FROM sessions s JOIN users u ON u.id = s.user_id WHERE u.email = "
+                              "'ann@acme.example' AND s.organization_id = '" + f.org + "'") >= 2);
+    }
+
+    SECTION("the Response is accepted only from the browser that started the sign-in (login CSRF)") {
+        // The cookie: HttpOnly, for the API only, as long as the AuthnRequest lives; no SameSite over
+        // plain http (the ACS is reached by a cross-site POST), SameSite=None; Secure over https.
+        auto started = http("GET", f.s.base(), "/api/v1/sso/initiate?org=acme");
+        const auto [value, line] = set_cookie_of(started, "janua_sso_binding");
+        CHECK(line.find("; HttpOnly") != std::string::npos);
+        CHECK(line.find("; Path=/api/v1/") != std::string::npos);
+        CHECK(line.find("; Max-Age=600") != std::string::npos);
+        CHECK(line.find("SameSite") == std::string::npos);
+        CHECK(line.find("Secure") == std::string::npos);
+        // The browser's cookie is reused (two tabs), a foreign or malformed one is not.
+        auto again = http("GET", f.s.base(), "/api/v1/sso/initiate?org=acme", {}, {{"Cookie", "janua_sso_binding=" + value}});
+        CHECK(set_cookie_of(again, "janua_sso_binding").first == value);
+        CHECK(set_cookie_of(http("GET", f.s.base(), "/api/v1/sso/initiate?org=acme", {}, {{"Cookie", "janua_sso_binding=x"}}),
+                            "janua_sso_binding").first.size() == 43);
+
+        // An attacker starts a sign-in and gets the victim's browser to post the answer: refused.
+        const long long sessions_before = count_rows(f.s, "SELECT count(*) FROM sessions");
+        auto answer = f.respond({{"email", "bob@acme.example"}});
+        CHECK(refusal(post_acs(f.s, answer, std::string()), 400) == Refusal{"SSO_VALIDATION_ERROR", "saml_browser_mismatch"});
+        CHECK(refusal(post_acs(f.s, answer, value), 400) == Refusal{"SSO_VALIDATION_ERROR", "saml_browser_mismatch"});
+        CHECK(count_rows(f.s, "SELECT count(*) FROM sessions") == sessions_before);
+        CHECK(count_rows(f.s, "SELECT count(*) FROM users WHERE email = 'bob@acme.example'") == 0);
+        CHECK(count_rows(f.s, "SELECT count(*) FROM audit_events WHERE action = 'sso.login' AND outcome = 'failure' AND "
+                              "details->>'reason' = 'saml_browser_mismatch'") == 2);
+        // The browser that started it finishes it (the refusals spent nothing).
+        auto ok = post_acs(f.s, answer);
+        INFO(ok.body);
+        CHECK(ok.status == 303);
+        CHECK_FALSE(session_cookie(ok).empty());
     }
 
     SECTION("IdP-initiated login only when enabled; RelayState only to this server") {
@@ -269,6 +319,16 @@ TEST_CASE("SAML connection management: validation, permissions, SSRF defence, te
     CHECK(error_code(http("GET", f.s.base(), "/api/v1/sso/initiate?org=acme&return_to=https%3A%2F%2Fevil.test%2F")) ==
           "VALIDATION_ERROR");
     CHECK(post_acs(f.s, f.respond()).status == 303);
+    // The hosted /login page offers the work-email form once a SAML connection exists; it starts
+    // the organization's SAML sign-in (bound to the browser like /api/v1/sso/initiate).
+    auto login_page = http("GET", f.s.base(), "/login");
+    CHECK(login_page.body.find("<form method=\"get\" action=\"/login/sso\">") != std::string::npos);
+    auto from_page = http("GET", f.s.base(), "/login/sso?email=ann%40acme.example&return_to=%2Flogin%2Fsigned-in");
+    INFO(from_page.body);
+    REQUIRE(from_page.status == 302);
+    CHECK(location(from_page).rfind(f.idp.sso_url() + "?SAMLRequest=", 0) == 0);
+    CHECK(set_cookie_of(from_page, "janua_sso_binding").first.size() == 43);
+    CHECK(http("GET", f.s.base(), "/login/sso?email=not-an-address").status == 400);
 
     auto tested = body_of(call(f.s, "POST", f.sso + "/test", f.owner.token,
                                {{"attributes", {{"email", {"zed@acme.example"}}, {"groups", {"Admins"}}}}}));

@@ -4,6 +4,7 @@
 // Responses (or forged ones), and send logout messages.
 
 #include "tests/integration/orgs/org_support.hpp"
+#include "tests/integration/sso/app_tokens.hpp"
 
 #include <filesystem>
 
@@ -104,11 +105,16 @@ inline std::string session_cookie(const HttpResponse& r) {
     return {};
 }
 
-inline HttpResponse post_acs(const Server& s, const json& response) {
+// POST the IdP's answer to the ACS as the browser would: with the binding cookie of the browser
+// that started the sign-in (`binding_cookie`, set by Fixture::respond) unless `cookie` says otherwise.
+inline HttpResponse post_acs(const Server& s, const json& response, const std::optional<std::string>& cookie = std::nullopt) {
     std::string body = "SAMLResponse=" + form_encode(response["SAMLResponse"]);
     if (response.contains("RelayState") && !response["RelayState"].get<std::string>().empty())
         body += "&RelayState=" + form_encode(response["RelayState"]);
-    return http("POST", s.base(), "/api/v1/sso/saml/acs", body, {}, "application/x-www-form-urlencoded");
+    std::string binding = cookie ? *cookie : response.value("binding_cookie", std::string());
+    std::map<std::string, std::string> headers;
+    if (!binding.empty()) headers["Cookie"] = "janua_sso_binding=" + binding;
+    return http("POST", s.base(), "/api/v1/sso/saml/acs", body, headers, "application/x-www-form-urlencoded");
 }
 
 // The path and query of an absolute URL on the daemon.

@@ -196,3 +196,47 @@ TEST_CASE("SCIM PATCH operations on a User resource", "[scim][patch]") {
     }
     CHECK_FALSE(apply_patch(user, json{{"Operations", json::array()}}));
 }
+
+TEST_CASE("SCIM PATCH on a User in the shapes Okta and Azure AD send", "[scim][patch]") {
+    const std::string ent = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    const json user = {{"schemas", {"urn:ietf:params:scim:schemas:core:2.0:User"}},
+                       {"id", "u-1"},
+                       {"userName", "a@x.test"},
+                       {"active", true},
+                       {"emails", {{{"value", "a@x.test"}, {"type", "work"}, {"primary", true}}}}};
+    auto op = [](json ops) { return json{{"schemas", {"urn:ietf:params:scim:api:messages:2.0:PatchOp"}}, {"Operations", ops}}; };
+    struct Case {
+        std::string name;
+        json ops;
+        std::string pointer;  // JSON pointer into the result
+        json expected;
+    };
+    const std::vector<Case> cases = {
+        {"Azure: capitalised op, boolean string kept for validation", {{{"op", "Replace"}, {"path", "active"}, {"value", "False"}}}, "/active", "False"},
+        {"Azure: value object without path, URN-qualified enterprise key",
+         {{{"op", "Add"}, {"value", {{ent + ":employeeNumber", "42"}, {"displayName", "A"}}}}}, "/" + ent + "/employeeNumber", "42"},
+        {"Azure: manager as a bare id", {{{"op", "Add"}, {"path", ent + ":manager"}, {"value", "m-7"}}}, "/" + ent + "/manager", "m-7"},
+        {"Azure: an attribute Janua does not keep changes nothing",
+         {{{"op", "Add"}, {"path", "addresses[type eq \"work\"].formatted"}, {"value", "1 Main St"}}}, "/userName", "a@x.test"},
+        {"Okta: replace without path echoing the resource's own id", {{{"op", "replace"}, {"value", {{"id", "u-1"}, {"active", false}}}}},
+         "/active", false},
+        {"Okta: preferredLanguage without path is ignored", {{{"op", "replace"}, {"value", {{"preferredLanguage", "en"}, {"title", "T"}}}}},
+         "/title", "T"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.name);
+        auto r = apply_patch(user, op(c.ops));
+        REQUIRE(r);
+        CHECK((*r)[json::json_pointer(c.pointer)] == c.expected);
+        CHECK_FALSE(r->contains("addresses"));
+        CHECK_FALSE(r->contains("preferredLanguage"));
+    }
+    // Another id is still a change of id.
+    auto other = apply_patch(user, op({{{"op", "replace"}, {"value", {{"id", "u-2"}}}}}));
+    REQUIRE_FALSE(other);
+    CHECK(other.error().details["scimType"] == "mutability");
+    // An unknown name is still an error, not silently dropped.
+    auto unknown = apply_patch(user, op({{{"op", "replace"}, {"path", "shoeSize"}, {"value", 9}}}));
+    REQUIRE_FALSE(unknown);
+    CHECK(unknown.error().details["scimType"] == "invalidPath");
+}

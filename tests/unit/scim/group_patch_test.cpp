@@ -17,6 +17,7 @@ const std::string jim = "08e1d05d-121c-4561-8b96-473d93df9210";
 
 GroupState tour_guides() {
     GroupState g;
+    g.id = "e9e30dba-f08f-4109-8486-d5c6a331660a";
     g.display_name = "Tour Guides";
     g.members = json::array({{{"value", babs}, {"display", "Babs Jensen"}, {"type", "User"}},
                              {{"value", mandy}, {"display", "Mandy Pepperidge"}, {"type", "User"}}});
@@ -84,6 +85,11 @@ TEST_CASE("Group PATCH: the RFC 7644 3.5.2 member examples", "[scim][unit][group
     REQUIRE(renamed);
     CHECK(renamed->display_name == "Guides");
     CHECK(renamed->external_id == std::optional<std::string>("okta-7"));
+    // Okta renames with the Group's own id in the value (no change of id).
+    auto okta = apply_group_patch(tour_guides(), body({{{"op", "replace"}, {"value", {{"id", tour_guides().id}, {"displayName", "Guides"}}}}}));
+    REQUIRE(okta);
+    CHECK(okta->display_name == "Guides");
+    CHECK(values(*okta) == std::vector<std::string>{babs, mandy});
     auto cleared = apply_group_patch(*renamed, body({{{"op", "remove"}, {"path", "externalId"}}}));
     REQUIRE(cleared);
     CHECK_FALSE(cleared->external_id);
