@@ -53,6 +53,8 @@ std::string state_of(const Server& s, const std::string& id) {
           "SELECT coalesce(json_agg(i ORDER BY id)::text, '') FROM invitations i WHERE organization_id = $1",
           "SELECT coalesce(json_agg(k.id ORDER BY id)::text, '') FROM api_keys k WHERE organization_id = $1",
           "SELECT coalesce(json_agg(p ORDER BY id)::text, '') FROM policies p WHERE organization_id = $1",
+          "SELECT coalesce(json_agg(p ORDER BY category)::text, '') FROM organization_retention_policies p "
+          "WHERE organization_id = $1",
           "SELECT coalesce(json_agg(json_build_array(e.id, e.url, e.enabled, e.event_types) ORDER BY id)::text, '') "
           "FROM webhook_endpoints e WHERE organization_id = $1",
           "SELECT coalesce(json_agg(json_build_array(c.enabled, c.idp_entity_id, c.settings))::text, '') "
@@ -137,7 +139,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         {"id", webhook_b},        // webhook endpoints
         {"delivery_id", "00000000-0000-4000-8000-000000000001"},  // none exist; the pipeline answers first
         {"token_id", scim_token_b},
-        {"provider_id", idp_b}};  // enterprise OIDC connections
+        {"provider_id", idp_b},   // enterprise OIDC connections
+        {"category", "sessions"}};  // retention policies
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);
@@ -163,6 +166,7 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         if (ends("/invitations/bulk")) return {{"invitations", {{{"email", "bulk@example.com"}}}}};
         if (ends("/transfer-ownership")) return {{"user_id", owner_b.id}};
         if (ends("{org_id}") && r.method == "PATCH") return {{"name", "Renamed"}};
+        if (ends("/retention-policies/{category}")) return {{"retention_days", 1}};
         if (ends("/sso") && r.method == "PUT") return {{"enabled", false}, {"allowed_domains", {"attacker.example"}}};
         return json::object();
     };
