@@ -1,6 +1,8 @@
 // The CLI's only user of cpp-httplib.
 #include "cli/remote.hpp"
 
+#include "core/common/url.hpp"
+
 #include <httplib.h>
 
 #include <map>
@@ -88,20 +90,7 @@ Status remote_download(const RemoteTarget& target, const std::string& path,
     return Ok{};
 }
 
-std::string url_encode(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
+std::string url_encode(const std::string& text) { return percent_encode(text); }
 
 Result<nlohmann::json> remote_call(const RemoteTarget& target, const std::string& method, const std::string& path,
                                    const nlohmann::json& body) {

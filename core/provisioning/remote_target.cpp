@@ -1,27 +1,12 @@
 #include "core/provisioning/remote_target.hpp"
 
-#include <cctype>
+#include "core/common/url.hpp"
 
 namespace janua::provisioning {
 namespace {
 
-std::string encode(const std::string& text) {
-    static const char* hex = "0123456789ABCDEF";
-    std::string out;
-    for (unsigned char c : text) {
-        if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += static_cast<char>(c);
-        } else {
-            out += '%';
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    return out;
-}
-
-std::string org_path(const std::string& org) { return "/api/v1/organizations/" + encode(org); }
-std::string client_path(const std::string& id) { return "/api/v1/oauth/clients/" + encode(id); }
+std::string org_path(const std::string& org) { return "/api/v1/organizations/" + percent_encode(org); }
+std::string client_path(const std::string& id) { return "/api/v1/oauth/clients/" + percent_encode(id); }
 std::string idp_path(const std::string& org) { return org_path(org) + "/identity-providers"; }
 
 Status done(const Result<json>& r) {
@@ -48,7 +33,7 @@ Result<json> all_pages(const ApiCall& call, const std::string& path) {
     std::string cursor;
     const char joiner = path.find('?') == std::string::npos ? '?' : '&';
     for (int page = 0; page < 10000; ++page) {  // bounded, in case a server never ends
-        auto got = call("GET", path + joiner + "limit=200" + (cursor.empty() ? "" : "&cursor=" + encode(cursor)), nullptr);
+        auto got = call("GET", path + joiner + "limit=200" + (cursor.empty() ? "" : "&cursor=" + percent_encode(cursor)), nullptr);
         if (!got) return got.error();
         if (!got->is_object() || !got->contains("data") || !(*got)["data"].is_array())
             return make_error(ErrorCode::internal, "januad answered a list without data");
@@ -74,21 +59,21 @@ Target remote_target(ApiCall call) {
     t.roles = list("/roles");
     t.create_role = [call](auto org, const json& body) { return call("POST", org_path(org) + "/roles", body); };
     t.update_role = [call](auto org, auto name, const json& patch) {
-        return call("PATCH", org_path(org) + "/roles/" + encode(name), patch);
+        return call("PATCH", org_path(org) + "/roles/" + percent_encode(name), patch);
     };
-    t.delete_role = [call](auto org, auto name) { return done(call("DELETE", org_path(org) + "/roles/" + encode(name), nullptr)); };
+    t.delete_role = [call](auto org, auto name) { return done(call("DELETE", org_path(org) + "/roles/" + percent_encode(name), nullptr)); };
 
     t.members = list("/members");
     t.add_member = [call](auto org, auto user, auto role) {
         return call("POST", org_path(org) + "/members", {{"user_id", user}, {"role", role}});
     };
     t.set_member_role = [call](auto org, auto user, auto role) {
-        return call("PATCH", org_path(org) + "/members/" + encode(user), {{"role", role}});
+        return call("PATCH", org_path(org) + "/members/" + percent_encode(user), {{"role", role}});
     };
     t.remove_member = [call](auto org, auto user) {
-        return done(call("DELETE", org_path(org) + "/members/" + encode(user), nullptr));
+        return done(call("DELETE", org_path(org) + "/members/" + percent_encode(user), nullptr));
     };
-    t.find_user = [call](auto user) { return optional_of(call("GET", "/api/v1/users/" + encode(user), nullptr)); };
+    t.find_user = [call](auto user) { return optional_of(call("GET", "/api/v1/users/" + percent_encode(user), nullptr)); };
 
     t.find_client = [call](auto client_id) { return optional_of(call("GET", client_path(client_id), nullptr)); };
     t.list_clients = [call] { return all_pages(call, "/api/v1/oauth/clients"); };
@@ -106,14 +91,14 @@ Target remote_target(ApiCall call) {
     t.webhooks = list("/webhooks");
     t.create_webhook = [call](auto org, const json& body) { return call("POST", org_path(org) + "/webhooks", body); };
     t.update_webhook = [call](auto org, auto id, const json& patch) {
-        return call("PATCH", org_path(org) + "/webhooks/" + encode(id), patch);
+        return call("PATCH", org_path(org) + "/webhooks/" + percent_encode(id), patch);
     };
-    t.delete_webhook = [call](auto org, auto id) { return done(call("DELETE", org_path(org) + "/webhooks/" + encode(id), nullptr)); };
+    t.delete_webhook = [call](auto org, auto id) { return done(call("DELETE", org_path(org) + "/webhooks/" + percent_encode(id), nullptr)); };
 
     t.scim_tokens = list("/scim/tokens");
     t.create_scim_token = [call](auto org, auto name) { return call("POST", org_path(org) + "/scim/tokens", {{"name", name}}); };
     t.revoke_scim_token = [call](auto org, auto id) {
-        return done(call("DELETE", org_path(org) + "/scim/tokens/" + encode(id), nullptr));
+        return done(call("DELETE", org_path(org) + "/scim/tokens/" + percent_encode(id), nullptr));
     };
 
     t.saml_connection = [call](auto org) { return optional_of(call("GET", org_path(org) + "/sso", nullptr)); };
@@ -123,11 +108,11 @@ Target remote_target(ApiCall call) {
     t.identity_providers = list("/identity-providers");
     t.create_identity_provider = [call](auto org, const json& body) { return call("POST", idp_path(org), body); };
     t.update_identity_provider = [call](auto org, auto id, const json& patch) {
-        return call("PATCH", idp_path(org) + "/" + encode(id), patch);
+        return call("PATCH", idp_path(org) + "/" + percent_encode(id), patch);
     };
-    t.delete_identity_provider = [call](auto org, auto id) { return done(call("DELETE", idp_path(org) + "/" + encode(id), nullptr)); };
+    t.delete_identity_provider = [call](auto org, auto id) { return done(call("DELETE", idp_path(org) + "/" + percent_encode(id), nullptr)); };
     t.identity_provider_secret_matches = [call](auto org, auto id, auto secret) {
-        return matches(call("POST", idp_path(org) + "/" + encode(id) + "/client-secret/check", {{"client_secret", secret}}));
+        return matches(call("POST", idp_path(org) + "/" + percent_encode(id) + "/client-secret/check", {{"client_secret", secret}}));
     };
     return t;
 }
