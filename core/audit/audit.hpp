@@ -11,6 +11,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace janua::audit {
 
@@ -40,6 +41,9 @@ void record(db::Transaction& tx, const Event& event);
 
 // The same, returning the new entry's id.
 std::string append(db::Transaction& tx, const Event& event);
+
+// Several events in one statement, chained in the order given (see GroupWriter).
+void append_all(db::Transaction& tx, const std::vector<Event>& events);
 
 // Replace every mention of `subject` (a user id, say) as actor or target with `replacement`
 // and drop the other personal fields of those entries, through the one update path the

@@ -34,7 +34,8 @@ Provider::Provider(ProviderSettings settings, db::Pool& pool, tokens::KeyManager
       m_pool(pool),
       m_keys(keys),
       m_clients(clients),
-      m_remote_jwks(RemoteJwksOptions{300, 5, 5000, 64 * 1024, m_settings.jwks_uri_allow_private}) {}
+      m_remote_jwks(RemoteJwksOptions{300, 5, 5000, 64 * 1024, m_settings.jwks_uri_allow_private}),
+      m_grant_events(pool) {}
 
 nlohmann::json Provider::discovery() const {
     nlohmann::json doc = {

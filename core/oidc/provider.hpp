@@ -3,6 +3,7 @@
 // /oauth/authorize, /oauth/token, userinfo, introspection (RFC 7662), revocation (RFC 7009),
 // RP-initiated logout and discovery. The daemon renders what these return; no HTTP here.
 
+#include "core/audit/group_writer.hpp"
 #include "core/db/pool.hpp"
 #include "core/identity/auth_service.hpp"
 #include "core/identity/sessions.hpp"
@@ -206,6 +207,8 @@ private:
     tokens::KeyManager& m_keys;
     ClientService& m_clients;
     RemoteJwksCache m_remote_jwks;
+    // client_credentials grants write nothing but their audit entry: those are group-committed.
+    audit::GroupWriter m_grant_events;
 };
 
 }  // namespace janua::oidc

@@ -471,16 +471,14 @@ TokenResult Provider::client_credentials_grant(const OAuthClient& client, const 
     if (request.dpop_jkt) at.extra_claims["cnf"] = {{"jkt", *request.dpop_jkt}};
     auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, unix_seconds_now());
     if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};
-    m_pool.transact([&](db::Transaction& tx) {
-        audit::Event e;
-        e.action = "oauth.token_issued";
-        e.actor_type = "client";
-        e.actor_id = client.client_id;
-        e.ip_address = request.meta.ip;
-        e.request_id = request.meta.request_id;
-        e.details = {{"grant_type", "client_credentials"}, {"scope", at.scope}, {"dpop_bound", request.dpop_jkt.has_value()}};
-        audit::record(tx, e);
-    });
+    audit::Event e;
+    e.action = "oauth.token_issued";
+    e.actor_type = "client";
+    e.actor_id = client.client_id;
+    e.ip_address = request.meta.ip;
+    e.request_id = request.meta.request_id;
+    e.details = {{"grant_type", "client_credentials"}, {"scope", at.scope}, {"dpop_bound", request.dpop_jkt.has_value()}};
+    m_grant_events.record(e);
     return nlohmann::json{{"access_token", access->token},
                           {"token_type", request.dpop_jkt ? "DPoP" : "Bearer"},
                           {"expires_in", access->expires_in},

@@ -112,3 +112,33 @@ TEST_CASE("issuing without an active key is unavailable, not a crash", "[tokens]
     REQUIRE_FALSE(issued.ok());
     CHECK(issued.error().code == ErrorCode::unavailable);
 }
+
+TEST_CASE("a remembered signature check still honours key removal, expiry and tampering", "[tokens]") {
+    auto keys = snapshot_with(crypto::JwsAlgorithm::es256, "cache-k1");
+    auto issued = issue_access_token(keys, "https://id.example", request(), k_now);
+    REQUIRE(issued.ok());
+    // The first check verifies the signature and remembers it; the second is served from memory.
+    REQUIRE(verify_access_token(issued->token, keys, options()).ok());
+    auto again = verify_access_token(issued->token, keys, options());
+    REQUIRE(again.ok());
+    CHECK(again->subject == request().subject);
+
+    SECTION("a snapshot without the key refuses the remembered token") {
+        KeySnapshot rotated_out = snapshot_with(crypto::JwsAlgorithm::es256, "cache-k2");
+        auto refused = verify_access_token(issued->token, rotated_out, options());
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().message == "access token signed by an unknown key");
+    }
+    SECTION("expiry, issuer and audience are checked on every use") {
+        CHECK(verify_access_token(issued->token, keys, options(k_now + 3600)).error().message == "access token expired");
+        CHECK_FALSE(verify_access_token(issued->token, keys, {"https://other.example", "janua", k_now, 30}).ok());
+        CHECK_FALSE(verify_access_token(issued->token, keys, {"https://id.example", "other-api", k_now, 30}).ok());
+    }
+    SECTION("another signature on the same header and claims is checked, not matched by prefix") {
+        const auto signature_at = issued->token.rfind('.');
+        std::string forged = issued->token;
+        forged[signature_at + 5] = forged[signature_at + 5] == 'A' ? 'B' : 'A';
+        CHECK_FALSE(verify_access_token(forged, keys, options()).ok());
+        CHECK_FALSE(verify_access_token(issued->token + "A", keys, options()).ok());
+    }
+}
