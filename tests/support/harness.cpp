@@ -108,7 +108,12 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
     return result;
 }
 
-std::string januad_path() { return std::string(JANUA_BINARY_DIR) + "/januad"; }
+// JANUA_TEST_JANUAD runs the suite against another build of the daemon (scripts/sanitize uses
+// the AddressSanitizer one).
+std::string januad_path() {
+    if (const char* other = std::getenv("JANUA_TEST_JANUAD"); other && *other) return other;
+    return std::string(JANUA_BINARY_DIR) + "/januad";
+}
 std::string janua_path() { return std::string(JANUA_BINARY_DIR) + "/janua"; }
 
 ProcessResult run_janua(const std::vector<std::string>& args, const std::map<std::string, std::string>& env,
