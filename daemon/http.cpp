@@ -89,8 +89,39 @@ Response error_response(const Error& error, const std::string& request_id) {
     return response;
 }
 
+namespace {
+
+// Deeper than any document this API takes (SCIM PATCH values and policy conditions stay far below).
+constexpr int k_max_json_depth = 64;
+
+// Whether `text` nests arrays and objects deeper than `limit` (strings skipped). Checked before
+// parsing, so a body of a million '[' costs one linear scan and no parser work.
+bool nests_deeper_than(std::string_view text, int limit) {
+    int depth = 0;
+    bool in_string = false, escaped = false;
+    for (char c : text) {
+        if (in_string) {
+            if (escaped) escaped = false;
+            else if (c == '\\') escaped = true;
+            else if (c == '"') in_string = false;
+        } else if (c == '"') {
+            in_string = true;
+        } else if (c == '[' || c == '{') {
+            if (++depth > limit) return true;
+        } else if (c == ']' || c == '}') {
+            --depth;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
 Result<nlohmann::json> parse_json_object(const Request& request) {
     if (request.body.empty()) return make_error(ErrorCode::bad_request, "request body must be a JSON object");
+    if (nests_deeper_than(request.body, k_max_json_depth))
+        return make_error(ErrorCode::bad_request,
+                          "request body nests arrays and objects more than " + std::to_string(k_max_json_depth) + " deep");
     nlohmann::json body = nlohmann::json::parse(request.body, nullptr, false);
     if (body.is_discarded()) return make_error(ErrorCode::bad_request, "request body is not valid JSON");
     if (!body.is_object()) return make_error(ErrorCode::bad_request, "request body must be a JSON object");

@@ -1,5 +1,7 @@
 // Profile, password changes, email verification and magic links (AuthService, continued).
 #include "core/audit/audit.hpp"
+#include "core/common/log.hpp"
+#include "core/common/rate_limiter.hpp"
 #include "core/common/time.hpp"
 #include "core/identity/auth_service.hpp"
 #include "core/identity/mfa_challenges.hpp"
@@ -24,6 +26,20 @@ audit::Event user_event(const std::string& action, const RequestMeta& meta, cons
 }
 
 Error bad_link() { return make_error(ErrorCode::token, "this link is invalid, expired or already used"); }
+
+// Per-account budget for the emails anyone can trigger with just an address (reset, magic link,
+// verification): the per-IP limit does not stop a botnet from flooding one mailbox. Over budget
+// the request answers exactly as before (no enumeration) and sends nothing. Per process, keyed
+// by purpose and user id, like the per-IP limiter.
+constexpr int k_account_mails_per_minute = 3;
+constexpr int k_account_mails_per_hour = 10;
+
+bool account_mail_allowed(const char* purpose, const std::string& user_id) {
+    static RateLimiter budget(k_account_mails_per_minute, k_account_mails_per_hour);
+    if (budget.acquire(std::string(purpose) + ":" + user_id, unix_seconds_now()) == 0) return true;
+    log::info("account email over its per-account budget: not sent", {{"purpose", purpose}, {"user_id", user_id}});
+    return false;
+}
 
 }  // namespace
 
@@ -73,7 +89,7 @@ void AuthService::forgot_password(const std::string& email, const RequestMeta& m
     if (!normalized) return;
     m_pool.transact([&](db::Transaction& tx) {
         auto user = users::find_by_email(tx, *normalized);
-        if (!user || user->status != "ACTIVE") return;
+        if (!user || user->status != "ACTIVE" || !account_mail_allowed("password_reset", user->id)) return;
         const auto token = user_tokens::issue(tx, user->id, "password_reset", m_settings.email_token_minutes);
         m_mailer(tx, {OutgoingMail::Kind::password_reset, user->email, link(m_settings.frontend_url, "/reset-password", token)});
         audit::record(tx, user_event("user.password_reset_requested", meta, user->id));
@@ -113,7 +129,9 @@ void AuthService::resend_verification(const std::string& email, const RequestMet
     if (!normalized) return;
     m_pool.transact([&](db::Transaction& tx) {
         auto user = users::find_by_email(tx, *normalized);
-        if (!user || user->email_verified || user->status == "SUSPENDED" || user->status == "DELETED") return;
+        if (!user || user->email_verified || user->status == "SUSPENDED" || user->status == "DELETED" ||
+            !account_mail_allowed("email_verification", user->id))
+            return;
         const auto token = user_tokens::issue(tx, user->id, "email_verification", m_settings.email_token_minutes);
         m_mailer(tx, {OutgoingMail::Kind::verification, user->email, link(m_settings.frontend_url, "/verify-email", token)});
         audit::record(tx, user_event("user.verification_resent", meta, user->id));
@@ -130,7 +148,7 @@ Status AuthService::request_magic_link(const std::string& email, const RequestMe
     }
     m_pool.transact([&](db::Transaction& tx) {
         auto user = users::find_by_email(tx, *normalized);
-        if (!user || user->status != "ACTIVE") return;
+        if (!user || user->status != "ACTIVE" || !account_mail_allowed("magic_link", user->id)) return;
         const auto token = user_tokens::issue(tx, user->id, "magic_link", m_settings.magic_link_minutes);
         m_mailer(tx, {OutgoingMail::Kind::magic_link, user->email,
                       link(m_settings.base_url, "/api/v1/auth/magic-link/verify", token)});

@@ -12,7 +12,7 @@
 using namespace janua::crypto;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    static const SigningKey key = SigningKey::generate(JwsAlgorithm::ES256);
+    static const SigningKey key = SigningKey::generate(JwsAlgorithm::es256);
     static const VerificationKey verifier = key.verification_key();
     const std::string_view input(reinterpret_cast<const char*>(data), size);
     if (auto parsed = jws_parse(input)) {
