@@ -128,7 +128,11 @@ std::optional<Problem> read_mfa(const json& record, ImportUser& user) {
     for (const auto& factor : factors) {
         if (!factor.is_object() || factor.size() != 1)
             return Problem{"INVALID_TYPE", "mfa_factors", "each factor is an object with exactly one of totp, phone, email"};
-        const auto& [kind, body] = *factor.items().begin();
+        // Not a structured binding of *items().begin(): that binds to a temporary proxy that
+        // dies at the end of the statement (AddressSanitizer: stack-use-after-scope).
+        const auto entry = factor.begin();
+        const std::string kind = entry.key();
+        const json& body = entry.value();
         if (!body.is_object()) return Problem{"INVALID_TYPE", "mfa_factors." + kind, kind + " must be an object"};
         if (kind == "totp") {
             if (!body.contains("secret") || !body["secret"].is_string() || body.size() != 1)
