@@ -175,7 +175,9 @@ public:
                 problem(where, "cannot read secret file '" + path + "'");
                 return std::nullopt;
             }
-            std::getline(in, value);
+            // The first line, read no further than the size limit (a device or a huge file must
+            // not be read whole).
+            for (char c; value.size() <= k_max_secret_bytes && in.get(c) && c != '\n';) value += c;
             if (!value.empty() && value.back() == '\r') value.pop_back();
             if (value.empty()) {
                 problem(where, "secret file '" + path + "' is empty");

@@ -81,3 +81,17 @@ TEST_CASE("apply files: client secrets come from the environment or a file, neve
     REQUIRE_FALSE(both);
     std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("apply files: a secret file is read no further than the size limit", "[provisioning]") {
+    const auto dir = std::filesystem::temp_directory_path() / "janua-doc-big-secret";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "huge") << std::string(1 << 20, 'x');  // one line of a megabyte, no newline
+    auto doc = parse_document("clients:\n  - client_id: a\n    name: A\n    secret_file: huge\n", "h.yaml", dir.string());
+    std::filesystem::remove_all(dir);
+    REQUIRE_FALSE(doc);
+    CHECK(doc.error().message.find("the secret is longer than 4096 bytes") != std::string::npos);
+    // A device never ends its first line: the read stops at the limit instead of running forever.
+    auto device = parse_document("clients:\n  - client_id: a\n    name: A\n    secret_file: /dev/zero\n", "d.yaml", "");
+    REQUIRE_FALSE(device);
+    CHECK(device.error().message.find("the secret is longer than 4096 bytes") != std::string::npos);
+}
