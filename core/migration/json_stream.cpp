@@ -122,7 +122,14 @@ bool RecordReader::next_csv(RawRecord& out) {
             out.error_code = why.find("larger") != std::string::npos ? "MAX_LENGTH" : "FORMAT";
             return true;
         }
-        out.text = record.dump();
+        try {
+            out.text = record.dump();
+        } catch (const nlohmann::json::type_error&) {
+            // Found by fuzz_auth0_import: a row (or header) that is not UTF-8 cannot become JSON;
+            // it is that row's problem, not the whole import's.
+            out.error = "the row is not valid UTF-8";
+            out.error_code = "FORMAT";
+        }
         return true;
     }
 }

@@ -89,3 +89,13 @@ TEST_CASE("JSON inputs are still told from CSV by their first character", "[migr
     REQUIRE(array.size() == 1);
     CHECK_FALSE(array[0].csv);
 }
+
+TEST_CASE("a CSV row that is not UTF-8 is refused alone and reading goes on", "[migration][csv][unit]") {
+    // Found by fuzz_auth0_import: the row could not be turned into JSON and the exception ended
+    // the whole file.
+    const auto rows = read_all("user_id,email,name\nauth0|1,a@example.com,caf\xE9\nauth0|2,b@example.com,ok\n");
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].error == "the row is not valid UTF-8");
+    CHECK(rows[0].error_code == "FORMAT");
+    CHECK(json::parse(rows[1].text)["name"] == "ok");
+}
