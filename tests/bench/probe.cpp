@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -76,7 +77,9 @@ int cold_start(int port, const std::string& path, char** command) {
             return 1;
         }
         if (Clock::now() - start > std::chrono::seconds(30)) {
-            std::fprintf(stderr, "probe: not ready after 30 s\n");
+            std::fprintf(stderr, "probe: not ready after 30 s (see its log); stopping it\n");
+            ::kill(child, SIGKILL);  // nobody else knows its pid
+            ::waitpid(child, nullptr, 0);
             return 1;
         }
         std::this_thread::sleep_for(std::chrono::microseconds(500));

@@ -59,6 +59,36 @@ TEST_CASE("audit entries are sealed at commit into a gapless chain in commit ord
                                     "pii_digest, e) AND pii_digest = audit_pii_digest(e)") == "9");
 }
 
+TEST_CASE("one transaction's entries are sealed together in insertion order, savepoints and IMMEDIATE included", "[audit]") {
+    TempDatabase db;
+    migrate(db);
+    auto pool = pool_on(db.url());
+    write_events(*pool, 1);
+    // Several entries in one statement and across statements of one transaction, with a
+    // rolled-back savepoint in the middle and the seal forced early once.
+    superuser_sql(db.url(),
+                  "INSERT INTO audit_events (actor_type, action) SELECT 'system', 'batch.' || n FROM generate_series(1, 3) n; "
+                  "SAVEPOINT s1; "
+                  "INSERT INTO audit_events (actor_type, action) VALUES ('system', 'batch.rolled_back'); "
+                  "ROLLBACK TO SAVEPOINT s1; "
+                  "SAVEPOINT s2; "
+                  "INSERT INTO audit_events (actor_type, action) VALUES ('system', 'batch.4'); "
+                  "RELEASE SAVEPOINT s2; "
+                  "SET CONSTRAINTS ALL IMMEDIATE; "
+                  "INSERT INTO audit_events (actor_type, action) VALUES ('system', 'batch.5'); "
+                  "SET CONSTRAINTS ALL DEFERRED; "
+                  "INSERT INTO audit_events (actor_type, action) VALUES ('system', 'batch.6'), ('system', 'batch.7')");
+    write_events(*pool, 1);
+    CHECK(superuser_value(db.url(), "SELECT string_agg(action, ',' ORDER BY seq) FROM audit_events") ==
+          "user.signin,batch.1,batch.2,batch.3,batch.4,batch.5,batch.6,batch.7,user.signin");
+    CHECK(superuser_value(db.url(), "SELECT count(*) FROM audit_events WHERE hash IS NULL OR seq IS NULL") == "0");
+    CHECK(superuser_value(db.url(), "SELECT last_seq FROM audit_chain_head") == "9");
+    const auto report = verify(*pool);
+    INFO(janua::audit::to_json(report).dump());
+    CHECK(report.valid);
+    CHECK(report.entries_checked == 9);
+}
+
 TEST_CASE("the audit table refuses updates, deletes and truncation", "[audit]") {
     TempDatabase db;
     migrate(db);
