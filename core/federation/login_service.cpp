@@ -1,6 +1,6 @@
 #include "core/federation/login_service.hpp"
 
-#include "core/audit/audit.hpp"
+#include "core/identity/audit_events.hpp"
 #include "core/common/time.hpp"
 #include "core/common/url.hpp"
 #include "core/crypto/browser_binding.hpp"
@@ -27,12 +27,7 @@ namespace {
 using identity::RequestMeta;
 
 audit::Event base_event(const std::string& action, const RequestMeta& meta) {
-    audit::Event e;
-    e.action = action;
-    e.ip_address = meta.ip;
-    e.user_agent = meta.user_agent;
-    e.request_id = meta.request_id;
-    return e;
+    return identity::request_event(action, meta);
 }
 
 std::string join(const std::vector<std::string>& items, const char* separator) {

@@ -1,5 +1,5 @@
 // Profile, password changes, email verification and magic links (AuthService, continued).
-#include "core/audit/audit.hpp"
+#include "core/identity/audit_events.hpp"
 #include "core/common/log.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/common/time.hpp"
@@ -12,18 +12,6 @@
 
 namespace janua::identity {
 namespace {
-
-audit::Event user_event(const std::string& action, const RequestMeta& meta, const std::string& user_id) {
-    audit::Event e;
-    e.action = action;
-    e.actor_id = user_id;
-    e.target_type = "user";
-    e.target_id = user_id;
-    e.ip_address = meta.ip;
-    e.user_agent = meta.user_agent;
-    e.request_id = meta.request_id;
-    return e;
-}
 
 Error bad_link() { return make_error(ErrorCode::token, "this link is invalid, expired or already used"); }
 

@@ -1,7 +1,7 @@
 // TOTP enrolment and verification, backup codes, and the second step of a sign-in.
 #include "core/mfa/mfa_service.hpp"
 
-#include "core/audit/audit.hpp"
+#include "core/identity/audit_events.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/time.hpp"
 #include "core/crypto/random.hpp"
@@ -18,20 +18,7 @@ namespace {
 
 using identity::RequestMeta;
 
-audit::Event user_event(const std::string& action, const RequestMeta& meta, const std::string& user_id,
-                        const std::string& outcome = "success") {
-    audit::Event e;
-    e.action = action;
-    e.outcome = outcome;
-    e.actor_type = "user";
-    e.actor_id = user_id;
-    e.target_type = "user";
-    e.target_id = user_id;
-    e.ip_address = meta.ip;
-    e.user_agent = meta.user_agent;
-    e.request_id = meta.request_id;
-    return e;
-}
+using identity::user_event;
 
 audit::Event actor_event(const std::string& action, const identity::Actor& actor, const std::string& user_id) {
     audit::Event e;

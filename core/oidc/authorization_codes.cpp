@@ -35,6 +35,18 @@ constexpr Statement k_grant{
     "ON CONFLICT (user_id, client_id) DO UPDATE SET "
     "scopes = ARRAY(SELECT DISTINCT unnest(oauth_consents.scopes || EXCLUDED.scopes)), granted_at = now()"};
 
+constexpr Statement k_list_consents{
+    "consents_list_for_user",
+    "SELECT c.client_id, coalesce(o.name, c.client_id), array_to_json(c.scopes)::text, c.granted_at "
+    "FROM oauth_consents c LEFT JOIN oauth_clients o ON o.client_id = c.client_id "
+    "WHERE c.user_id = $1 ORDER BY c.granted_at DESC, c.client_id"};
+constexpr Statement k_revoke_consent{
+    "consents_revoke",
+    "WITH gone AS (DELETE FROM oauth_consents WHERE user_id = $1 AND client_id = $2 RETURNING 1), "
+    "tokens AS (UPDATE refresh_tokens SET revoked_at = now() WHERE client_id = $2 AND revoked_at IS NULL "
+    "  AND session_id IN (SELECT id FROM sessions WHERE user_id = $1) RETURNING 1) "
+    "SELECT (SELECT count(*) FROM gone), (SELECT count(*) FROM tokens)"};
+
 pqxx::binarystring hash_of(const std::string& code) { return pqxx::binarystring(crypto::sha256(code)); }
 
 }  // namespace
@@ -91,6 +103,19 @@ bool covers(db::Transaction& tx, const std::string& user_id, const std::string& 
 void grant(db::Transaction& tx, const std::string& user_id, const std::string& client_id,
            const std::vector<std::string>& scopes) {
     tx.exec(k_grant, user_id, client_id, nlohmann::json(scopes).dump());
+}
+
+std::vector<Granted> list_for_user(db::Transaction& tx, const std::string& user_id) {
+    std::vector<Granted> out;
+    for (const auto& row : tx.exec(k_list_consents, user_id))
+        out.push_back({row[0].as<std::string>(), row[1].as<std::string>(),
+                       nlohmann::json::parse(row[2].as<std::string>()).get<std::vector<std::string>>(),
+                       db::timestamp(row[3])});
+    return out;
+}
+
+bool revoke(db::Transaction& tx, const std::string& user_id, const std::string& client_id) {
+    return tx.exec(k_revoke_consent, user_id, client_id)[0][0].as<long long>() > 0;
 }
 
 }  // namespace consents

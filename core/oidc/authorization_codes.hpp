@@ -46,4 +46,16 @@ bool covers(db::Transaction& tx, const std::string& user_id, const std::string& 
 void grant(db::Transaction& tx, const std::string& user_id, const std::string& client_id,
            const std::vector<std::string>& scopes);
 
+// What a user agreed to, per client (the account console's "Applications").
+struct Granted {
+    std::string client_id;
+    std::string client_name;
+    std::vector<std::string> scopes;
+    std::string granted_at;
+};
+std::vector<Granted> list_for_user(db::Transaction& tx, const std::string& user_id);
+// Forget the consent and revoke the refresh tokens the client holds for the user (its access
+// tokens run out by themselves); false when there was no consent.
+bool revoke(db::Transaction& tx, const std::string& user_id, const std::string& client_id);
+
 }  // namespace janua::oidc::consents

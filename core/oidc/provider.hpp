@@ -8,6 +8,7 @@
 #include "core/identity/auth_service.hpp"
 #include "core/identity/sessions.hpp"
 #include "core/identity/user.hpp"
+#include "core/oidc/authorization_codes.hpp"
 #include "core/oidc/client_service.hpp"
 #include "core/oidc/remote_jwks.hpp"
 #include "core/tokens/signing_keys.hpp"
@@ -123,6 +124,11 @@ public:
     // Always succeeds for an authenticated client (RFC 7009 2.2), whatever the token.
     std::optional<OAuthError> revoke(const TokenRequest& request);
     std::variant<LogoutDecision, OAuthError> logout(const Params& params, const std::optional<BrowserLogin>& browser);
+
+    // The clients a user consented to, and taking a consent back (audited as oauth.consent_revoked;
+    // the client's refresh tokens for the user are revoked with it). NOT_FOUND when there is none.
+    std::vector<consents::Granted> consents_of(const std::string& user_id);
+    Status revoke_consent(const std::string& user_id, const std::string& client_id, const identity::RequestMeta& meta);
 
     // The browser session behind a hosted-pages cookie.
     std::optional<BrowserLogin> browser_login(const std::string& cookie_token);

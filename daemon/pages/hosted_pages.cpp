@@ -135,7 +135,8 @@ Response redirect(const std::string& location) {
 
 bool is_safe_return_to(const std::string& return_to) {
     const bool ours = return_to.rfind("/oauth/authorize?", 0) == 0 || return_to == "/device" ||
-                      return_to.rfind("/device?", 0) == 0;  // the device verification page (device_page.hpp)
+                      return_to.rfind("/device?", 0) == 0 ||  // the device verification page (device_page.hpp)
+                      return_to == "/account";                 // the account console (account_pages.hpp)
     return ours && return_to.find("//", 1) == std::string::npos &&
            return_to.find('\\') == std::string::npos && return_to.find('\r') == std::string::npos &&
            return_to.find('\n') == std::string::npos;

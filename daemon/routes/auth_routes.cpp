@@ -196,6 +196,22 @@ void register_session_routes(Router& router, DaemonContext& context) {
         const int revoked = auth.revoke_other_sessions(*r.principal, meta_of(r));
         return Response::json(200, {{"revoked", revoked}});
     });
+
+    // The applications (OAuth clients) the user consented to; revoking one also revokes the
+    // refresh tokens it holds for the user. The account console shows the same list.
+    auto& provider = *context.provider;
+    router.add("GET", "/api/v1/auth/consents", Access::user, [&provider](Request& r) {
+        nlohmann::json data = nlohmann::json::array();
+        for (const auto& c : provider.consents_of(r.principal->user_id))
+            data.push_back({{"client_id", c.client_id}, {"client_name", c.client_name}, {"scopes", c.scopes},
+                            {"granted_at", c.granted_at}});
+        return Response::json(200, {{"data", data}, {"next_cursor", nullptr}});
+    });
+    router.add("DELETE", "/api/v1/auth/consents/{client_id}", Access::user, [&provider](Request& r) {
+        auto status = provider.revoke_consent(r.principal->user_id, r.param("client_id"), meta_of(r));
+        if (!status) return error_response(status.error(), r.request_id);
+        return Response::no_content();
+    });
 }
 
 }  // namespace janua::daemon

@@ -3,7 +3,7 @@
 // The page origin http://localhost:PAGE_PORT is proxied to januad (an IP cannot be an RP ID).
 // Usage: node hosted-mfa-browser.mjs API_BASE PAGE_ORIGIN CLIENT_ID CLIENT_SECRET REDIRECT_URI
 //        TOTP_EMAIL PASSWORD TOTP_SECRET PASSKEY_ACCESS_TOKEN
-import { chromium } from 'playwright-core';
+import { addVirtualAuthenticator, launchChromium, proxiedContext } from './localhost-browser.mjs';
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 
@@ -19,47 +19,16 @@ async function call(method, path, body, token) {
   return { status: r.status, body: await r.json().catch(() => null) };
 }
 
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium', headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launchChromium();
 
 // One OIDC authorization-code flow in a fresh browser context; `signIn` drives the hosted pages.
 async function codeFlow(name, prepare, signIn) {
-  const context = await browser.newContext();
-  // The proxy keeps the cookies itself: the browser's cookies for localhost are not sent to 127.0.0.1.
-  const jar = new Map();
-  await context.route(`${pageOrigin}/**`, async (route) => {
-    const request = route.request();
-    const headers = { ...request.headers() };
-    delete headers.cookie;
-    if (jar.size) headers.cookie = [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
-    const response = await route.fetch({ url: request.url().replace(pageOrigin, api), headers, maxRedirects: 0 });
-    for (const h of response.headersArray()) {
-      if (h.name.toLowerCase() !== 'set-cookie') continue;
-      const pair = h.value.split(';')[0];
-      const at = pair.indexOf('=');
-      jar.set(pair.slice(0, at), pair.slice(at + 1));
-    }
-    // Chromium does not follow a fulfilled 3xx: hand the browser an equivalent refresh page.
-    if (response.status() >= 300 && response.status() < 400) {
-      const location = response.headers().location.replace(api, pageOrigin);
-      await route.fulfill({ status: 200, contentType: 'text/html',
-        body: `<!doctype html><meta http-equiv="refresh" content="0;url=${location.replace(/"/g, '&quot;')}">` });
-      return;
-    }
-    await route.fulfill({ response });
-  });
+  const context = await proxiedContext(browser, pageOrigin, api);
   let landed = null;
   await context.route(`${redirectUri}**`, (route) => { landed = route.request().url(); route.fulfill({ status: 200, body: 'ok' }); });
   const page = await context.newPage();
   await page.goto(`${pageOrigin}/login`);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', { options: {
-    protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true,
-    isUserVerified: true, automaticPresenceSimulation: true } });
+  const { cdp, authenticatorId } = await addVirtualAuthenticator(context, page);
   await prepare(page, cdp, authenticatorId);
 
   const verifier = b64(randomBytes(32));

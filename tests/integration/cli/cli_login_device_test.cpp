@@ -2,7 +2,7 @@
 // prints the code on stderr and polls while a signed-in browser approves it on /device; the
 // saved device login then drives remote commands, is refreshed when it expires, and logout
 // revokes it.
-#include "tests/integration/oidc/oidc_support.hpp"
+#include "tests/integration/oidc/form_browser.hpp"
 
 #include <strings.h>
 #include <sys/stat.h>
@@ -20,38 +20,8 @@ using namespace janua::test::oidc;
 
 namespace {
 
-// A browser without scripts: a cookie jar over the harness client.
-struct Browser {
-    std::string base;
-    std::map<std::string, std::string> jar;
-
-    HttpResponse send(const std::string& method, const std::string& path, const std::string& body = {}) {
-        std::map<std::string, std::string> headers;
-        std::string cookies;
-        for (const auto& [k, v] : jar)
-            if (!v.empty()) cookies += (cookies.empty() ? "" : "; ") + k + "=" + v;
-        if (!cookies.empty()) headers["Cookie"] = cookies;
-        auto r = http(method, base, path, body, headers, "application/x-www-form-urlencoded");
-        for (const auto& [name, value] : r.headers) {
-            if (strcasecmp(name.c_str(), "Set-Cookie") != 0) continue;
-            const auto pair = value.substr(0, value.find(';'));
-            const auto eq = pair.find('=');
-            jar[pair.substr(0, eq)] = pair.substr(eq + 1);
-        }
-        return r;
-    }
-    static std::string field(const std::string& html, const std::string& name) {
-        std::smatch m;
-        REQUIRE(std::regex_search(html, m, std::regex("name=\"" + name + "\" value=\"([^\"]*)\"")));
-        return m[1];
-    }
-    void sign_in(const std::string& email) {
-        auto page = send("GET", "/login");
-        REQUIRE(page.status == 200);
-        auto done = send("POST", "/login", form({{"csrf_token", field(page.body, "csrf_token")}, {"return_to", ""},
-                                                 {"email", email}, {"password", k_password}}));
-        REQUIRE(done.status == 200);
-    }
+// The hosted /device page driven without scripts (form_browser.hpp).
+struct Browser : FormBrowser {
     void approve(const std::string& user_code) {
         auto page = send("GET", "/device");
         REQUIRE(page.status == 200);
@@ -96,7 +66,7 @@ TEST_CASE("janua login runs the device grant with janua-cli and remote commands 
     INFO(output);
     REQUIRE_FALSE(user_code.empty());
     CHECK(output.find("/device?user_code=") != std::string::npos);
-    Browser browser{s.base(), {}};
+    Browser browser{{s.base(), {}}};
     browser.sign_in("root@example.com");
     browser.approve(user_code);
     while (std::fgets(line, sizeof line, child)) output += line;

@@ -3,7 +3,7 @@
 // authorization requests (RFC 9126), DPoP (RFC 9449), token exchange (RFC 8693) and dynamic client
 // registration (RFC 7591/7592); jose mints DPoP proofs for the negative cases; plain HTTP with
 // the session cookie and CSRF field checks every rule of the hosted /device page.
-#include "tests/integration/oidc/oidc_support.hpp"
+#include "tests/integration/oidc/form_browser.hpp"
 
 #include <pqxx/pqxx>
 
@@ -57,43 +57,8 @@ long long sql_count(const OidcServer& s, const std::string& query) {
     return w.exec1(query)[0].as<long long>();
 }
 
-// A browser without scripts: a cookie jar over the harness client.
-struct Browser {
-    std::string base;
-    std::map<std::string, std::string> jar;
-
-    std::string cookie_header() const {
-        std::string out;
-        for (const auto& [k, v] : jar)
-            if (!v.empty()) out += (out.empty() ? "" : "; ") + k + "=" + v;
-        return out;
-    }
-    HttpResponse send(const std::string& method, const std::string& path, const std::string& body = {}) {
-        std::map<std::string, std::string> headers;
-        if (!jar.empty()) headers["Cookie"] = cookie_header();
-        auto r = http(method, base, path, body, headers, "application/x-www-form-urlencoded");
-        for (const auto& [name, value] : r.headers) {
-            if (strcasecmp(name.c_str(), "Set-Cookie") != 0) continue;
-            const auto pair = value.substr(0, value.find(';'));
-            const auto eq = pair.find('=');
-            jar[pair.substr(0, eq)] = pair.substr(eq + 1);
-        }
-        return r;
-    }
-    static std::string field(const std::string& html, const std::string& name) {
-        std::smatch m;
-        REQUIRE(std::regex_search(html, m, std::regex("name=\"" + name + "\" value=\"([^\"]*)\"")));
-        return m[1];
-    }
-    void sign_in(const std::string& email) {
-        auto page = send("GET", "/login");
-        REQUIRE(page.status == 200);
-        auto done = send("POST", "/login", form({{"csrf_token", field(page.body, "csrf_token")}, {"return_to", ""},
-                                                 {"email", email}, {"password", k_password}}));
-        INFO(done.body);
-        REQUIRE(done.status == 200);
-        REQUIRE(jar.count("janua_session"));
-    }
+// The hosted /device page driven without scripts (form_browser.hpp).
+struct Browser : FormBrowser {
     // Types the code on /device; the response is the confirmation page (or an error).
     HttpResponse enter_code(const std::string& user_code) {
         auto page = send("GET", "/device");
@@ -224,7 +189,7 @@ TEST_CASE("device polling: authorization_pending, slow_down, single use, other c
     CHECK(oauth_error(poll_token(s, "radio", device_code)) == "invalid_grant");
     CHECK(oauth_error(poll_token(s, "tv", "not-a-device-code")) == "invalid_grant");
 
-    Browser browser{s.base(), {}};
+    Browser browser{{s.base(), {}}};
     browser.sign_in(s.email);
     auto done = browser.decide(started["user_code"], "allow");
     CHECK(done.status == 200);
@@ -266,7 +231,7 @@ TEST_CASE("the /device page: sign-in first, CSRF, wrong codes, headers", "[oidc]
     auto started = start_device(s, "tv");
     const std::string user_code = started["user_code"];
 
-    Browser browser{s.base(), {}};
+    Browser browser{{s.base(), {}}};
     // Not signed in: to the hosted login, which comes back here with the code.
     auto anonymous = browser.send("GET", "/device?user_code=" + user_code);
     CHECK(anonymous.status == 302);

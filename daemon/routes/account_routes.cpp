@@ -1,0 +1,254 @@
+// The account console (/account): server-rendered pages over the identity, MFA, passkey,
+// federation and OAuth services, for the user of the hosted-login browser session (the
+// janua_session cookie). Forms post back here with the CSRF token and end in a redirect to
+// /account (post/redirect/get) or, on an error, the page again with the error in its section.
+#include "core/common/url.hpp"
+#include "daemon/pages/account_pages.hpp"
+#include "daemon/routes/routes.hpp"
+
+namespace janua::daemon {
+namespace {
+
+using Form = std::map<std::string, std::string>;
+
+std::string field(const Form& form, const char* name) {
+    auto it = form.find(name);
+    return it == form.end() ? std::string() : it->second;
+}
+
+identity::Principal principal_of(const oidc::BrowserLogin& browser) {
+    identity::Principal p;
+    p.user_id = browser.user.id;
+    p.session_id = browser.session.id;
+    p.client_id = identity::k_first_party_client_id;
+    p.is_platform_admin = browser.user.is_platform_admin;
+    p.amr = browser.session.amr;
+    return p;
+}
+
+Response to_login() { return pages::redirect("/login?return_to=%2Faccount"); }
+
+Response done(const std::string& key, const std::string& section) {
+    return pages::redirect("/account?done=" + key + "#" + section);
+}
+
+class Console {
+public:
+    explicit Console(DaemonContext& context)
+        : m_context(context),
+          m_app(context.config.app_name),
+          m_secret(context.config.secret_key),
+          m_secure(context.config.base_url.rfind("https://", 0) == 0) {}
+
+    std::optional<oidc::BrowserLogin> signed_in(const Request& r) const {
+        return m_context.provider->browser_login(cookie(r, pages::k_session_cookie));
+    }
+
+    pages::AccountView view_of(const oidc::BrowserLogin& browser) const {
+        pages::AccountView view;
+        const auto& user_id = browser.user.id;
+        // The stored user, not the session's copy, so a change just made shows.
+        auto user = m_context.auth->profile(user_id);
+        view.user = user ? user.value() : browser.user;
+        view.current_session_id = browser.session.id;
+        view.sessions = m_context.auth->list_sessions(user_id);
+        if (auto status = m_context.mfa->status(user_id)) view.mfa = status.value();
+        view.passkeys = m_context.webauthn->list(user_id);
+        view.linked = m_context.upstream_login->linked(user_id);
+        view.consents = m_context.provider->consents_of(user_id);
+        return view;
+    }
+
+    Response page(const Request& r, const oidc::BrowserLogin& browser, int status, const std::string& notice,
+                  const std::string& error = "", const std::string& section = "") const {
+        auto view = view_of(browser);
+        view.notice = notice;
+        view.error = error;
+        view.error_section = section;
+        return pages::account_page(status, csrf(r), m_app, view, m_secure);
+    }
+
+    Response failed(const Request& r, const oidc::BrowserLogin& browser, const Error& error, const std::string& section) const {
+        return page(r, browser, http_status(error.code), "", error.message, section);
+    }
+
+    pages::Csrf csrf(const Request& r) const { return pages::csrf_for(r, m_secret); }
+    bool csrf_ok(const Request& r, const std::string& value) const { return pages::csrf_ok(r, value, m_secret); }
+    const std::string& app() const { return m_app; }
+    bool secure() const { return m_secure; }
+    DaemonContext& context() const { return m_context; }
+
+private:
+    DaemonContext& m_context;
+    std::string m_app;
+    std::string m_secret;
+    bool m_secure;
+};
+
+using FormAction = std::function<Response(Request&, const oidc::BrowserLogin&, const Form&)>;
+
+// A console form: signed in (else to the sign-in page and back), a well-formed body, the CSRF
+// token; then `action`. A refused form changes nothing.
+void add_form(Router& router, const std::shared_ptr<Console>& console, const std::string& path, FormAction action) {
+    router.add("POST", path, Access::public_route, [console, action](Request& r) {
+        const auto browser = console->signed_in(r);
+        if (!browser) return to_login();
+        auto form = parse_form(r.body);
+        if (!form) return console->page(r, *browser, 400, "", "The form was malformed; nothing was changed.");
+        if (!console->csrf_ok(r, field(*form, "csrf_token")))
+            return console->page(r, *browser, 403, "", "This form had expired; nothing was changed. Please try again.");
+        return action(r, *browser, *form);
+    });
+}
+
+// The passkey script's JSON calls: the same session and CSRF token (as X-CSRF-Token).
+using JsonAction = std::function<Response(Request&, const oidc::BrowserLogin&)>;
+void add_json(Router& router, const std::shared_ptr<Console>& console, const std::string& path, JsonAction action) {
+    router.add("POST", path, Access::public_route, [console, action](Request& r) {
+        const auto browser = console->signed_in(r);
+        if (!browser)
+            return error_response(make_error(ErrorCode::authentication, "sign in again at /login"), r.request_id);
+        if (!console->csrf_ok(r, r.header("X-CSRF-Token")))
+            return error_response(make_error(ErrorCode::authorization, "the page expired; reload it and try again"), r.request_id);
+        return action(r, *browser);
+    });
+}
+
+std::optional<std::string> optional_field(const Form& form, const char* name) {
+    const std::string value = field(form, name);
+    if (value.empty()) return std::nullopt;
+    return value;
+}
+
+void register_profile_and_password(Router& router, const std::shared_ptr<Console>& console) {
+    auto& auth = *console->context().auth;
+    add_form(router, console, "/account/profile", [console, &auth](Request& r, const oidc::BrowserLogin& b, const Form& f) {
+        nlohmann::json patch = nlohmann::json::object();
+        // An emptied field clears the value; the username and names keep their validation in core.
+        for (const char* name : {"first_name", "last_name", "display_name", "username", "phone", "locale", "timezone"}) {
+            if (!f.count(name)) continue;
+            const auto value = optional_field(f, name);
+            patch[name] = value ? nlohmann::json(*value) : nlohmann::json(nullptr);
+        }
+        auto updated = auth.update_profile(b.user.id, patch);
+        if (!updated) return console->failed(r, b, updated.error(), "profile");
+        return done("profile", "profile");
+    });
+    add_form(router, console, "/account/password", [console, &auth](Request& r, const oidc::BrowserLogin& b, const Form& f) {
+        if (field(f, "new_password") != field(f, "confirm_password"))
+            return console->failed(r, b, make_error(ErrorCode::validation, "The two new passwords differ."), "password");
+        auto changed = auth.change_password(principal_of(b), field(f, "current_password"), field(f, "new_password"), meta_of(r));
+        if (!changed) return console->failed(r, b, changed.error(), "password");
+        return done("password", "password");
+    });
+    router.rate_limit("POST", "/account/password");
+}
+
+void register_totp(Router& router, const std::shared_ptr<Console>& console) {
+    auto& mfa = *console->context().mfa;
+    add_form(router, console, "/account/totp/start", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form&) {
+        auto enrollment = mfa.enable(b.user.id, meta_of(r));
+        if (!enrollment) return console->failed(r, b, enrollment.error(), "totp");
+        return pages::totp_setup_page(console->csrf(r), console->app(), enrollment->secret, enrollment->otpauth_uri, "",
+                                      console->secure());
+    });
+    add_form(router, console, "/account/totp/confirm", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form& f) {
+        auto codes = mfa.verify_setup(b.user.id, field(f, "code"), meta_of(r));
+        if (!codes) return console->failed(r, b, codes.error(), "totp");
+        return pages::backup_codes_page(console->app(), codes.value());
+    });
+    add_form(router, console, "/account/totp/backup-codes", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form& f) {
+        auto codes = mfa.regenerate_backup_codes(b.user.id, field(f, "code"), meta_of(r));
+        if (!codes) return console->failed(r, b, codes.error(), "totp");
+        return pages::backup_codes_page(console->app(), codes.value());
+    });
+    add_form(router, console, "/account/totp/disable", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form& f) {
+        auto off = mfa.disable(b.user.id, field(f, "disable_password"), field(f, "code"), meta_of(r));
+        if (!off) return console->failed(r, b, off.error(), "totp");
+        return done("totp_off", "totp");
+    });
+    for (const char* path : {"/account/totp/confirm", "/account/totp/backup-codes", "/account/totp/disable"})
+        router.rate_limit("POST", path);
+}
+
+void register_passkeys(Router& router, const std::shared_ptr<Console>& console) {
+    auto& passkeys = *console->context().webauthn;
+    add_json(router, console, "/account/passkeys/begin", [&passkeys](Request& r, const oidc::BrowserLogin& b) {
+        auto options = passkeys.begin_registration(b.user.id, "none");
+        if (!options) return error_response(options.error(), r.request_id);
+        return Response::json(200, options.value());
+    });
+    add_json(router, console, "/account/passkeys/complete", [&passkeys](Request& r, const oidc::BrowserLogin& b) {
+        auto body = parse_json_object(r);
+        if (!body) return error_response(body.error(), r.request_id);
+        const auto& json = body.value();
+        if (!json.contains("credential") || !json["credential"].is_object())
+            return error_response(make_error(ErrorCode::validation, "credential must be the PublicKeyCredential's JSON"),
+                                  r.request_id);
+        const std::string name = json.value("name", std::string("Passkey"));
+        auto created = passkeys.complete_registration(b.user.id, json["credential"], name, meta_of(r));
+        if (!created) return error_response(created.error(), r.request_id);
+        return Response::json(201, {{"id", created->id}, {"name", created->name}});
+    });
+    add_form(router, console, "/account/passkeys/{id}/rename",
+             [console, &passkeys](Request& r, const oidc::BrowserLogin& b, const Form& f) {
+                 auto renamed = passkeys.rename(b.user.id, r.param("id"), field(f, "name"), meta_of(r));
+                 if (!renamed) return console->failed(r, b, renamed.error(), "passkeys");
+                 return done("passkey_renamed", "passkeys");
+             });
+    add_form(router, console, "/account/passkeys/{id}/delete",
+             [console, &passkeys](Request& r, const oidc::BrowserLogin& b, const Form&) {
+                 auto removed = passkeys.remove(b.user.id, r.param("id"), meta_of(r));
+                 if (!removed) return console->failed(r, b, removed.error(), "passkeys");
+                 return done("passkey_removed", "passkeys");
+             });
+}
+
+void register_sessions_and_grants(Router& router, const std::shared_ptr<Console>& console) {
+    auto& context = console->context();
+    auto& auth = *context.auth;
+    add_form(router, console, "/account/sessions/{id}/revoke", [console, &auth](Request& r, const oidc::BrowserLogin& b, const Form&) {
+        // This browser's own session ends with "Sign out", not here: revoking it would strand the page.
+        if (r.param("id") == b.session.id)
+            return console->failed(r, b, make_error(ErrorCode::validation, "Use Sign out to end this browser's session."),
+                                   "sessions");
+        auto revoked = auth.revoke_session(principal_of(b), r.param("id"), meta_of(r));
+        if (!revoked) return console->failed(r, b, revoked.error(), "sessions");
+        return done("session", "sessions");
+    });
+    add_form(router, console, "/account/sessions/revoke-others", [&auth](Request& r, const oidc::BrowserLogin& b, const Form&) {
+        auth.revoke_other_sessions(principal_of(b), meta_of(r));
+        return done("sessions", "sessions");
+    });
+    auto& login = *context.upstream_login;
+    add_form(router, console, "/account/linked/{provider}/unlink",
+             [console, &login](Request& r, const oidc::BrowserLogin& b, const Form&) {
+                 auto unlinked = login.unlink(b.user.id, r.param("provider"), meta_of(r));
+                 if (!unlinked) return console->failed(r, b, unlinked.error(), "linked");
+                 return done("unlinked", "linked");
+             });
+    auto& provider = *context.provider;
+    add_form(router, console, "/account/applications/{client_id}/revoke",
+             [console, &provider](Request& r, const oidc::BrowserLogin& b, const Form&) {
+                 auto revoked = provider.revoke_consent(b.user.id, r.param("client_id"), meta_of(r));
+                 if (!revoked) return console->failed(r, b, revoked.error(), "applications");
+                 return done("revoked", "applications");
+             });
+}
+
+}  // namespace
+
+void register_account_routes(Router& router, DaemonContext& context) {
+    auto console = std::make_shared<Console>(context);
+    router.add("GET", "/account", Access::public_route, [console](Request& r) {
+        const auto browser = console->signed_in(r);
+        if (!browser) return to_login();
+        return console->page(r, *browser, 200, pages::account_notice(r.query_param("done").value_or("")));
+    });
+    register_profile_and_password(router, console);
+    register_totp(router, console);
+    register_passkeys(router, console);
+    register_sessions_and_grants(router, console);
+}
+
+}  // namespace janua::daemon
