@@ -222,6 +222,17 @@ TEST_CASE("account console forms: profile and password errors, sessions, applica
     CHECK(submit("/account/applications/console-app/revoke", {}).status == 404);
     CHECK(http("DELETE", s.server.base(), "/api/v1/auth/consents/console-app", {}, identity::bearer(token)).status == 404);
 
+    // Linked accounts: listed by provider and unlinked (the password remains a way in).
+    s.exec("INSERT INTO identity_providers (slug, display_name, preset, protocol, issuer, client_id) "
+           "VALUES ('corp', 'Corp IdP', 'oidc', 'oidc', 'https://idp.example', 'janua')");
+    s.exec("INSERT INTO user_identities (provider_id, subject, user_id, email) SELECT id, 'corp-sub-1', '" +
+           s.server.user_id + "', 'alice@corp.example' FROM identity_providers WHERE slug = 'corp'");
+    CHECK_THAT(b.send("GET", "/account").body, Catch::Contains("Corp IdP") && Catch::Contains("alice@corp.example"));
+    CHECK(submit("/account/linked/other/unlink", {}).status == 404);
+    CHECK(submit("/account/linked/corp/unlink", {}).status == 302);
+    CHECK(s.value("SELECT count(*) FROM user_identities") == "0");
+    CHECK(s.value("SELECT count(*) FROM audit_events WHERE action = 'identity.unlinked'") == "1");
+
     // TOTP: turned on from the setup page, then a wrong code does not turn it off, the right one does.
     mfa::settled_now();
     auto setup = submit("/account/totp/start", {});
