@@ -110,6 +110,26 @@ EmailMessage verification_email(const MailContext& context, const std::string& t
                        ". If you did not sign up, you can ignore this email."});
 }
 
+EmailMessage email_change_email(const MailContext& context, const std::string& to, const std::string& link) {
+    return render(context, to, link,
+                  {"Confirm your new email address for " + context.app_name,
+                   "Someone asked to use " + to + " as the email address of a " + context.app_name +
+                       " account. To confirm the change, open this link:",
+                   "Confirm new address",
+                   "The link expires in " + minutes_text(context.link_expire_minutes) +
+                       ". If you did not ask for this, ignore this email: nothing changes."});
+}
+
+EmailMessage email_changed_notice(const MailContext& context, const std::string& to, const std::string& new_email,
+                                  const std::string& account_link) {
+    return render(context, to, account_link,
+                  {"Your " + context.app_name + " email address was changed",
+                   "The email address of your " + context.app_name + " account was changed from " + to + " to " +
+                       new_email + ". Your account:",
+                   "Review your account",
+                   "If you did not do this, reset your password and contact your administrator now."});
+}
+
 EmailMessage password_reset_email(const MailContext& context, const std::string& to,
                                   const std::string& link) {
     return render(

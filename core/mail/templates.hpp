@@ -23,6 +23,11 @@ EmailMessage password_reset_email(const MailContext& context, const std::string&
                                   const std::string& link);
 EmailMessage magic_link_email(const MailContext& context, const std::string& to,
                               const std::string& link);
+// To the new address of an email change: the link that confirms it.
+EmailMessage email_change_email(const MailContext& context, const std::string& to, const std::string& link);
+// To the old address once the change is done, with a link to the account console.
+EmailMessage email_changed_notice(const MailContext& context, const std::string& to, const std::string& new_email,
+                                  const std::string& account_link);
 // `inviter_name` may be empty.
 EmailMessage invitation_email(const MailContext& context, const std::string& to,
                               const std::string& link, const std::string& organization_name,

@@ -80,7 +80,14 @@ std::string profile_section(const Csrf& csrf, const AccountView& view) {
            text_field("phone", "Phone", u.phone, "tel") +
            text_field("locale", "Language (e.g. en, es-MX)", u.locale, "language") +
            text_field("timezone", "Time zone (e.g. Europe/Madrid)", u.timezone, "off") +
-           "<button type=\"submit\">Save profile</button></form></section>";
+           "<button type=\"submit\">Save profile</button></form>"
+           "<h3 id=\"email-h\">Change email address</h3>" + section_error(view, "email") +
+           "<form method=\"post\" action=\"/account/email\" aria-labelledby=\"email-h\">" + hidden_csrf(csrf) +
+           "<label for=\"new_email\">New email address</label>"
+           "<input id=\"new_email\" name=\"new_email\" type=\"email\" autocomplete=\"email\" required>" +
+           password_field("email_password", "Password", "current-password") +
+           "<p class=\"muted\">We send a link to the new address; the change happens when it is opened.</p>"
+           "<button type=\"submit\">Send confirmation link</button></form></section>";
 }
 
 std::string password_section(const Csrf& csrf, const AccountView& view) {
@@ -256,9 +263,20 @@ Response backup_codes_page(const std::string& app_name, const std::vector<std::s
     return page_frame(200, app_name, "Backup codes", body, options);
 }
 
+Response email_confirm_page(const Csrf& csrf, const std::string& app_name, const std::string& token, bool secure) {
+    const std::string body = "<h1>Confirm your new email address</h1>"
+                             "<form method=\"post\" action=\"/account/email/confirm\">" + hidden_csrf(csrf) +
+                             "<input type=\"hidden\" name=\"token\" value=\"" + escape(token) + "\">"
+                             "<button type=\"submit\">Use this address for my account</button></form>";
+    FrameOptions options;
+    options.forms_stay_here = true;
+    return with_csrf_cookie(page_frame(200, app_name, "Confirm email address", body, options), csrf, secure);
+}
+
 std::string account_notice(const std::string& done) {
     static const std::map<std::string, std::string> notices = {
         {"profile", "Your profile was saved."},
+        {"email_sent", "We sent a link to the new address; open it to finish the change."},
         {"password", "Your password was changed; your other sessions were signed out."},
         {"totp", "Two-step verification is on."},
         {"totp_off", "Two-step verification is off."},

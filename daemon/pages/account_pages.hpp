@@ -41,6 +41,10 @@ Response totp_setup_page(const Csrf& csrf, const std::string& app_name, const st
 // Backup codes, shown once (after enrolment or regeneration).
 Response backup_codes_page(const std::string& app_name, const std::vector<std::string>& codes);
 
+// The landing page of an email-change link: a button that confirms (a link alone must not change
+// anything, mail scanners open links).
+Response email_confirm_page(const Csrf& csrf, const std::string& app_name, const std::string& token, bool secure);
+
 // The fixed notice for a `?done=` key after a redirect (never echoes the query).
 std::string account_notice(const std::string& done);
 

@@ -3,6 +3,7 @@
 // janua_session cookie). Forms post back here with the CSRF token and end in a redirect to
 // /account (post/redirect/get) or, on an error, the page again with the error in its section.
 #include "core/common/url.hpp"
+#include "core/identity/email_change.hpp"
 #include "daemon/pages/account_pages.hpp"
 #include "daemon/routes/routes.hpp"
 
@@ -185,8 +186,10 @@ void register_passkeys(Router& router, const std::shared_ptr<Console>& console) 
         if (!json.contains("credential") || !json["credential"].is_object())
             return error_response(make_error(ErrorCode::validation, "credential must be the PublicKeyCredential's JSON"),
                                   r.request_id);
-        const std::string name = json.value("name", std::string("Passkey"));
-        auto created = passkeys.complete_registration(b.user.id, json["credential"], name, meta_of(r));
+        auto name = string_member(json, "name");
+        if (!name) return error_response(name.error(), r.request_id);
+        auto created = passkeys.complete_registration(b.user.id, json["credential"],
+                                                     name->empty() ? std::string("Passkey") : name.value(), meta_of(r));
         if (!created) return error_response(created.error(), r.request_id);
         return Response::json(201, {{"id", created->id}, {"name", created->name}});
     });
@@ -236,6 +239,57 @@ void register_sessions_and_grants(Router& router, const std::shared_ptr<Console>
              });
 }
 
+// Email change: asked for from the console (or the API) with the password; the link mailed to the
+// new address lands on a confirmation page that works without being signed in.
+void register_email_change(Router& router, const std::shared_ptr<Console>& console) {
+    auto& context = console->context();
+    auto service = std::make_shared<identity::EmailChangeService>(*context.pool, *context.hasher, context.config);
+    add_form(router, console, "/account/email", [console, service](Request& r, const oidc::BrowserLogin& b, const Form& f) {
+        auto sent = service->request(b.user.id, field(f, "new_email"), field(f, "email_password"), meta_of(r));
+        if (!sent) return console->failed(r, b, sent.error(), "email");
+        return done("email_sent", "profile");
+    });
+    router.add("GET", "/account/email/confirm", Access::public_route, [console](Request& r) {
+        const std::string token = r.query_param("token").value_or("");
+        if (token.empty() || token.size() > 256) return pages::error_page(400, console->app(), "The link is incomplete.");
+        return pages::email_confirm_page(console->csrf(r), console->app(), token, console->secure());
+    });
+    router.add("POST", "/account/email/confirm", Access::public_route, [console, service](Request& r) {
+        auto form = parse_form(r.body);
+        if (!form) return pages::error_page(400, console->app(), "the form is malformed");
+        const std::string token = field(*form, "token");
+        if (!console->csrf_ok(r, field(*form, "csrf_token")))
+            return pages::email_confirm_page(console->csrf(r), console->app(), token, console->secure());
+        auto changed = service->confirm(token, meta_of(r));
+        if (!changed) return pages::error_page(http_status(changed.error().code), console->app(), changed.error().message);
+        return pages::message_page(console->app(), "Email address changed",
+                                   "Your account now uses " + changed.value() + ". Sign in with it from now on.");
+    });
+    router.add("POST", "/api/v1/auth/email/change", Access::user, [service](Request& r) {
+        auto body = parse_json_object(r);
+        if (!body) return error_response(body.error(), r.request_id);
+        auto new_email = string_member(*body, "new_email");
+        auto password = string_member(*body, "password");
+        if (!new_email) return error_response(new_email.error(), r.request_id);
+        if (!password) return error_response(password.error(), r.request_id);
+        auto sent = service->request(r.principal->user_id, new_email.value(), password.value(), meta_of(r));
+        if (!sent) return error_response(sent.error(), r.request_id);
+        return Response::json(202, {{"status", "confirmation_sent"}});
+    });
+    router.add("POST", "/api/v1/auth/email/change/confirm", Access::public_route, [service](Request& r) {
+        auto body = parse_json_object(r);
+        if (!body) return error_response(body.error(), r.request_id);
+        auto token = string_member(*body, "token");
+        if (!token) return error_response(token.error(), r.request_id);
+        auto changed = service->confirm(token.value(), meta_of(r));
+        if (!changed) return error_response(changed.error(), r.request_id);
+        return Response::json(200, {{"email", changed.value()}, {"email_verified", true}});
+    });
+    for (const char* path : {"/account/email", "/account/email/confirm", "/api/v1/auth/email/change",
+                             "/api/v1/auth/email/change/confirm"})
+        router.rate_limit("POST", path);
+}
+
 }  // namespace
 
 void register_account_routes(Router& router, DaemonContext& context) {
@@ -249,6 +303,7 @@ void register_account_routes(Router& router, DaemonContext& context) {
     register_totp(router, console);
     register_passkeys(router, console);
     register_sessions_and_grants(router, console);
+    register_email_change(router, console);
 }
 
 }  // namespace janua::daemon

@@ -15,10 +15,18 @@ using janua::test::oidc::OidcServer;
 
 namespace {
 
+Env with_webauthn(Env env, const std::string& origin) {
+    env["WEBAUTHN_RP_ID"] = "localhost";
+    env["WEBAUTHN_ORIGIN"] = origin;
+    return env;
+}
+
 struct ConsoleServer {
     int page_port = free_port();
     std::string page_origin = "http://localhost:" + std::to_string(page_port);
-    OidcServer server{{{"WEBAUTHN_RP_ID", "localhost"}, {"WEBAUTHN_ORIGIN", page_origin}}};
+    OidcServer server;
+
+    explicit ConsoleServer(const Env& env = {}) : server(with_webauthn(env, page_origin)) {}
 
     std::string value(const std::string& sql) const {
         pqxx::connection c(server.db.url());
@@ -253,4 +261,61 @@ TEST_CASE("account console forms: profile and password errors, sessions, applica
                                                 {"code", mfa::oathtool_code(secret, mfa::unix_now() + 30)}});
     CHECK(off.status == 302);
     CHECK(s.value("SELECT mfa_enabled::text FROM users WHERE id = '" + s.server.user_id + "'") == "false");
+}
+
+TEST_CASE("account console: the email address changes only through the link sent to the new address", "[account]") {
+    MailDir mail;
+    ConsoleServer s(mail.env());
+    signup(s.server.base(), "taken@example.com");
+    auto [b, console] = console_of(s);
+    auto ask = [&b](const std::string& new_email, const std::string& password) {
+        auto page = b.send("GET", "/account");
+        REQUIRE(page.status == 200);
+        return b.post("/account/email", {{"csrf_token", FormBrowser::field(page.body, "csrf_token")},
+                                         {"new_email", new_email}, {"email_password", password}});
+    };
+    CHECK(ask("new@example.com", "not-the-password").status == 401);
+    CHECK(ask("not an address", k_password).status == 422);
+    CHECK(ask("ALICE@example.com", k_password).status == 422);  // the current address
+    auto taken = ask("taken@example.com", k_password);
+    CHECK(taken.status == 409);
+    CHECK_THAT(taken.body, Catch::Contains("another account uses this email address"));
+    auto sent = ask("New@Example.com", k_password);
+    CHECK(sent.status == 302);
+    CHECK(sent.header("Location") == "/account?done=email_sent#profile");
+    CHECK(s.value("SELECT email FROM users WHERE id = '" + s.server.user_id + "'") == s.server.email);
+    const auto token = mail.wait_for_token("new@example.com", "/account/email/confirm");
+
+    // The link shows a button (mail scanners open links); only the posted form changes the address.
+    FormBrowser other{s.server.base(), {}};
+    auto landing = other.send("GET", "/account/email/confirm?token=" + token);
+    REQUIRE(landing.status == 200);
+    CHECK(s.value("SELECT email FROM users WHERE id = '" + s.server.user_id + "'") == s.server.email);
+    auto forged = other.post("/account/email/confirm", {{"token", token}, {"csrf_token", std::string(64, 'a')}});
+    CHECK(forged.status == 200);
+    CHECK(s.value("SELECT email FROM users WHERE id = '" + s.server.user_id + "'") == s.server.email);
+    auto confirmed = other.post("/account/email/confirm", {{"token", token}, {"csrf_token", FormBrowser::field(landing.body, "csrf_token")}});
+    CHECK(confirmed.status == 200);
+    CHECK_THAT(confirmed.body, Catch::Contains("new@example.com"));
+    CHECK(s.value("SELECT email || '/' || email_verified::text FROM users WHERE id = '" + s.server.user_id + "'") ==
+          "new@example.com/true");
+    CHECK(other.post("/account/email/confirm", {{"token", token}, {"csrf_token", FormBrowser::field(landing.body, "csrf_token")}})
+              .status == 401);
+    CHECK(s.value("SELECT details->>'previous_email' FROM audit_events WHERE action = 'user.email_changed'") ==
+          s.server.email);
+    // The old address is told, with a link to the console.
+    CHECK_THAT(mail.listing(), Catch::Contains("alice@example.com") && Catch::Contains("was changed"));
+    CHECK(signin_response(s.server.base(), "new@example.com", k_password).status == 200);
+
+    // The same through the API.
+    const auto access = signin(s.server.base(), "new@example.com")["access_token"].get<std::string>();
+    CHECK(post(s.server.base(), "/api/v1/auth/email/change", {{"new_email", 42}, {"password", k_password}}, access).status == 422);
+    auto api = post(s.server.base(), "/api/v1/auth/email/change", {{"new_email", "third@example.com"}, {"password", k_password}},
+                    access);
+    CHECK(api.status == 202);
+    const auto api_token = mail.wait_for_token("third@example.com", "/account/email/confirm");
+    CHECK(post(s.server.base(), "/api/v1/auth/email/change/confirm", {{"token", "wrong"}}).status == 401);
+    auto done = post(s.server.base(), "/api/v1/auth/email/change/confirm", {{"token", api_token}});
+    CHECK(done.status == 200);
+    CHECK(body_of(done)["email"] == "third@example.com");
 }
