@@ -23,6 +23,11 @@ EmailMessage password_reset_email(const MailContext& context, const std::string&
                                   const std::string& link);
 EmailMessage magic_link_email(const MailContext& context, const std::string& to,
                               const std::string& link);
+// Devices and risk-based sign-in (core/devices): `detail` names the device, address and time.
+EmailMessage new_signin_email(const MailContext& context, const std::string& to, const std::string& link,
+                              const std::string& detail);
+EmailMessage device_confirmation_email(const MailContext& context, const std::string& to,
+                                       const std::string& link, const std::string& detail);
 // `inviter_name` may be empty.
 EmailMessage invitation_email(const MailContext& context, const std::string& to,
                               const std::string& link, const std::string& organization_name,
