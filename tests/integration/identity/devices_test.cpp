@@ -219,7 +219,7 @@ TEST_CASE("devices: a new device on a new network waits for an emailed confirmat
     CHECK(listed["data"].size() == 2);
 }
 
-TEST_CASE("devices: wrong passwords and impossible travel raise the score; MFA users step up to MFA",
+TEST_CASE("devices: wrong passwords and impossible travel raise the score, and MFA users step up to MFA",
           "[identity][devices]") {
     MailDir mail;
     char pattern[] = "/tmp/janua-geoip-XXXXXX";
