@@ -91,6 +91,7 @@ int serve(const config::Loaded& loaded) {
     const db::PoolSettings pool_settings{cfg.database_url, cfg.database_pool_size, cfg.database_connect_timeout_seconds,
                                          cfg.database_acquire_timeout_ms, cfg.database_statement_timeout_ms, "januad"};
     daemon::build_services(context, pool_settings);
+    if (auto devices = daemon::build_device_services(context); !devices) return fail(devices.error().message, 2);
     try {
         (void)context.keys->ensure_keys();  // a fresh database gets its first keys now
     } catch (const std::exception& e) {

@@ -8,6 +8,7 @@
 #include "core/db/pool.hpp"
 #include "core/federation/login_service.hpp"
 #include "core/identity/auth_service.hpp"
+#include "core/devices/device_service.hpp"
 #include "core/identity/password_hasher.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/mfa/mfa_service.hpp"
@@ -71,6 +72,7 @@ struct DaemonContext {
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
     std::atomic<bool> shutting_down{false};
     std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
+    std::unique_ptr<devices::DeviceService> devices;  // null: DEVICES_ENABLED=false
 };
 
 }  // namespace janua::daemon

@@ -9,6 +9,8 @@
 namespace janua::daemon {
 
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings);
+// Known devices and risk-based sign-in (daemon/device_services.cpp); fails on a bad RISK_GEOIP_FILE.
+Status build_device_services(DaemonContext& context);
 
 // Re-read the runtime system settings and apply those held outside the snapshot (rate limits).
 // Logs and keeps the previous values when the database cannot be read.

@@ -138,6 +138,11 @@ const std::vector<Setting>& settings_table() {
         {"UPSTREAM_IDP_ALLOW_PRIVATE", "false", BoolSetting{&C::upstream_idp_allow_private}, Secret::no, "allow upstream identity providers (social login, enterprise OIDC) on private, loopback and link-local addresses and over plain http (development and tests only)"},
         {"UPSTREAM_LOGIN_STATE_TTL_SECONDS", "600", IntSetting{&C::upstream_login_state_ttl_seconds, 30, 3600}, Secret::no, "seconds a user has to finish signing in at an upstream identity provider"},
         {"UPSTREAM_CLOCK_SKEW_SECONDS", "120", IntSetting{&C::upstream_clock_skew_seconds, 0, 600}, Secret::no, "clock difference tolerated when checking an upstream ID token's exp and iat"},
+
+        {"DEVICES_ENABLED", "true", BoolSetting{&C::devices_enabled}, Secret::no, "remember the devices users sign in from with a password, score each sign-in's risk and act on it (docs/api.md, Devices and risk-based sign-in)"},
+        {"RISK_STEP_UP_THRESHOLD", "70", IntSetting{&C::risk_step_up_threshold, 0, 1000}, Secret::no, "risk score from which a password sign-in on an untrusted device of a user without MFA waits for an emailed confirmation (0: never)"},
+        {"RISK_GEOIP_FILE", "", StringSetting{&C::risk_geoip_file, {}}, Secret::no, "CSV file of network,latitude,longitude lines that turns on the impossible-travel signal (empty: off)"},
+        {"NEW_DEVICE_EMAILS_ENABLED", "true", BoolSetting{&C::new_device_emails_enabled}, Secret::no, "email users when their account is signed in to from a device it had not used before"},
     };
     return table;
 }

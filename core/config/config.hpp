@@ -124,6 +124,12 @@ struct Config {
     int upstream_login_state_ttl_seconds = 0;
     int upstream_clock_skew_seconds = 0;
 
+    // Devices and risk-based sign-in (core/devices).
+    bool devices_enabled = true;
+    int risk_step_up_threshold = 0;
+    std::string risk_geoip_file;
+    bool new_device_emails_enabled = true;
+
     bool is_production() const { return environment == "production"; }
 };
 

@@ -6,6 +6,7 @@
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/time.hpp"
+#include "core/devices/device_service.hpp"
 #include "core/identity/mfa_challenges.hpp"
 #include "core/identity/profile.hpp"
 #include "core/identity/user_repository.hpp"
@@ -236,26 +237,39 @@ Result<AuthResult> AuthService::signin(const std::string& login, const std::stri
     if (!user) return user.error();
     return m_pool.transact([&](db::Transaction& tx) -> Result<AuthResult> {
         if (rehashed) users::set_password(tx, user->id, *rehashed, "bcrypt");
+        // A refusal below is returned from this transaction on purpose: the device, its confirmation
+        // link, the mail and the audit entry commit although the sign-in fails.
+        std::optional<devices::Decision> device;
+        if (m_devices) device = m_devices->assess(tx, *user, meta, meta.device_token, user->mfa_enabled);
+        if (device && device->confirm_by_email) return m_devices->refuse(tx, *user, *device, meta);
+        if (device) m_devices->accept(tx, *user, *device, meta);
         if (user->mfa_enabled) {
             AuthResult pending{*user, std::nullopt, false, std::nullopt};
             pending.mfa_token = mfa_challenges::issue(tx, user->id, {"pwd"}, "api", meta.ip, meta.user_agent);
             auto e = event("user.signin_mfa_required", meta, user->id);
             e.details = {{"first_factor", "pwd"}};
+            if (device) e.details["risk"] = device->audit("mfa");
             audit::record(tx, e);
+            if (device) pending.device_token = device->device_token;
             return pending;
         }
-        AuthResult result{*user, complete_signin(tx, *user, {"pwd"}, meta, "password"), false, std::nullopt};
+        AuthResult result{*user,
+                          complete_signin(tx, *user, {"pwd"}, meta, "password", std::nullopt,
+                                          device ? device->audit("allow") : nlohmann::json(nullptr)),
+                          false, std::nullopt};
+        if (device) result.device_token = device->device_token;
         return result;
     });
 }
 
 TokenPair AuthService::complete_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
                                        const RequestMeta& meta, const std::string& via,
-                                       const std::optional<std::string>& organization_id) {
+                                       const std::optional<std::string>& organization_id, const nlohmann::json& risk) {
     users::record_successful_login(tx, user.id);
     auto e = event("user.signin", meta, user.id);
     e.organization_id = organization_id;
     e.details = {{"via", via}, {"amr", amr}};
+    if (!risk.is_null()) e.details["risk"] = risk;
     audit::record(tx, e);
     return start_session(tx, user, amr, meta, organization_id);
 }
@@ -263,11 +277,13 @@ TokenPair AuthService::complete_signin(db::Transaction& tx, const User& user, co
 BrowserSignin AuthService::complete_browser_signin(db::Transaction& tx, const User& user,
                                                    const std::vector<std::string>& amr, const RequestMeta& meta,
                                                    const std::string& via,
-                                                   const std::optional<std::string>& organization_id) {
+                                                   const std::optional<std::string>& organization_id,
+                                                   const nlohmann::json& risk) {
     users::record_successful_login(tx, user.id);
     auto e = event("user.signin", meta, user.id);
     e.organization_id = organization_id;
     e.details = {{"via", "hosted_login"}, {"method", via}, {"amr", amr}};
+    if (!risk.is_null()) e.details["risk"] = risk;
     audit::record(tx, e);
     sessions::NewSession spec;
     spec.organization_id = organization_id;
@@ -287,15 +303,25 @@ Result<BrowserSignin> AuthService::signin_browser(const std::string& login, cons
     if (!user) return user.error();
     return m_pool.transact([&](db::Transaction& tx) -> Result<BrowserSignin> {
         if (rehashed) users::set_password(tx, user->id, *rehashed, "bcrypt");
+        // As in signin(): a refusal commits its device, link, mail and audit entry.
+        std::optional<devices::Decision> device;
+        if (m_devices) device = m_devices->assess(tx, *user, meta, meta.device_token, user->mfa_enabled);
+        if (device && device->confirm_by_email) return m_devices->refuse(tx, *user, *device, meta);
+        if (device) m_devices->accept(tx, *user, *device, meta);
         if (user->mfa_enabled) {
             BrowserSignin pending{*user, "", "", std::nullopt};
             pending.mfa_token = mfa_challenges::issue(tx, user->id, {"pwd"}, "browser", meta.ip, meta.user_agent);
             auto e = event("user.signin_mfa_required", meta, user->id);
             e.details = {{"first_factor", "pwd"}, {"via", "hosted_login"}};
+            if (device) e.details["risk"] = device->audit("mfa");
             audit::record(tx, e);
+            if (device) pending.device_token = device->device_token;
             return pending;
         }
-        return complete_browser_signin(tx, *user, {"pwd"}, meta, "password");
+        auto signed_in = complete_browser_signin(tx, *user, {"pwd"}, meta, "password", std::nullopt,
+                                                 device ? device->audit("allow") : nlohmann::json(nullptr));
+        if (device) signed_in.device_token = device->device_token;
+        return signed_in;
     });
 }
 

@@ -18,6 +18,9 @@
 namespace janua::admin {
 class RuntimeSettings;
 }
+namespace janua::devices {
+class DeviceService;
+}
 
 namespace janua::identity {
 
@@ -47,14 +50,16 @@ struct RequestMeta {
     std::string ip;
     std::string user_agent;
     std::string request_id;
+    std::string device_token = {};  // the device token the client presented (core/devices)
 };
 
 // An email the flows want sent; delivered through the outbox in the caller's transaction.
 struct OutgoingMail {
-    enum class Kind { verification, password_reset, magic_link };
+    enum class Kind { verification, password_reset, magic_link, new_signin, device_confirmation };
     Kind kind;
     std::string to;
     std::string link;
+    std::string detail = {};  // new_signin, device_confirmation: which device, from where, when
 };
 using Mailer = std::function<void(db::Transaction&, const OutgoingMail&)>;
 
@@ -72,6 +77,7 @@ struct AuthResult {
     // Set instead of tokens when the user has MFA: the first factor passed, the second is owed
     // (POST /api/v1/mfa/verify). See identity/mfa_challenges.hpp.
     std::optional<std::string> mfa_token;
+    std::optional<std::string> device_token = std::nullopt;  // for the client to keep (core/devices)
 };
 
 // The caller behind a valid bearer token.
@@ -98,6 +104,7 @@ struct BrowserSignin {
     std::string session_id;
     std::string cookie_token;
     std::optional<std::string> mfa_token;  // set (and no session) when the user owes a second factor
+    std::optional<std::string> device_token = std::nullopt;  // for the janua_device cookie (core/devices)
 };
 
 struct SignupRequest {
@@ -148,6 +155,8 @@ public:
     // Runtime system settings (signup_enabled, magic_links_enabled, password_min_length) override
     // the configured values when given; the object must outlive this service.
     void use_runtime_settings(const admin::RuntimeSettings* runtime) { m_runtime = runtime; }
+    // Known devices and risk-based sign-in for password sign-ins (none: neither).
+    void use_devices(devices::DeviceService* devices) { m_devices = devices; }
 
     // For the second-factor services (core/mfa, core/webauthn): finish a sign-in whose factors
     // all passed, in the caller's transaction. `amr` lists every factor used. `organization_id`
@@ -155,10 +164,12 @@ public:
     // those of OAuth codes issued from its browser session, carry it as org_id.
     TokenPair complete_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
                               const RequestMeta& meta, const std::string& via,
-                              const std::optional<std::string>& organization_id = std::nullopt);
+                              const std::optional<std::string>& organization_id = std::nullopt,
+                              const nlohmann::json& risk = nullptr);
     BrowserSignin complete_browser_signin(db::Transaction& tx, const User& user, const std::vector<std::string>& amr,
                                           const RequestMeta& meta, const std::string& via,
-                                          const std::optional<std::string>& organization_id = std::nullopt);
+                                          const std::optional<std::string>& organization_id = std::nullopt,
+                                          const nlohmann::json& risk = nullptr);
 
 private:
     // Everything a password sign-in checks (lockout, status, the password); `rehashed` gets a
@@ -181,6 +192,7 @@ private:
     tokens::KeyManager& m_keys;
     Mailer m_mailer;
     const admin::RuntimeSettings* m_runtime = nullptr;
+    devices::DeviceService* m_devices = nullptr;
 };
 
 // Lower-case, trimmed, and shaped like an address (one @, a dot in the domain, no spaces).

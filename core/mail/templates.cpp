@@ -152,6 +152,27 @@ EmailMessage magic_link_email(const MailContext& context, const std::string& to,
              ". If you did not ask to sign in, you can ignore this email."});
 }
 
+EmailMessage new_signin_email(const MailContext& context, const std::string& to, const std::string& link,
+                              const std::string& detail) {
+    return render(context, to, link,
+                  {"New sign-in to your " + context.app_name + " account",
+                   "Your account was just signed in to from a device it had not used before. " + detail +
+                       " If this was you, there is nothing to do. If it was not, reset your password now:",
+                   "Reset my password",
+                   "You can see and remove the devices of your account in your account settings."});
+}
+
+EmailMessage device_confirmation_email(const MailContext& context, const std::string& to,
+                                       const std::string& link, const std::string& detail) {
+    return render(context, to, link,
+                  {"Confirm a sign-in to " + context.app_name,
+                   "Someone signed in to your account with your password, from a device or place that looks unusual. " +
+                       detail + " If this was you, confirm the device with this link, then sign in again:",
+                   "Confirm this device",
+                   "The link works once and expires in " + minutes_text(context.link_expire_minutes) +
+                       ". If this was not you, do not open it, and change your password."});
+}
+
 EmailMessage invitation_email(const MailContext& context, const std::string& to,
                               const std::string& link, const std::string& organization_name,
                               const std::string& inviter_name) {

@@ -28,6 +28,11 @@ EmailMessage email_change_email(const MailContext& context, const std::string& t
 // To the old address once the change is done, with a link to the account console.
 EmailMessage email_changed_notice(const MailContext& context, const std::string& to, const std::string& new_email,
                                   const std::string& account_link);
+// Devices and risk-based sign-in (core/devices): `detail` names the device, address and time.
+EmailMessage new_signin_email(const MailContext& context, const std::string& to, const std::string& link,
+                              const std::string& detail);
+EmailMessage device_confirmation_email(const MailContext& context, const std::string& to,
+                                       const std::string& link, const std::string& detail);
 // `inviter_name` may be empty.
 EmailMessage invitation_email(const MailContext& context, const std::string& to,
                               const std::string& link, const std::string& organization_name,

@@ -173,6 +173,26 @@ std::string sessions_section(const Csrf& csrf, const AccountView& view) {
     return out + "</section>";
 }
 
+std::string devices_section(const Csrf& csrf, const AccountView& view) {
+    if (!view.devices_enabled) return "";
+    std::string out = "<section aria-labelledby=\"devices-h\" id=\"devices\"><h2 id=\"devices-h\">Devices</h2>" +
+                      section_error(view, "devices") +
+                      "<p class=\"muted\">Browsers and apps that signed in to your account. A sign-in that looks "
+                      "risky on a device you do not trust asks for more proof.</p>";
+    if (view.devices.empty()) return out + "<p>No devices yet.</p></section>";
+    out += "<table><caption class=\"muted\">Your devices</caption><thead><tr><th scope=\"col\">Device</th>"
+           "<th scope=\"col\">Last IP address</th><th scope=\"col\">Last seen</th><th scope=\"col\">Trusted</th>"
+           "<th scope=\"col\">Actions</th></tr></thead><tbody>";
+    for (const auto& d : view.devices) {
+        const std::string name = d.user_agent.empty() ? "unknown device" : d.user_agent;
+        out += "<tr><td>" + escape(name) + "</td><td>" + escape(d.last_ip) + "</td><td>" + escape(d.last_seen_at) +
+               "</td><td>" + (d.trusted_at.empty() ? std::string("no") : "since " + escape(d.trusted_at)) + "</td><td>" +
+               (d.trusted_at.empty() ? button_form(csrf, "/account/devices/" + d.id + "/trust", "Trust", "Trust " + name) : "") +
+               button_form(csrf, "/account/devices/" + d.id + "/remove", "Remove", "Remove " + name) + "</td></tr>";
+    }
+    return out + "</tbody></table></section>";
+}
+
 std::string linked_section(const Csrf& csrf, const AccountView& view) {
     std::string out = "<section aria-labelledby=\"linked-h\" id=\"linked\"><h2 id=\"linked-h\">Linked accounts</h2>" +
                       section_error(view, "linked");
@@ -219,12 +239,14 @@ Response account_page(int status, const Csrf& csrf, const std::string& app_name,
                        ". <a href=\"/oauth/logout\">Sign out</a></p>"
                        "<nav aria-label=\"Sections\"><a href=\"#profile\">Profile</a><a href=\"#password\">Password</a>"
                        "<a href=\"#totp\">Two-step verification</a><a href=\"#passkeys\">Passkeys</a>"
-                       "<a href=\"#sessions\">Sessions</a><a href=\"#linked\">Linked accounts</a>"
+                       "<a href=\"#sessions\">Sessions</a>" + std::string(view.devices_enabled ? "<a href=\"#devices\">Devices</a>" : "") +
+                       "<a href=\"#linked\">Linked accounts</a>"
                        "<a href=\"#applications\">Applications</a></nav>";
     if (!view.notice.empty()) body += "<p class=\"notice\" role=\"status\">" + escape(view.notice) + "</p>";
     if (!view.error.empty() && view.error_section.empty()) body += "<p class=\"error\" role=\"alert\">" + escape(view.error) + "</p>";
     body += profile_section(csrf, view) + password_section(csrf, view) + totp_section(csrf, view) +
-            passkeys_section(csrf, view) + sessions_section(csrf, view) + linked_section(csrf, view) +
+            passkeys_section(csrf, view) + sessions_section(csrf, view) + devices_section(csrf, view) +
+            linked_section(csrf, view) +
             applications_section(csrf, view);
     FrameOptions options;
     options.extra_style = k_console_style;
@@ -285,6 +307,8 @@ std::string account_notice(const std::string& done) {
         {"passkey_removed", "The passkey was removed."},
         {"session", "The session was signed out."},
         {"sessions", "All your other sessions were signed out."},
+        {"device_trusted", "The device is trusted."},
+        {"device_removed", "The device was removed; it counts as new at its next sign-in."},
         {"unlinked", "The account was unlinked."},
         {"revoked", "The application's access was revoked."},
     };

@@ -4,6 +4,7 @@
 // Every form posts with the CSRF token of hosted_pages.hpp; the only script is the passkey
 // registration (nonce'd), everything else works without JavaScript.
 
+#include "core/devices/device_service.hpp"
 #include "core/federation/linked_accounts.hpp"
 #include "core/identity/sessions.hpp"
 #include "core/identity/user.hpp"
@@ -21,6 +22,8 @@ struct AccountView {
     identity::User user;
     std::string current_session_id;
     std::vector<identity::sessions::Session> sessions;
+    bool devices_enabled = false;  // DEVICES_ENABLED
+    std::vector<devices::Device> devices;
     mfa::MfaStatus mfa;
     std::vector<webauthn::store::Credential> passkeys;
     std::vector<federation::linked_accounts::LinkedAccount> linked;

@@ -55,6 +55,10 @@ public:
         view.sessions = m_context.auth->list_sessions(user_id);
         if (auto status = m_context.mfa->status(user_id)) view.mfa = status.value();
         view.passkeys = m_context.webauthn->list(user_id);
+        if (m_context.devices) {
+            view.devices_enabled = true;
+            view.devices = m_context.devices->list(user_id);
+        }
         view.linked = m_context.upstream_login->linked(user_id);
         view.consents = m_context.provider->consents_of(user_id);
         return view;
@@ -223,6 +227,19 @@ void register_sessions_and_grants(Router& router, const std::shared_ptr<Console>
         auth.revoke_other_sessions(principal_of(b), meta_of(r));
         return done("sessions", "sessions");
     });
+    if (context.devices) {
+        auto& devices = *context.devices;
+        add_form(router, console, "/account/devices/{id}/trust", [console, &devices](Request& r, const oidc::BrowserLogin& b, const Form&) {
+            auto trusted = devices.trust(principal_of(b), r.param("id"), meta_of(r));
+            if (!trusted) return console->failed(r, b, trusted.error(), "devices");
+            return done("device_trusted", "devices");
+        });
+        add_form(router, console, "/account/devices/{id}/remove", [console, &devices](Request& r, const oidc::BrowserLogin& b, const Form&) {
+            auto removed = devices.remove(principal_of(b), r.param("id"), meta_of(r));
+            if (!removed) return console->failed(r, b, removed.error(), "devices");
+            return done("device_removed", "devices");
+        });
+    }
     auto& login = *context.upstream_login;
     add_form(router, console, "/account/linked/{provider}/unlink",
              [console, &login](Request& r, const oidc::BrowserLogin& b, const Form&) {

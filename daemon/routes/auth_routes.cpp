@@ -18,14 +18,18 @@ nlohmann::json tokens_json(const TokenPair& tokens) {
 
 Response auth_result(int status, const AuthResult& result) {
     // The profile waits for the second factor too.
-    if (result.mfa_token)
-        return Response::json(200, {{"mfa_required", true},
-                                    {"mfa_token", *result.mfa_token},
-                                    {"expires_in", identity::mfa_challenges::k_lifetime_minutes * 60}});
-    nlohmann::json body = {{"user", identity::to_json(result.user)}};
-    if (result.tokens) body.update(tokens_json(*result.tokens));
-    if (result.verification_required) body["verification_required"] = true;
-    return Response::json(status, body);
+    nlohmann::json body;
+    if (result.mfa_token) {
+        body = {{"mfa_required", true},
+                {"mfa_token", *result.mfa_token},
+                {"expires_in", identity::mfa_challenges::k_lifetime_minutes * 60}};
+    } else {
+        body = {{"user", identity::to_json(result.user)}};
+        if (result.tokens) body.update(tokens_json(*result.tokens));
+        if (result.verification_required) body["verification_required"] = true;
+    }
+    if (result.device_token) body["device_token"] = *result.device_token;  // core/devices: the client keeps it
+    return Response::json(result.mfa_token ? 200 : status, body);
 }
 
 // Parse the body, pull the named string members, or answer the error.
@@ -69,9 +73,12 @@ void register_auth_routes(Router& router, DaemonContext& context) {
     });
 
     router.add("POST", base + "/signin", Access::public_route, [&auth](Request& r) {
-        return with_strings(r, {"email", "username", "password"}, [&](auto&, auto& v) {
+        return with_strings(r, {"email", "username", "password", "device_token"}, [&](auto&, auto& v) {
             const std::string login = v["email"].empty() ? v["username"] : v["email"];
-            auto result = auth.signin(login, v["password"], meta_of(r));
+            auto meta = meta_of(r);
+            // The device this client signed in from before (core/devices): sent back, or its cookie.
+            meta.device_token = v["device_token"].empty() ? cookie(r, devices::k_device_cookie) : v["device_token"];
+            auto result = auth.signin(login, v["password"], meta);
             if (!result) return error_response(result.error(), r.request_id);
             return auth_result(200, *result);
         });

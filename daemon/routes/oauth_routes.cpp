@@ -41,6 +41,12 @@ std::string form_field(const Params& form, const char* name) {
     return it == form.end() ? std::string() : it->second;
 }
 
+// The browser's device token (core/devices): long-lived, sent only to this server.
+std::string device_cookie(const std::string& token, bool secure) {
+    return std::string(devices::k_device_cookie) + "=" + token + "; Path=/; HttpOnly; SameSite=Lax; Max-Age=" +
+           std::to_string(devices::k_device_cookie_days * 86400) + (secure ? "; Secure" : "");
+}
+
 }  // namespace
 
 void register_oauth_routes(Router& router, DaemonContext& context) {
@@ -100,17 +106,25 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         if (!pages::csrf_ok(r, form_field(*form, "csrf_token"), secret))
             return pages::login_page(csrf, app, "", return_to, form_field(*form, "email"),
                                      "Your session expired; please try again.", secure);
-        auto signed_in = auth.signin_browser(form_field(*form, "email"), form_field(*form, "password"), meta_of(r));
+        auto meta = meta_of(r);
+        meta.device_token = cookie(r, devices::k_device_cookie);  // core/devices: this browser, if known
+        auto signed_in = auth.signin_browser(form_field(*form, "email"), form_field(*form, "password"), meta);
         if (!signed_in) {
             Response page = pages::login_page(csrf, app, "", return_to, form_field(*form, "email"),
                                               signed_in.error().message, secure);
             page.status = http_status(signed_in.error().code);
+            // A sign-in waiting for its emailed confirmation: the browser keeps the device it confirms.
+            const auto& details = signed_in.error().details;
+            if (details.is_object() && details.contains("device_token") && details["device_token"].is_string())
+                page.headers.emplace_back("Set-Cookie", device_cookie(details["device_token"].get<std::string>(), secure));
             return page;
         }
         // A user with MFA owes the second factor first (POST /login/mfa, daemon/routes/login_mfa_routes.cpp).
-        if (signed_in->mfa_token) return pages::mfa_page(csrf, app, return_to, *signed_in->mfa_token, "", secure);
-        Response next = return_to.empty() ? pages::message_page(app, "Signed in", "You are signed in.")
-                                          : pages::redirect(return_to);
+        Response next = signed_in->mfa_token ? pages::mfa_page(csrf, app, return_to, *signed_in->mfa_token, "", secure)
+                        : return_to.empty()  ? pages::message_page(app, "Signed in", "You are signed in.")
+                                             : pages::redirect(return_to);
+        if (signed_in->device_token) next.headers.emplace_back("Set-Cookie", device_cookie(*signed_in->device_token, secure));
+        if (signed_in->mfa_token) return next;
         next.headers.emplace_back("Set-Cookie", pages::session_cookie(signed_in->cookie_token, session_seconds, secure));
         return next;
     });

@@ -31,6 +31,7 @@ void register_sso_routes(Router& router, DaemonContext& context);  // SAML SSO (
 void register_migration_routes(Router& router, DaemonContext& context);
 void register_secret_check_routes(Router& router, DaemonContext& context);  // janua apply's secret checks
 void register_account_routes(Router& router, DaemonContext& context);       // the /account console
+void register_device_routes(Router& router, DaemonContext& context);  // known devices, risky sign-in confirmation
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);

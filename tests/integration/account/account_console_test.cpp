@@ -230,6 +230,16 @@ TEST_CASE("account console forms: profile and password errors, sessions, applica
     CHECK(submit("/account/applications/console-app/revoke", {}).status == 404);
     CHECK(http("DELETE", s.server.base(), "/api/v1/auth/consents/console-app", {}, identity::bearer(token)).status == 404);
 
+    // Devices (risk-based sign-in): the browser that signed in is listed, trusted, then removed.
+    const std::string device_id = s.value("SELECT id FROM devices WHERE user_id = '" + s.server.user_id + "' ORDER BY first_seen_at LIMIT 1");
+    REQUIRE_FALSE(device_id.empty());
+    CHECK_THAT(b.send("GET", "/account").body, Catch::Contains("id=\"devices\"") && Catch::Contains("/account/devices/" + device_id + "/trust"));
+    CHECK(submit("/account/devices/00000000-0000-0000-0000-000000000000/trust", {}).status == 404);
+    CHECK(submit("/account/devices/" + device_id + "/trust", {}).status == 302);
+    CHECK(s.value("SELECT (trusted_at IS NOT NULL)::text FROM devices WHERE id = '" + device_id + "'") == "true");
+    CHECK(submit("/account/devices/" + device_id + "/remove", {}).status == 302);
+    CHECK(s.value("SELECT count(*) FROM devices WHERE id = '" + device_id + "'") == "0");
+
     // Linked accounts: listed by provider and unlinked (the password remains a way in).
     s.exec("INSERT INTO identity_providers (slug, display_name, preset, protocol, issuer, client_id) "
            "VALUES ('corp', 'Corp IdP', 'oidc', 'oidc', 'https://idp.example', 'janua')");

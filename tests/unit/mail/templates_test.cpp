@@ -22,7 +22,9 @@ TEST_CASE("every template carries the link in both parts and validates", "[mail]
         mail::verification_email(k_context, "alice@example.com", k_link),
         mail::password_reset_email(k_context, "alice@example.com", k_link),
         mail::magic_link_email(k_context, "alice@example.com", k_link),
-        mail::invitation_email(k_context, "alice@example.com", k_link, "Widgets Ltd", "Bob")};
+        mail::invitation_email(k_context, "alice@example.com", k_link, "Widgets Ltd", "Bob"),
+        mail::new_signin_email(k_context, "alice@example.com", k_link, "Device: curl/8. Address: 192.0.2.1."),
+        mail::device_confirmation_email(k_context, "alice@example.com", k_link, "Device: curl/8. Address: 192.0.2.1.")};
     for (const auto& message : messages) {
         INFO(message.subject);
         CHECK(message.to == "alice@example.com");
@@ -45,6 +47,18 @@ TEST_CASE("templates escape inserted values in the HTML part", "[mail]") {
     CHECK(contains(message.html_body, "Acme &lt;Login&gt;"));
     CHECK(
         contains(message.text_body, "<script>alert(1)</script>"));  // plain text needs no escaping
+}
+
+TEST_CASE("device mails escape the client's user agent in the HTML part", "[mail]") {
+    const std::string detail = "Device: <img src=x onerror=alert(1)>. Address: 192.0.2.1.";
+    for (const auto& message : {mail::new_signin_email(k_context, "a@example.com", k_link, detail),
+                                mail::device_confirmation_email(k_context, "a@example.com", k_link, detail)}) {
+        INFO(message.subject);
+        CHECK_FALSE(contains(message.html_body, "<img"));
+        CHECK(contains(message.html_body, "&lt;img src=x onerror=alert(1)&gt;"));
+        CHECK(contains(message.text_body, detail));
+    }
+    CHECK(contains(mail::device_confirmation_email(k_context, "a@example.com", k_link, detail).text_body, "1 hour"));
 }
 
 TEST_CASE("a line break in an organization name cannot reach the subject header", "[mail]") {
