@@ -94,6 +94,15 @@ audit::Event device_event(const std::string& action, const identity::RequestMeta
 
 std::string hash_of(const std::string& token) { return crypto::sha256(token); }
 
+// A user agent as stored and mailed: printable ASCII, bounded. Headers are bytes; a cut inside a
+// UTF-8 character would make PostgreSQL refuse the row and put broken text in the mail.
+std::string clean_agent(const std::string& agent, std::size_t max) {
+    std::string out = agent.substr(0, max);
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
+    return out;
+}
+
 std::string link(const std::string& base, const std::string& path) {
     std::string root = base;
     while (!root.empty() && root.back() == '/') root.pop_back();
@@ -102,7 +111,7 @@ std::string link(const std::string& base, const std::string& path) {
 
 // One line for the mails: what signed in, from where. Values come from the client: kept short.
 std::string describe(const identity::RequestMeta& meta) {
-    std::string agent = meta.user_agent.empty() ? "an unnamed browser or app" : meta.user_agent.substr(0, 200);
+    std::string agent = meta.user_agent.empty() ? "an unnamed browser or app" : clean_agent(meta.user_agent, 200);
     return "Device: " + agent + ". Address: " + (meta.ip.empty() ? "unknown" : meta.ip) + ".";
 }
 
@@ -169,7 +178,7 @@ Decision DeviceService::assess(db::Transaction& tx, const identity::User& user, 
             token = crypto::random_token(32);
         decision.device_token = token;
         decision.device_id = tx.exec(k_insert, user.id, pqxx::binarystring(hash_of(token)),
-                                     meta.user_agent.substr(0, 512), meta.ip)[0][0]
+                                     clean_agent(meta.user_agent, 512), meta.ip)[0][0]
                                  .as<std::string>();
         tx.exec(k_prune, user.id, k_max_devices_per_user);
     }
@@ -180,7 +189,7 @@ Decision DeviceService::assess(db::Transaction& tx, const identity::User& user, 
 
 void DeviceService::accept(db::Transaction& tx, const identity::User& user, const Decision& decision,
                            const identity::RequestMeta& meta) {
-    tx.exec(k_accept, decision.device_id, meta.ip, meta.user_agent.substr(0, 512));
+    tx.exec(k_accept, decision.device_id, meta.ip, clean_agent(meta.user_agent, 512));
     if (!decision.new_device || !m_settings.notify_new_device) return;
     m_mailer(tx, {identity::OutgoingMail::Kind::new_signin, user.email, link(m_settings.frontend_url, "/forgot-password"),
                   describe(meta)});

@@ -122,6 +122,20 @@ TEST_CASE("devices: a second device is reported by email and can be listed, trus
     CHECK(risk["new_device"] == true);
     wait_for_mails(mail, "alice@example.com", "New sign-in", 1);
 
+    // A non-ASCII user agent is kept and mailed as printable ASCII, so cutting it to length never
+    // breaks a character (313 bytes: the mail's cut at 200 falls inside one; sessions and the audit
+    // log cut at 512).
+    std::string agent = "Browser/1.01 ";
+    for (int i = 0; i < 150; ++i) agent += "\xc3\xa9";
+    auto third = http("POST", base, "/api/v1/auth/signin", json{{"email", "alice@example.com"}, {"password", k_password}}.dump(),
+                      {{"X-Forwarded-For", "203.0.113.9"}, {"User-Agent", agent}});
+    REQUIRE(third.status == 200);
+    wait_for_mails(mail, "alice@example.com", "New sign-in", 2);
+    const std::string third_token = body_of(third)["access_token"];
+    const auto newest = body_of(get(base, "/api/v1/devices", third_token))["data"][0];
+    CHECK(newest["user_agent"] == "Browser/1.01 " + std::string(300, '?'));  // stored as printable ASCII
+    CHECK(http("DELETE", base, "/api/v1/devices/" + newest["id"].get<std::string>(), {}, bearer(third_token)).status == 204);
+
     const std::string token = second_body["access_token"];
     auto listed = body_of(get(base, "/api/v1/devices", token));
     REQUIRE(listed["data"].size() == 2);
