@@ -1,5 +1,6 @@
 #include "core/audit/audit.hpp"
 
+#include "core/common/text.hpp"
 #include "core/jobs/wake.hpp"
 
 namespace janua::audit {
@@ -47,7 +48,7 @@ nlohmann::json as_row(const Event& e) {
             {"target_type", optional_text(e.target_type)},
             {"target_id", optional_text(e.target_id)},
             {"ip_address", e.ip_address},
-            {"user_agent", e.user_agent.substr(0, 512)},
+            {"user_agent", printable_ascii(e.user_agent, 512)},
             {"request_id", e.request_id},
             {"details", e.details}};
 }

@@ -2,6 +2,7 @@
 
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
+#include "core/common/text.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 #include "core/db/atomically.hpp"
@@ -94,14 +95,8 @@ audit::Event device_event(const std::string& action, const identity::RequestMeta
 
 std::string hash_of(const std::string& token) { return crypto::sha256(token); }
 
-// A user agent as stored and mailed: printable ASCII, bounded. Headers are bytes; a cut inside a
-// UTF-8 character would make PostgreSQL refuse the row and put broken text in the mail.
-std::string clean_agent(const std::string& agent, std::size_t max) {
-    std::string out = agent.substr(0, max);
-    for (char& c : out)
-        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) c = '?';
-    return out;
-}
+// A user agent as stored and mailed (core/common/text.hpp).
+std::string clean_agent(const std::string& agent, std::size_t max) { return printable_ascii(agent, max); }
 
 std::string link(const std::string& base, const std::string& path) {
     std::string root = base;

@@ -1,5 +1,6 @@
 #include "core/identity/sessions.hpp"
 
+#include "core/common/text.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 
@@ -79,7 +80,7 @@ nlohmann::json to_json(const Session& s, const std::string& current_session_id) 
 }
 
 Session create(db::Transaction& tx, const NewSession& session, int max_sessions) {
-    auto row = tx.exec(k_insert, session.user_id, session.user_agent.substr(0, 512), session.ip_address,
+    auto row = tx.exec(k_insert, session.user_id, printable_ascii(session.user_agent, 512), session.ip_address,
                        nlohmann::json(session.amr).dump(), session.lifetime_days, session.organization_id,
                        session.client_id, session.auth_time)[0];
     tx.exec(k_evict, session.user_id, max_sessions);

@@ -1,5 +1,6 @@
 // The authorization endpoint (RFC 6749 4.1, OIDC Core 3.1.2, RFC 7636, RFC 9207).
 #include "core/audit/audit.hpp"
+#include "core/common/text.hpp"
 #include "core/common/time.hpp"
 #include "core/common/url.hpp"
 #include "core/identity/user_repository.hpp"
@@ -13,14 +14,9 @@
 namespace janua::oidc {
 namespace {
 
-// For audit details: bytes outside printable ASCII become '?' (scopes are ASCII, RFC 6749 3.3),
-// so a crafted request cannot make the entry unwritable.
-std::string printable_ascii(std::string text, std::size_t max = 1000) {
-    if (text.size() > max) text.resize(max);
-    for (auto& c : text)
-        if (c < 0x20 || c > 0x7e) c = '?';
-    return text;
-}
+// Audit details of scopes: printable ASCII (scopes are ASCII, RFC 6749 3.3), so a crafted request
+// cannot make the entry unwritable.
+std::string printable_scope(const std::string& text) { return printable_ascii(text, 1000); }
 
 std::string param(const Params& params, const char* name) {
     auto it = params.find(name);
@@ -137,7 +133,7 @@ AuthorizeDecision Provider::authorize(const Params& given, const std::optional<B
     // As given: when the request left it out, the code exchange may leave it out too (RFC 6749 4.1.3).
     grant.redirect_uri = param(params, "redirect_uri");
     grant.scope = join_scope(requested);
-    if (!param(params, "nonce").empty()) grant.nonce = param(params, "nonce").substr(0, 512);
+    if (!param(params, "nonce").empty()) grant.nonce = printable_ascii(param(params, "nonce"), 512);
     if (!challenge.empty()) grant.code_challenge = challenge;
     grant.auth_time = browser->session.auth_time;
     grant.amr = browser->session.amr;
@@ -201,7 +197,7 @@ AuthorizeDecision Provider::deny(const Params& params, const std::optional<Brows
     e.ip_address = meta.ip;
     e.user_agent = meta.user_agent;
     e.request_id = meta.request_id;
-    e.details = {{"scope", printable_ascii(param(params, "scope"))}};
+    e.details = {{"scope", printable_scope(param(params, "scope"))}};
     m_pool.transact([&](db::Transaction& tx) { audit::record(tx, e); });
     std::string redirect_uri = param(params, "redirect_uri");
     if (redirect_uri.empty() && client->redirect_uris.size() == 1) redirect_uri = client->redirect_uris.front();
@@ -228,7 +224,7 @@ void Provider::grant_consent(const std::string& user_id, const std::string& clie
         e.ip_address = meta.ip;
         e.user_agent = meta.user_agent;
         e.request_id = meta.request_id;
-        e.details = {{"scope", printable_ascii(join_scope(scopes))}};
+        e.details = {{"scope", printable_scope(join_scope(scopes))}};
         audit::record(tx, e);
     });
 }

@@ -409,3 +409,22 @@ TEST_CASE("authentication errors carry the request id in the envelope", "[identi
     CHECK(r.header("X-Request-Id") == "trace-identity-1");
     CHECK(error["message"].is_string());
 }
+
+TEST_CASE("a long or non-ASCII User-Agent is stored as printable ASCII and never fails a sign-in", "[identity]") {
+    Server server;
+    signup(server.base(), "agent@example.com");
+    // 600 bytes of two-byte UTF-8 characters: a cut at 512 bytes would split one.
+    std::string agent = "Navigateur ";
+    while (agent.size() < 600) agent += "\xc3\xa9";
+    agent += "\xff";  // and one byte that is no UTF-8 at all
+    auto r = http("POST", server.base(), "/api/v1/auth/signin",
+                  json{{"email", "agent@example.com"}, {"password", k_password}}.dump(), {{"User-Agent", agent}});
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    pqxx::connection c(server.db.url());
+    pqxx::nontransaction tx(c);
+    const auto stored = tx.exec1("SELECT user_agent FROM sessions ORDER BY created_at DESC LIMIT 1")[0].as<std::string>();
+    CHECK(stored.size() == 512);
+    CHECK(stored.rfind("Navigateur ??", 0) == 0);
+    CHECK(tx.exec1("SELECT count(*) FROM audit_events WHERE user_agent LIKE 'Navigateur ??%'")[0].as<int>() >= 1);
+}
