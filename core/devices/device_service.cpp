@@ -1,6 +1,6 @@
 #include "core/devices/device_service.hpp"
 
-#include "core/audit/audit.hpp"
+#include "core/identity/audit_events.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/text.hpp"
 #include "core/crypto/hash.hpp"
@@ -70,24 +70,9 @@ Device from_row(const pqxx::row& r, int at = 0) {
     return d;
 }
 
-audit::Event event(const std::string& action, const identity::RequestMeta& meta, const std::string& user_id,
-                   const std::string& outcome = "success") {
-    audit::Event e;
-    e.action = action;
-    e.outcome = outcome;
-    e.actor_type = "user";
-    e.actor_id = user_id;
-    e.target_type = "user";
-    e.target_id = user_id;
-    e.ip_address = meta.ip;
-    e.user_agent = meta.user_agent;
-    e.request_id = meta.request_id;
-    return e;
-}
-
 audit::Event device_event(const std::string& action, const identity::RequestMeta& meta, const std::string& user_id,
                           const std::string& device_id) {
-    auto e = event(action, meta, user_id);
+    auto e = identity::user_event(action, meta, user_id);
     e.target_type = "device";
     e.target_id = device_id;
     return e;
@@ -196,7 +181,7 @@ Error DeviceService::refuse(db::Transaction& tx, const identity::User& user, con
     tx.exec(k_set_confirm, decision.device_id, pqxx::binarystring(hash_of(token)), m_settings.confirm_minutes);
     m_mailer(tx, {identity::OutgoingMail::Kind::device_confirmation, user.email,
                   link(m_settings.base_url, "/api/v1/devices/confirm?token=" + token), describe(meta)});
-    auto e = event("user.signin", meta, user.id, "failure");
+    auto e = identity::user_event("user.signin", meta, user.id, "failure");
     e.details = {{"reason", "device_confirmation_required"}, {"risk", decision.audit("email_confirmation")}};
     audit::record(tx, e);
     Error error = make_error(ErrorCode::authorization,

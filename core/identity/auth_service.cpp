@@ -3,7 +3,7 @@
 
 #include "core/admin/runtime_settings.hpp"
 
-#include "core/audit/audit.hpp"
+#include "core/identity/audit_events.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/time.hpp"
 #include "core/devices/device_service.hpp"
@@ -25,8 +25,7 @@ Error invalid_credentials() { return make_error(ErrorCode::authentication, "inva
 
 audit::Event event(const std::string& action, const RequestMeta& meta, const std::optional<std::string>& user_id,
                    const std::string& outcome = "success") {
-    audit::Event e;
-    e.action = action;
+    auto e = request_event(action, meta);
     e.outcome = outcome;
     e.actor_type = user_id ? "user" : "anonymous";
     e.actor_id = user_id;
@@ -34,9 +33,6 @@ audit::Event event(const std::string& action, const RequestMeta& meta, const std
         e.target_type = "user";
         e.target_id = user_id;
     }
-    e.ip_address = meta.ip;
-    e.user_agent = meta.user_agent;
-    e.request_id = meta.request_id;
     return e;
 }
 

@@ -1,7 +1,7 @@
 // The WebAuthn ceremonies (WebAuthn L3 sections 7.1 and 7.2).
 #include "core/webauthn/webauthn_service.hpp"
 
-#include "core/audit/audit.hpp"
+#include "core/identity/audit_events.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/time.hpp"
 #include "core/crypto/encoding.hpp"
@@ -28,16 +28,12 @@ Error refused(const std::string& message) { return make_error(ErrorCode::authent
 
 audit::Event event(const std::string& action, const RequestMeta& meta, const std::optional<std::string>& user_id,
                    const std::string& outcome = "success") {
-    audit::Event e;
-    e.action = action;
+    auto e = identity::request_event(action, meta);
     e.outcome = outcome;
     e.actor_type = user_id ? "user" : "anonymous";
     e.actor_id = user_id;
     e.target_type = "user";
     e.target_id = user_id;
-    e.ip_address = meta.ip;
-    e.user_agent = meta.user_agent;
-    e.request_id = meta.request_id;
     return e;
 }
 
