@@ -111,6 +111,15 @@ int serve(const config::Loaded& loaded) {
     db::NotificationListener settings_listener(pool_settings, admin::k_settings_channel,
                                                [&context] { daemon::refresh_runtime_settings(context); });
     settings_listener.start();
+    // New audit entries (NOTIFY janua_audit at each commit that wrote some): the event stream's
+    // hub hands them out; the alert evaluator, on a connection of its own, checks the rules.
+    db::NotificationListener audit_listener(pool_settings, events::k_audit_channel,
+                                            [&context] { context.event_hub->poll(); });
+    audit_listener.start();
+    db::NotificationListener alert_listener(
+        pool_settings, events::k_audit_channel,
+        [&context] { (void)context.alert_evaluator->run(); }, std::chrono::seconds(30));
+    if (cfg.alerts_enabled) alert_listener.start();
     daemon::BackgroundWork background(context, pool_settings);
     background.start();
 
@@ -130,6 +139,7 @@ int serve(const config::Loaded& loaded) {
     log::info("shutting down", {{"signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT"},
                                 {"grace_seconds", cfg.shutdown_grace_seconds}});
     context.shutting_down = true;
+    context.event_hub->shutdown();  // open event streams end now, so the server can stop
 
     // Bounded drain: if in-flight requests outlive the grace period, leave anyway.
     std::mutex done_mutex;
@@ -146,6 +156,8 @@ int serve(const config::Loaded& loaded) {
     serving.join();
     background.stop();
     key_listener.stop();
+    audit_listener.stop();
+    alert_listener.stop();
     settings_listener.stop();
     context.pool->close_idle();
     {

@@ -2,10 +2,14 @@
 // What every route handler may use: configuration, the database pool and the core services.
 
 #include "core/admin/runtime_settings.hpp"
+#include "core/alerts/evaluator.hpp"
+#include "core/alerts/service.hpp"
 #include "core/compliance/service.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
 #include "core/db/pool.hpp"
+#include "core/events/hub.hpp"
+#include "core/events/stream.hpp"
 #include "core/federation/login_service.hpp"
 #include "core/identity/auth_service.hpp"
 #include "core/devices/device_service.hpp"
@@ -73,6 +77,11 @@ struct DaemonContext {
     std::atomic<bool> shutting_down{false};
     std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
     std::unique_ptr<devices::DeviceService> devices;  // null: DEVICES_ENABLED=false
+    // The real-time audit event stream (daemon/routes/event_routes.cpp) and alerts.
+    std::unique_ptr<events::EventHub> event_hub;
+    events::StreamSettings event_stream;
+    std::unique_ptr<alerts::AlertService> alerts;
+    std::unique_ptr<alerts::Evaluator> alert_evaluator;
 };
 
 }  // namespace janua::daemon

@@ -103,6 +103,13 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
         saml::SamlSettings{cfg.base_url, cfg.webhook_allow_private, cfg.webhook_timeout_seconds, 600});
     context.migration = std::make_unique<migration::MigrationService>(
         *context.pool, crypto::make_field_keyring(cfg.field_encryption_keys, cfg.secret_key));
+    context.event_hub = std::make_unique<events::EventHub>(
+        *context.pool, events::HubSettings{cfg.event_stream_max_connections,
+                                           static_cast<std::size_t>(cfg.event_stream_queue_size)});
+    context.event_stream.heartbeat = std::chrono::seconds(cfg.event_stream_heartbeat_seconds);
+    context.event_stream.max_duration = std::chrono::seconds(cfg.event_stream_max_seconds);
+    context.alerts = std::make_unique<alerts::AlertService>(*context.pool);
+    context.alert_evaluator = std::make_unique<alerts::Evaluator>(*context.pool);
 }
 
 void refresh_runtime_settings(DaemonContext& context) {

@@ -181,6 +181,38 @@ Status for_each(db::Pool& pool, LogFilter filter, const std::function<bool(const
     }
 }
 
+Result<std::vector<LogEntry>> after(db::Pool& pool, const LogFilter& filter, long long after_seq, int limit) {
+    LogFilter f = filter;
+    f.limit = 1;
+    f.cursor.reset();
+    f.ascending = true;
+    if (auto valid = validate(f); !valid) return valid.error();
+    if (f.action && *f.action == "*") f.action.reset();
+    return pool.transact([&](db::Transaction& tx) {
+        std::vector<LogEntry> out;
+        for (const auto& row : page_query(tx, f, after_seq, limit)) out.push_back(from_row(row));
+        return out;
+    });
+}
+
+bool action_matches(const std::string& pattern, const std::string& action) {
+    if (pattern == "*" || pattern == action) return true;
+    return pattern.size() >= 2 && pattern.compare(pattern.size() - 2, 2, ".*") == 0 &&
+           action.compare(0, pattern.size() - 1, pattern, 0, pattern.size() - 1) == 0;
+}
+
+bool matches(const LogFilter& f, const LogEntry& e) {
+    if (f.action && !action_matches(*f.action, e.action)) return false;
+    if (f.actor && e.actor_id != f.actor) return false;
+    if (f.target && e.target_id != f.target) return false;
+    if (f.organization_id && e.organization_id != f.organization_id) return false;
+    if (f.outcome && e.outcome != *f.outcome) return false;
+    const auto at = parse_rfc3339(e.occurred_at);
+    if (f.since && at && *at < parse_rfc3339(*f.since).value_or(*at)) return false;
+    if (f.until && at && *at >= parse_rfc3339(*f.until).value_or(*at + 1)) return false;
+    return true;
+}
+
 std::optional<LogEntry> find(db::Transaction& tx, const std::string& id) {
     if (!is_uuid(id)) return std::nullopt;
     auto rows = tx.exec(k_find, id);

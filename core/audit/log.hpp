@@ -67,6 +67,17 @@ Result<LogPage> list(db::Pool& pool, const LogFilter& filter);
 // fetching `batch` rows per query; stop early when `sink` returns false.
 Status for_each(db::Pool& pool, LogFilter filter, const std::function<bool(const LogEntry&)>& sink, int batch = 1000);
 
+// Up to `limit` matching entries with seq > `after_seq`, oldest first (the event stream's
+// replay and its live fetch). The filter is validated; its order, limit and cursor are ignored.
+Result<std::vector<LogEntry>> after(db::Pool& pool, const LogFilter& filter, long long after_seq, int limit);
+
+// Whether `entry` passes `filter`'s action, actor, target, organization, outcome and time
+// bounds: the same test as the SQL of list(), for entries already in memory.
+bool matches(const LogFilter& filter, const LogEntry& entry);
+
+// Whether `action` is `pattern`: the same action, "*", or a "<prefix>.*" it starts with.
+bool action_matches(const std::string& pattern, const std::string& action);
+
 // The one entry with this id (for webhook payloads), or nullopt.
 std::optional<LogEntry> find(db::Transaction& tx, const std::string& id);
 

@@ -143,6 +143,12 @@ const std::vector<Setting>& settings_table() {
         {"RISK_STEP_UP_THRESHOLD", "70", IntSetting{&C::risk_step_up_threshold, 0, 1000}, Secret::no, "risk score from which a password sign-in on an untrusted device of a user without MFA waits for an emailed confirmation (0: never)"},
         {"RISK_GEOIP_FILE", "", StringSetting{&C::risk_geoip_file, {}}, Secret::no, "CSV file of network,latitude,longitude lines that turns on the impossible-travel signal (empty: off)"},
         {"NEW_DEVICE_EMAILS_ENABLED", "true", BoolSetting{&C::new_device_emails_enabled}, Secret::no, "email users when their account is signed in to from a device it had not used before"},
+
+        {"EVENT_STREAM_MAX_CONNECTIONS", "4", IntSetting{&C::event_stream_max_connections, 0, 1000}, Secret::no, "audit event streams (GET /api/v1/events) open at once; each holds one of the JANUA_HTTP_THREADS, so keep it well below that (0: streaming off)"},
+        {"EVENT_STREAM_QUEUE_SIZE", "1000", IntSetting{&C::event_stream_queue_size, 1, 1000000}, Secret::no, "audit entries queued for one event stream; a client further behind gets an overflow event and resumes with Last-Event-ID"},
+        {"EVENT_STREAM_HEARTBEAT_SECONDS", "15", IntSetting{&C::event_stream_heartbeat_seconds, 1, 300}, Secret::no, "seconds between heartbeat comments on an idle event stream"},
+        {"EVENT_STREAM_MAX_SECONDS", "3600", IntSetting{&C::event_stream_max_seconds, 5, 86400}, Secret::no, "seconds an event stream lasts before it ends and the client reconnects (and is authenticated again)"},
+        {"ALERTS_ENABLED", "true", BoolSetting{&C::alerts_enabled}, Secret::no, "evaluate alert rules against new audit entries in this daemon (any number of daemons may; they take turns)"},
     };
     return table;
 }

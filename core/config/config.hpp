@@ -130,6 +130,13 @@ struct Config {
     std::string risk_geoip_file;
     bool new_device_emails_enabled = true;
 
+    // Real-time audit event stream (core/events) and alerts (core/alerts).
+    int event_stream_max_connections = 0;
+    int event_stream_queue_size = 0;
+    int event_stream_heartbeat_seconds = 0;
+    int event_stream_max_seconds = 0;
+    bool alerts_enabled = true;
+
     bool is_production() const { return environment == "production"; }
 };
 

@@ -3,32 +3,11 @@
 // check of its hash chain.
 #include "core/audit/chain.hpp"
 #include "core/audit/log.hpp"
+#include "daemon/routes/audit_filter.hpp"
 #include "daemon/routes/routes.hpp"
 
 namespace janua::daemon {
 namespace {
-
-// A filter from the query string; a bad limit becomes 0 so validation names it.
-audit::LogFilter filter_of(const Request& r) {
-    audit::LogFilter f;
-    f.since = r.query_param("since");
-    f.until = r.query_param("until");
-    f.actor = r.query_param("actor");
-    f.action = r.query_param("action");
-    f.organization_id = r.query_param("organization_id");
-    f.outcome = r.query_param("outcome");
-    f.target = r.query_param("target");
-    f.cursor = r.query_param("cursor");
-    f.ascending = r.query_param("order").value_or("desc") == "asc";
-    if (auto limit = r.query_param("limit")) {
-        try {
-            f.limit = std::stoi(*limit);
-        } catch (const std::exception&) {
-            f.limit = 0;
-        }
-    }
-    return f;
-}
 
 Response page(db::Pool& pool, const Request& r, const audit::LogFilter& filter) {
     if (auto order = r.query_param("order"); order && *order != "asc" && *order != "desc")
@@ -47,7 +26,7 @@ Response page(db::Pool& pool, const Request& r, const audit::LogFilter& filter) 
 void register_audit_routes(Router& router, DaemonContext& context) {
     auto& pool = *context.pool;
     router.add("GET", "/api/v1/audit-logs", Access::platform_admin,
-               [&pool](Request& r) { return page(pool, r, filter_of(r)); });
+               [&pool](Request& r) { return page(pool, r, audit_filter_of(r)); });
     router.add("GET", "/api/v1/audit-logs/verify", Access::platform_admin, [&pool](Request&) {
         return Response::json(200, audit::to_json(audit::verify_chain(pool)));
     });
@@ -57,7 +36,7 @@ void register_audit_routes(Router& router, DaemonContext& context) {
     scoped.access = Access::organization;
     scoped.permission = "audit:read";
     scoped.handler = [&pool](Request& r) {
-        auto filter = filter_of(r);
+        auto filter = audit_filter_of(r);
         filter.organization_id = r.param("org_id");
         return page(pool, r, filter);
     };

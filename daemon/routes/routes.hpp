@@ -32,6 +32,8 @@ void register_migration_routes(Router& router, DaemonContext& context);
 void register_secret_check_routes(Router& router, DaemonContext& context);  // janua apply's secret checks
 void register_account_routes(Router& router, DaemonContext& context);       // the /account console
 void register_device_routes(Router& router, DaemonContext& context);  // known devices, risky sign-in confirmation
+void register_event_routes(Router& router, DaemonContext& context);   // the real-time audit event stream (SSE)
+void register_alert_routes(Router& router, DaemonContext& context);   // alert rules, fired alerts, statistics
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);

@@ -140,7 +140,9 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         {"delivery_id", "00000000-0000-4000-8000-000000000001"},  // none exist; the pipeline answers first
         {"token_id", scim_token_b},
         {"provider_id", idp_b},   // enterprise OIDC connections
-        {"category", "sessions"}};  // retention policies
+        {"category", "sessions"},  // retention policies
+        {"rule_id", "00000000-0000-4000-8000-000000000002"},   // alert rules: the pipeline answers first
+        {"alert_id", "00000000-0000-4000-8000-000000000003"}};  // fired alerts
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);

@@ -1,0 +1,121 @@
+#include "core/events/hub.hpp"
+
+#include "core/common/log.hpp"
+
+#include <algorithm>
+
+namespace janua::events {
+namespace {
+
+constexpr db::Statement k_head{"events_head", "SELECT last_seq FROM audit_chain_head WHERE singleton"};
+constexpr int k_batch = 500;
+
+}  // namespace
+
+Subscriber::Wake Subscriber::wait(std::vector<audit::LogEntry>& out, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait_for(lock, timeout, [this] { return !m_queue.empty() || m_overflowed || m_closed; });
+    if (m_closed) return Wake::closed;
+    if (!m_queue.empty()) {
+        // Entries queued before an overflow are still sent: they are in order and complete.
+        out.assign(std::make_move_iterator(m_queue.begin()), std::make_move_iterator(m_queue.end()));
+        m_queue.clear();
+        return Wake::events;
+    }
+    return m_overflowed ? Wake::overflow : Wake::timeout;
+}
+
+void Subscriber::offer(const std::vector<audit::LogEntry>& entries) {
+    std::vector<const audit::LogEntry*> passing;
+    for (const auto& e : entries)
+        if (audit::matches(m_filter, e)) passing.push_back(&e);
+    if (passing.empty()) return;
+    {
+        std::lock_guard lock(m_mutex);
+        if (m_overflowed || m_closed) return;
+        if (m_queue.size() + passing.size() > m_capacity) {
+            m_overflowed = true;
+        } else {
+            for (const auto* e : passing) m_queue.push_back(*e);
+        }
+    }
+    m_changed.notify_all();
+}
+
+void Subscriber::close() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_closed = true;
+    }
+    m_changed.notify_all();
+}
+
+EventHub::EventHub(db::Pool& pool, HubSettings settings) : m_pool(pool), m_settings(settings) {}
+
+std::vector<std::shared_ptr<Subscriber>> EventHub::live_subscribers() {
+    std::vector<std::shared_ptr<Subscriber>> out;
+    std::erase_if(m_subscribers, [&out](const std::weak_ptr<Subscriber>& w) {
+        auto s = w.lock();
+        if (s) out.push_back(std::move(s));
+        return !s;
+    });
+    return out;
+}
+
+EventHub::Joined EventHub::subscribe(const audit::LogFilter& filter) {
+    std::lock_guard poll_lock(m_poll_mutex);  // the position and the list change together
+    if (m_position < 0) {
+        m_position = m_pool.transact([](db::Transaction& tx) { return tx.exec(k_head)[0][0].as<long long>(); });
+    }
+    std::lock_guard lock(m_mutex);
+    if (m_shut || static_cast<int>(live_subscribers().size()) >= m_settings.max_subscribers) return {};
+    auto subscriber = std::make_shared<Subscriber>(filter, m_settings.queue_size);
+    m_subscribers.push_back(subscriber);
+    return {subscriber, m_position};
+}
+
+void EventHub::poll() {
+    std::lock_guard poll_lock(m_poll_mutex);
+    if (m_position < 0) {
+        m_position = m_pool.transact([](db::Transaction& tx) { return tx.exec(k_head)[0][0].as<long long>(); });
+        return;
+    }
+    while (true) {
+        std::vector<std::shared_ptr<Subscriber>> subscribers;
+        {
+            std::lock_guard lock(m_mutex);
+            subscribers = live_subscribers();
+        }
+        if (subscribers.empty()) {
+            // Nobody listens: skip ahead without reading the entries.
+            m_position = m_pool.transact([](db::Transaction& tx) { return tx.exec(k_head)[0][0].as<long long>(); });
+            return;
+        }
+        auto fetched = audit::after(m_pool, audit::LogFilter{}, m_position, k_batch);
+        if (!fetched) {
+            log::warn("cannot read new audit entries for the event stream", {{"error", fetched.error().message}});
+            return;
+        }
+        if (fetched->empty()) return;
+        m_position = fetched->back().seq;
+        for (auto& s : subscribers) s->offer(*fetched);
+        if (static_cast<int>(fetched->size()) < k_batch) return;
+    }
+}
+
+void EventHub::shutdown() {
+    std::vector<std::shared_ptr<Subscriber>> subscribers;
+    {
+        std::lock_guard lock(m_mutex);
+        m_shut = true;
+        subscribers = live_subscribers();
+    }
+    for (auto& s : subscribers) s->close();
+}
+
+int EventHub::open_streams() {
+    std::lock_guard lock(m_mutex);
+    return static_cast<int>(live_subscribers().size());
+}
+
+}  // namespace janua::events

@@ -1,0 +1,222 @@
+// GET /api/v1/events end to end: a real januad, a client reading the stream off the socket as it
+// arrives, audit entries produced through the API (and in-process for organizations' entries),
+// filters, resumption with Last-Event-ID, who may listen, overflow, the connection cap,
+// heartbeats and shutdown.
+#include "tests/integration/audit/audit_support.hpp"
+#include "tests/integration/events/sse_client.hpp"
+#include "tests/integration/orgs/org_support.hpp"
+
+#include <signal.h>
+
+using namespace janua::test;
+using namespace janua::test::orgs;
+using namespace janua::test::audit_support;
+using janua::test::sse::Client;
+
+namespace {
+
+std::map<std::string, std::string> auth(const std::string& token) { return {{"Authorization", "Bearer " + token}}; }
+
+// The audit events among a stream's events, as JSON.
+std::vector<json> audit_of(Client& c) {
+    std::vector<json> out;
+    for (const auto& e : c.events())
+        if (e.type == "audit") out.push_back(json::parse(e.data));
+    return out;
+}
+
+bool has_event(Client& c, const std::string& type) {
+    for (const auto& e : c.events())
+        if (e.type == type) return true;
+    return false;
+}
+
+void fail_signin(const Server& s, const std::string& email) {
+    auto r = signin_response(s.base(), email, "Wrong-Password-99");
+    REQUIRE((r.status == 401 || r.status == 423));
+}
+
+}  // namespace
+
+TEST_CASE("the event stream delivers new audit entries in order, filtered, as the audit-logs API shows them",
+          "[events]") {
+    Server s;
+    auto admin = make_user(s, "root@example.com", true);
+    auto alice = make_user(s, "alice@example.com");
+
+    Client stream(s.daemon->port(), "/api/v1/events?action=user.signin&outcome=failure", auth(admin.token));
+    REQUIRE(stream.status() == 200);
+    CHECK(stream.header("Content-Type").rfind("text/event-stream", 0) == 0);
+    CHECK(stream.header("Cache-Control") == "no-store");
+    REQUIRE(stream.wait_until([&] { return has_event(stream, "ready"); }));
+
+    fail_signin(s, "alice@example.com");
+    signin(s.base(), "alice@example.com");  // a success: filtered out
+    fail_signin(s, "nobody@example.com");
+    fail_signin(s, "alice@example.com");
+    REQUIRE(stream.wait_until([&] { return audit_of(stream).size() >= 3; }));
+
+    // What the stream sent is exactly what the audit API lists for the same filter.
+    auto listed = body_of(get(s.base(), "/api/v1/audit-logs?action=user.signin&outcome=failure&order=asc", admin.token))["data"];
+    const auto streamed = audit_of(stream);
+    REQUIRE(listed.size() == 3);
+    REQUIRE(streamed.size() == 3);
+    long long previous = 0;
+    std::size_t i = 0;
+    for (const auto& e : stream.events()) {
+        if (e.type != "audit") continue;
+        CHECK(json::parse(e.data) == listed[i]);
+        CHECK(e.id == std::to_string(listed[i]["seq"].get<long long>()));
+        CHECK(listed[i]["seq"].get<long long>() > previous);
+        previous = listed[i]["seq"];
+        ++i;
+    }
+    CHECK(streamed[0]["target_id"] == alice.id);
+    CHECK(streamed[1]["actor_type"] == "anonymous");
+    CHECK_FALSE(stream.ended());
+}
+
+TEST_CASE("a stream resumes from Last-Event-ID with the entries it missed, then continues live", "[events]") {
+    Server s;
+    auto admin = make_user(s, "root@example.com", true);
+    make_user(s, "alice@example.com");
+    for (int i = 0; i < 3; ++i) fail_signin(s, "alice@example.com");
+    auto listed = body_of(get(s.base(), "/api/v1/audit-logs?action=user.signin&order=asc", admin.token))["data"];
+    REQUIRE(listed.size() == 3);
+    const std::string first = std::to_string(listed[0]["seq"].get<long long>());
+
+    for (const bool by_header : {true, false}) {
+        INFO((by_header ? "Last-Event-ID header" : "?last_event_id="));
+        auto headers = auth(admin.token);
+        std::string path = "/api/v1/events?action=user.signin";
+        if (by_header) headers["Last-Event-ID"] = first;
+        else path += "&last_event_id=" + first;
+        Client stream(s.daemon->port(), path, headers);
+        REQUIRE(stream.status() == 200);
+        // The two entries after the first come from the database...
+        REQUIRE(stream.wait_until([&] { return audit_of(stream).size() >= 2; }));
+        auto replayed = audit_of(stream);
+        CHECK(replayed[0] == listed[1]);
+        CHECK(replayed[1] == listed[2]);
+        CHECK(stream.events().front().type == "ready");
+        CHECK(stream.events().front().id == first);
+        // ...and the stream goes on live without a gap or a repeat.
+        fail_signin(s, "alice@example.com");
+        REQUIRE(stream.wait_until([&] { return audit_of(stream).size() >= 3; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        auto all = audit_of(stream);
+        REQUIRE(all.size() == 3);
+        CHECK(all[2]["seq"].get<long long>() > listed[2]["seq"].get<long long>());
+        listed.push_back(all[2]);
+    }
+
+    SECTION("a malformed Last-Event-ID is a validation error") {
+        auto r = http("GET", s.base(), "/api/v1/events", {}, {{"Authorization", "Bearer " + admin.token}, {"Last-Event-ID", "12x"}});
+        CHECK(r.status == 422);
+        CHECK(error_code(r) == "VALIDATION_ERROR");
+        auto bad_filter = get(s.base(), "/api/v1/events?outcome=maybe", admin.token);
+        CHECK(bad_filter.status == 422);
+        CHECK(error_of(bad_filter)["message"].get<std::string>().find("outcome") != std::string::npos);
+    }
+}
+
+TEST_CASE("who may listen: platform admins, and organization admins to their own organization only", "[events]") {
+    Server s;
+    auto admin = make_user(s, "root@example.com", true);
+    auto owner_a = make_user(s, "owner-a@example.com");
+    auto member_a = make_user(s, "member-a@example.com");
+    auto owner_b = make_user(s, "owner-b@example.com");
+    const std::string a = make_org(s, owner_a, "org-a")["id"];
+    const std::string b = make_org(s, owner_b, "org-b")["id"];
+    add_member(s, a, owner_a.token, member_a, "member");
+
+    CHECK(get(s.base(), "/api/v1/events").status == 401);
+    CHECK(get(s.base(), "/api/v1/events", "not-a-token").status == 401);
+    CHECK(get(s.base(), "/api/v1/events", owner_a.token).status == 403);
+    CHECK(get(s.base(), "/api/v1/organizations/" + b + "/events", owner_a.token).status == 404);
+    CHECK(get(s.base(), "/api/v1/organizations/" + a + "/events", member_a.token).status == 403);
+
+    Client scoped(s.daemon->port(), "/api/v1/organizations/" + a + "/events", auth(owner_a.token));
+    REQUIRE(scoped.status() == 200);
+    // Asking for B's entries through A's stream still yields only A's.
+    Client sneaky(s.daemon->port(), "/api/v1/organizations/" + a + "/events?organization_id=" + b, auth(owner_a.token));
+    REQUIRE(sneaky.status() == 200);
+    Client everything(s.daemon->port(), "/api/v1/events", auth(admin.token));
+    REQUIRE(everything.status() == 200);
+    REQUIRE(scoped.wait_until([&] { return has_event(scoped, "ready") && has_event(sneaky, "ready") && has_event(everything, "ready"); }));
+
+    auto pool = pool_on(s.db.url(), 1);
+    write_events(*pool, 1, b, "webhook.created");
+    write_events(*pool, 2, a, "webhook.created");
+    REQUIRE(everything.wait_until([&] { return audit_of(everything).size() >= 3; }));
+    REQUIRE(scoped.wait_until([&] { return audit_of(scoped).size() >= 2; }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    for (auto* c : {&scoped, &sneaky}) {
+        CHECK(audit_of(*c).size() == 2);
+        for (const auto& e : audit_of(*c)) CHECK(e["organization_id"] == a);
+    }
+}
+
+TEST_CASE("a client that falls behind gets an overflow event, and resumes without losing an entry", "[events]") {
+    Server s(Env{{"EVENT_STREAM_QUEUE_SIZE", "2"}});
+    auto admin = make_user(s, "root@example.com", true);
+    Client stream(s.daemon->port(), "/api/v1/events?action=test.*", auth(admin.token));
+    REQUIRE(stream.status() == 200);
+    REQUIRE(stream.wait_until([&] { return has_event(stream, "ready"); }));
+
+    // One transaction of five entries reaches the hub as one burst: more than the queue holds.
+    auto pool = pool_on(s.db.url(), 1);
+    std::vector<janua::audit::Event> burst;
+    for (int i = 0; i < 5; ++i) burst.push_back(event("test.burst", std::nullopt, "actor-" + std::to_string(i)));
+    pool->transact([&](janua::db::Transaction& tx) { janua::audit::append_all(tx, burst); });
+
+    REQUIRE(stream.wait_until([&] { return stream.ended(); }));
+    auto events = stream.events();
+    REQUIRE_FALSE(events.empty());
+    CHECK(events.back().type == "overflow");
+    const auto overflow = json::parse(events.back().data);
+    CHECK(audit_of(stream).empty());
+
+    Client resumed(s.daemon->port(), "/api/v1/events?action=test.*",
+                   {{"Authorization", "Bearer " + admin.token}, {"Last-Event-ID", std::to_string(overflow["last_event_id"].get<long long>())}});
+    REQUIRE(resumed.status() == 200);
+    REQUIRE(resumed.wait_until([&] { return audit_of(resumed).size() >= 5; }));
+    auto all = audit_of(resumed);
+    for (int i = 0; i < 5; ++i) CHECK(all[i]["actor_id"] == "actor-" + std::to_string(i));
+}
+
+TEST_CASE("open streams are capped, idle streams carry heartbeats, and shutdown ends them", "[events]") {
+    Server s(Env{{"EVENT_STREAM_MAX_CONNECTIONS", "1"}, {"EVENT_STREAM_HEARTBEAT_SECONDS", "1"}});
+    auto admin = make_user(s, "root@example.com", true);
+    {
+        Client first(s.daemon->port(), "/api/v1/events", auth(admin.token));
+        REQUIRE(first.status() == 200);
+        REQUIRE(first.wait_until([&] { return first.comments() >= 2; }, std::chrono::seconds(10)));
+
+        auto refused = get(s.base(), "/api/v1/events", admin.token);
+        CHECK(refused.status == 503);
+        CHECK(error_code(refused) == "SERVICE_UNAVAILABLE");
+        CHECK_FALSE(refused.header("Retry-After").empty());
+    }
+    // The first client went away: its slot frees once the server notices (at the next heartbeat).
+    std::unique_ptr<Client> second;
+    const bool reopened = [&] {
+        for (int i = 0; i < 50; ++i) {
+            second = std::make_unique<Client>(s.daemon->port(), "/api/v1/events", auth(admin.token));
+            if (second->status() == 200) return true;
+            second.reset();
+            std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        }
+        return false;
+    }();
+    REQUIRE(reopened);
+    REQUIRE(second->wait_until([&] { return has_event(*second, "ready"); }));
+
+    const auto start = std::chrono::steady_clock::now();
+    s.daemon->signal(SIGTERM);
+    REQUIRE(second->wait_until([&] { return second->ended(); }, std::chrono::seconds(10)));
+    auto code = s.daemon->wait_exit(std::chrono::seconds(10));
+    REQUIRE(code.has_value());
+    CHECK(*code == 0);
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(8));
+}
