@@ -14,7 +14,8 @@ CREATE TRIGGER audit_events_notify AFTER INSERT ON audit_events
     FOR EACH STATEMENT EXECUTE FUNCTION audit_events_notify();
 
 -- An alert rule: when `threshold` entries matching action (exact or "<prefix>.*") and outcome
--- arrive within window_seconds (counted per group_by value), the rule fires. organization_id
+-- (and whose details contain details_match) arrive within window_seconds (counted per group_by
+-- value), the rule fires. organization_id
 -- NULL: a platform rule over every entry (only platform admins manage those); otherwise the
 -- rule sees only its organization's entries, as that organization's audit API does.
 -- channels: [{"type":"email","addresses":[...]}, {"type":"webhook","webhook_id":"..."}].
@@ -25,6 +26,7 @@ CREATE TABLE alert_rules (
     description       text,
     action            text NOT NULL,
     outcome           text CHECK (outcome IN ('success', 'failure')),
+    details_match     jsonb CHECK (details_match IS NULL OR jsonb_typeof(details_match) = 'object'),
     threshold         integer NOT NULL CHECK (threshold BETWEEN 1 AND 100000),
     window_seconds    integer NOT NULL CHECK (window_seconds BETWEEN 1 AND 2592000),
     group_by          text NOT NULL DEFAULT 'none' CHECK (group_by IN ('none', 'actor', 'ip', 'target')),

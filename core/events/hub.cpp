@@ -56,8 +56,9 @@ std::vector<std::shared_ptr<Subscriber>> EventHub::live_subscribers() {
     std::vector<std::shared_ptr<Subscriber>> out;
     std::erase_if(m_subscribers, [&out](const std::weak_ptr<Subscriber>& w) {
         auto s = w.lock();
-        if (s) out.push_back(std::move(s));
-        return !s;
+        if (!s) return true;  // its stream ended
+        out.push_back(std::move(s));
+        return false;
     });
     return out;
 }

@@ -32,7 +32,8 @@ Response open_stream(DaemonContext& context, const Request& r, audit::LogFilter 
         return error_response(e, r.request_id);
     }
     Response out;
-    out.content_type = "text/event-stream; charset=utf-8";
+    // Exactly this type: cpp-httplib never compresses it (gzip would hold events back in its buffer).
+    out.content_type = "text/event-stream";
     out.set_header("Cache-Control", "no-store");
     out.set_header("X-Accel-Buffering", "no");  // a reverse proxy must pass events on at once
     auto& pool = *context.pool;
