@@ -342,9 +342,10 @@ TEST_CASE("evaluation survives restarts: entries written while no daemon runs fi
 
     for (int run = 0; run < 2; ++run) {
         s.daemon = start_daemon(s.db.url());
-        auto page = wait_alerts(s, k_alerts, admin.token, 1);
+        const std::string token = signin(s.base(), admin.email)["access_token"];  // a new port is a new issuer
+        auto page = wait_alerts(s, k_alerts, token, 1);
         wait_evaluated(s);
-        page = ok_json(call(s, "GET", k_alerts, admin.token));
+        page = ok_json(call(s, "GET", k_alerts, token));
         REQUIRE(page["data"].size() == 1);
         CHECK(page["data"][0]["group_key"] == "actor-0");
         CHECK(page["data"][0]["event_count"] == 2);
