@@ -6,6 +6,7 @@
 #include "core/config/config.hpp"
 #include "daemon/routes/routes.hpp"
 #include "daemon/services.hpp"
+#include "tests/integration/events/sse_client.hpp"
 #include "tests/integration/orgs/org_support.hpp"
 
 #include <cstdio>
@@ -84,7 +85,17 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     add_member(s, a, owner_a.token, member_a, "member");
     add_member(s, a, owner_a.token, viewer_a, "viewer");
     add_member(s, b, owner_b.token, member_b, "member");
+    const std::string alert_rule_b =
+        ok_json(call(s, "POST", k_orgs + "/" + b + "/alerts/rules", owner_b.token,
+                     {{"name", "b-alert"}, {"action", "role.*"}, {"threshold", 1}, {"window_seconds", 60}}), 201)["id"];
     ok_json(call(s, "POST", k_orgs + "/" + b + "/roles", owner_b.token, {{"name", "b-role"}, {"permissions", {"org:read"}}}), 201);
+    std::string alert_b;  // fired by the role's creation
+    for (int i = 0; i < 300 && alert_b.empty(); ++i) {
+        auto fired = ok_json(call(s, "GET", k_orgs + "/" + b + "/alerts", owner_b.token))["data"];
+        if (!fired.empty()) alert_b = fired[0]["id"];
+        else std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    REQUIRE_FALSE(alert_b.empty());
     const std::string invitation_b =
         ok_json(call(s, "POST", k_orgs + "/" + b + "/invitations", owner_b.token, {{"email", "invitee-b@example.com"}}), 201)["id"];
     const std::string policy_b =
@@ -124,7 +135,7 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     const std::vector<std::string> secrets_of_b = {b, "org-b", "b-role", member_b.id, "member-b@example.com",
                                                    "invitee-b@example.com", invitation_b, owner_b.id,
                                                    policy_b, "b-policy", webhook_b, "b-hook", scim_token_b, "b-idp",
-                                                   idp_b, "b-oidc", "idp-b.example.com"};
+                                                   idp_b, "b-oidc", "idp-b.example.com", "b-alert", alert_rule_b, alert_b};
 
     auto routes = daemon_routes(s.db.url());
     std::vector<RouteInfo> scoped;
@@ -141,8 +152,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         {"token_id", scim_token_b},
         {"provider_id", idp_b},   // enterprise OIDC connections
         {"category", "sessions"},  // retention policies
-        {"rule_id", "00000000-0000-4000-8000-000000000002"},   // alert rules: the pipeline answers first
-        {"alert_id", "00000000-0000-4000-8000-000000000003"}};  // fired alerts
+        {"rule_id", alert_rule_b},  // alert rules
+        {"alert_id", alert_b}};     // fired alerts
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);
@@ -227,13 +238,25 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         std::stable_partition(scoped.begin(), scoped.end(), [](const RouteInfo& r) {
             return !(r.method == "DELETE" && r.pattern == "/api/v1/organizations/{org_id}");
         });
+        // The event stream never ends by itself: read its status off the socket, then hang up.
+        auto is_stream = [](const RouteInfo& r) { return r.pattern.size() > 7 && r.pattern.ends_with("/events"); };
         for (const auto& route : scoped) {
             if (route.method != "GET") continue;
             INFO("key of B: " << route.method << " " << route.pattern);
+            if (is_stream(route)) {
+                janua::test::sse::Client stream(s.daemon->port(), path_for(route, b), {{"Authorization", "Bearer " + key_b}});
+                CHECK(stream.status() == 200);
+                continue;
+            }
             CHECK(call(s, "GET", path_for(route, b), key_b).status == 200);
         }
         for (const auto& route : scoped) {
             const std::string path = path_for(route, b);
+            if (is_stream(route)) {
+                janua::test::sse::Client stream(s.daemon->port(), path, {{"Authorization", "Bearer " + owner_b.token}});
+                CHECK(stream.status() == 200);
+                continue;
+            }
             auto r = call(s, route.method, path, owner_b.token, body_for(route));
             INFO("owner of B: " << route.method << " " << path << " -> " << r.status << " " << r.body);
             CHECK(r.status != 403);
