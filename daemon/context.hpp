@@ -2,6 +2,8 @@
 // What every route handler may use: configuration, the database pool and the core services.
 
 #include "core/admin/runtime_settings.hpp"
+#include "core/avatars/avatar_service.hpp"
+#include "core/billing/billing_service.hpp"
 #include "core/compliance/service.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
@@ -73,6 +75,11 @@ struct DaemonContext {
     std::atomic<bool> shutting_down{false};
     std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
     std::unique_ptr<devices::DeviceService> devices;  // null: DEVICES_ENABLED=false
+    // Uploaded files (STORAGE_BACKEND) and the avatars kept in them (core/storage, core/avatars).
+    std::unique_ptr<storage::ObjectStore> storage;
+    std::unique_ptr<avatars::AvatarService> avatars;
+    // Plans, subscriptions and the signed billing webhook (core/billing).
+    std::unique_ptr<billing::BillingService> billing;
 };
 
 }  // namespace janua::daemon

@@ -1,6 +1,7 @@
 #include "core/federation/provider_service.hpp"
 
 #include "core/audit/audit.hpp"
+#include "core/billing/limits.hpp"
 #include "core/common/time.hpp"
 #include "core/db/atomically.hpp"
 #include "core/federation/apple_secret.hpp"
@@ -68,6 +69,9 @@ Result<IdentityProvider> ProviderService::create(const std::optional<std::string
     if (secret) p.client_secret_encrypted = m_cipher.encrypt(*secret);
     return db::atomically<IdentityProvider>(m_pool, [&](db::Transaction& tx) -> Result<IdentityProvider> {
         if (auto role = check_role(tx, p); !role) return role.error();
+        if (p.organization_id)
+            if (auto allowed = billing::require_feature(tx, *p.organization_id, billing::Feature::sso); !allowed)
+                return allowed.error();
         auto created = providers::insert(tx, p, actor.type == "user" ? actor.id : std::nullopt);
         if (!created) return created.error();
         auto e = event_for("identity_provider.created", *created, actor);

@@ -32,6 +32,8 @@ void register_migration_routes(Router& router, DaemonContext& context);
 void register_secret_check_routes(Router& router, DaemonContext& context);  // janua apply's secret checks
 void register_account_routes(Router& router, DaemonContext& context);       // the /account console
 void register_device_routes(Router& router, DaemonContext& context);  // known devices, risky sign-in confirmation
+void register_avatar_routes(Router& router, DaemonContext& context);   // avatar upload and the image URLs
+void register_billing_routes(Router& router, DaemonContext& context);  // plans, subscriptions, billing webhook
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);
