@@ -144,6 +144,13 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     register_retention_job(*m_impl->worker, *context.compliance);
     m_impl->compliance = context.compliance.get();
     context.migration->register_handler(*m_impl->worker);
+    // Objects of replaced, removed and erased avatars, queued by a trigger (migrations/0025).
+    if (auto* avatars = context.avatars.get())
+        m_impl->worker->on(avatars::k_sweep_job_kind, [avatars](const jobs::Job&) -> Status {
+            if (avatars->sweep(200) > 0)
+                return make_error(ErrorCode::unavailable, "file storage refused some deletions; retrying");
+            return Ok{};
+        });
     m_impl->webhook_queue = std::make_unique<jobs::JobQueue>(*context.pool, webhooks::webhook_backoff(context.config));
     jobs::WorkerSettings webhook_settings;
     webhook_settings.lease = webhooks::webhook_lease(context.config);

@@ -3,9 +3,10 @@
 -- object is the user's avatar and what it is. users.avatar_url points at GET /api/v1/avatars/{key}.
 --
 -- An object whose row goes away — replaced, removed, or its user deleted (ON DELETE CASCADE) — is
--- queued in storage_deletions by the trigger below, in the same transaction, and deleted from the
--- store after the commit (retried later when the store is down), so no object is forgotten and no
--- object is deleted while a committed row still points at it.
+-- queued in storage_deletions by the trigger below, in the same transaction, together with a
+-- 'storage.sweep' job; the job (and the request that replaced or removed the avatar) deletes it
+-- from the store after the commit, retrying with backoff while the store is down. So no object
+-- is forgotten and none is deleted while a committed row still points at it.
 
 CREATE TABLE user_avatars (
     user_id       uuid PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
@@ -27,6 +28,8 @@ CREATE FUNCTION user_avatars_queue_deletion() RETURNS trigger LANGUAGE plpgsql A
 BEGIN
     IF TG_OP = 'DELETE' OR OLD.object_key <> NEW.object_key THEN
         INSERT INTO storage_deletions (object_key) VALUES (OLD.object_key) ON CONFLICT DO NOTHING;
+        INSERT INTO jobs (kind, max_attempts) SELECT 'storage.sweep', 20
+            WHERE NOT EXISTS (SELECT 1 FROM jobs WHERE kind = 'storage.sweep' AND status IN ('pending', 'running'));
     END IF;
     RETURN NULL;
 END $$;

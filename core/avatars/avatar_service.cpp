@@ -6,6 +6,8 @@
 #include "core/identity/audit_events.hpp"
 #include "core/identity/user_repository.hpp"
 
+#include <cctype>
+
 namespace janua::avatars {
 namespace {
 
@@ -209,7 +211,7 @@ Result<StoredImage> AvatarService::fetch(const std::string& id) {
 }
 
 int AvatarService::sweep(int limit) {
-    int deleted = 0;
+    int failed = 0;
     try {
         auto keys = m_pool.read([&](db::Transaction& tx) {
             std::vector<std::string> out;
@@ -219,13 +221,16 @@ int AvatarService::sweep(int limit) {
         for (const auto& key : keys) {
             auto gone = m_store.remove(key);
             m_pool.read([&](db::Transaction& tx) { tx.exec(gone ? k_done : k_failed, key); });
-            if (gone) ++deleted;
-            else log::warn("cannot delete a replaced file; it stays queued", {{"storage", m_store.kind()}, {"detail", gone.error().detail}});
+            if (gone) continue;
+            ++failed;
+            log::warn("cannot delete a replaced file; it stays queued",
+                      {{"storage", m_store.kind()}, {"detail", gone.error().detail}});
         }
     } catch (const std::exception& e) {
-        log::warn("cannot sweep replaced files; the next upload retries", {{"error", e.what()}});
+        log::warn("cannot sweep replaced files; the sweep job retries", {{"error", e.what()}});
+        return 1;
     }
-    return deleted;
+    return failed;
 }
 
 }  // namespace janua::avatars

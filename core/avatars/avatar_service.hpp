@@ -17,6 +17,9 @@
 
 namespace janua::avatars {
 
+// The job kind the deletion trigger enqueues (migrations/0025_avatars.sql).
+inline constexpr const char* k_sweep_job_kind = "storage.sweep";
+
 struct AvatarSettings {
     int max_bytes = 1000000;    // AVATAR_MAX_BYTES
     int max_dimension = 4096;   // AVATAR_MAX_DIMENSION
@@ -53,7 +56,8 @@ public:
     std::optional<Avatar> current(const std::string& user_id);
     // The image behind an avatar URL; not_found for anything that is not a current avatar.
     Result<StoredImage> fetch(const std::string& id);
-    // Delete queued objects of replaced and removed avatars (a few per call); returns how many went.
+    // Delete queued objects of replaced and removed avatars (up to `limit`); returns how many of
+    // those tried are still queued because the store refused or failed.
     int sweep(int limit = 20);
 
     const AvatarSettings& settings() const { return m_settings; }

@@ -348,8 +348,9 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
         warnings.push_back("UPSTREAM_IDP_ALLOW_PRIVATE is on: upstream identity providers may be reached on private and "
                            "loopback addresses over plain http (development and tests only)");
     if (c.storage_backend == "s3") {
-        for (const auto& [name, value] : {std::pair<const char*, const std::string*>{"S3_ENDPOINT", &c.s3_endpoint},
-                                          {"S3_BUCKET", &c.s3_bucket}, {"S3_ACCESS_KEY_ID", &c.s3_access_key_id}})
+        const std::pair<const char*, const std::string*> required[] = {
+            {"S3_ENDPOINT", &c.s3_endpoint}, {"S3_BUCKET", &c.s3_bucket}, {"S3_ACCESS_KEY_ID", &c.s3_access_key_id}};
+        for (const auto& [name, value] : required)
             if (value->empty())
                 return make_error(ErrorCode::validation, std::string("invalid setting ") + name + ": required when STORAGE_BACKEND=s3");
         if (c.s3_secret_access_key.empty() == c.s3_secret_access_key_file.empty())

@@ -1,6 +1,7 @@
 #include "core/storage/local_store.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fcntl.h>

@@ -4,6 +4,7 @@
 #include "core/webhooks/destination.hpp"
 #include "core/webhooks/http_post.hpp"
 
+#include <algorithm>
 #include <chrono>
 
 namespace janua::storage {

@@ -153,6 +153,16 @@ TEST_CASE("platform admins manage any user's avatar and nobody else can", "[avat
     CHECK(audit_count(s, "user.avatar_removed", admin.id) == 1);
     CHECK(storage.files().empty());
 
+    // Deleting a user deletes their image too (the trigger queues it, the sweep job deletes it).
+    auto kept = ok_json(upload_raw(s, "/api/v1/users/" + dave.id + "/avatar", admin.token, k_gif, "image/gif"));
+    CHECK(storage.files().size() == 1);
+    CHECK(call(s, "DELETE", "/api/v1/users/" + dave.id, admin.token).status == 204);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    while (!storage.files().empty() && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    CHECK(storage.files().empty());
+    CHECK(http("GET", s.base(), path_of(kept["url"])).status == 404);
+
     CHECK(upload_raw(s, "/api/v1/users/00000000-0000-4000-8000-000000000000/avatar", admin.token, k_png, "image/png").status == 404);
     CHECK(upload_raw(s, "/api/v1/users/not-a-uuid/avatar", admin.token, k_png, "image/png").status == 404);
     CHECK(storage.files().empty());

@@ -58,7 +58,8 @@ std::string state_of(const Server& s, const std::string& id) {
           "SELECT coalesce(json_agg(json_build_array(e.id, e.url, e.enabled, e.event_types) ORDER BY id)::text, '') "
           "FROM webhook_endpoints e WHERE organization_id = $1",
           "SELECT coalesce(json_agg(json_build_array(c.enabled, c.idp_entity_id, c.settings))::text, '') "
-          "FROM saml_connections c WHERE organization_id = $1"}) {
+          "FROM saml_connections c WHERE organization_id = $1",
+          "SELECT row_to_json(s)::text FROM billing_subscriptions s WHERE organization_id = $1"}) {
         auto rows = w.exec_params(query, id);
         out += rows.empty() || rows[0][0].is_null() ? std::string("-") : rows[0][0].as<std::string>();
         out += "\n";
