@@ -10,6 +10,8 @@
 #include "core/identity/auth_service.hpp"
 #include "core/devices/device_service.hpp"
 #include "core/identity/password_hasher.hpp"
+#include "core/integrations/integration_service.hpp"
+#include "core/iot/device_service.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/mfa/mfa_service.hpp"
 #include "core/migration/migration_service.hpp"
@@ -73,6 +75,8 @@ struct DaemonContext {
     std::atomic<bool> shutting_down{false};
     std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
     std::unique_ptr<devices::DeviceService> devices;  // null: DEVICES_ENABLED=false
+    std::unique_ptr<integrations::IntegrationService> integrations;  // users' upstream tokens (core/integrations)
+    std::unique_ptr<iot::DeviceService> iot_devices;                 // organizations' IoT devices (core/iot)
 };
 
 }  // namespace janua::daemon

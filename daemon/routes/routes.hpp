@@ -32,6 +32,8 @@ void register_migration_routes(Router& router, DaemonContext& context);
 void register_secret_check_routes(Router& router, DaemonContext& context);  // janua apply's secret checks
 void register_account_routes(Router& router, DaemonContext& context);       // the /account console
 void register_device_routes(Router& router, DaemonContext& context);  // known devices, risky sign-in confirmation
+void register_integration_routes(Router& router, DaemonContext& context);  // /api/v1/integrations
+void register_iot_routes(Router& router, DaemonContext& context);          // /api/v1/organizations/{org_id}/iot/devices
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);
