@@ -2,6 +2,7 @@
 // What every route handler may use: configuration, the database pool and the core services.
 
 #include "core/admin/runtime_settings.hpp"
+#include "core/branding/service.hpp"
 #include "core/compliance/service.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
@@ -73,6 +74,8 @@ struct DaemonContext {
     std::atomic<bool> shutting_down{false};
     std::unique_ptr<admin::RuntimeSettings> runtime_settings;  // system settings from the database
     std::unique_ptr<devices::DeviceService> devices;  // null: DEVICES_ENABLED=false
+    // Branding, custom domains and translation overrides of organizations (core/branding).
+    std::unique_ptr<branding::BrandingService> branding;
 };
 
 }  // namespace janua::daemon
