@@ -2,6 +2,7 @@
 // What every route handler may use: configuration, the database pool and the core services.
 
 #include "core/admin/runtime_settings.hpp"
+#include "core/branding/service.hpp"
 #include "core/compliance/service.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
@@ -77,6 +78,8 @@ struct DaemonContext {
     std::unique_ptr<devices::DeviceService> devices;  // null: DEVICES_ENABLED=false
     std::unique_ptr<integrations::IntegrationService> integrations;  // users' upstream tokens (core/integrations)
     std::unique_ptr<iot::DeviceService> iot_devices;                 // organizations' IoT devices (core/iot)
+    // Branding, custom domains and translation overrides of organizations (core/branding).
+    std::unique_ptr<branding::BrandingService> branding;
 };
 
 }  // namespace janua::daemon

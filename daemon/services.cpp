@@ -99,6 +99,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
                                    cfg.max_passkeys_per_identity, 300},
         *context.pool, context.auth.get());
     context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
+    context.branding = std::make_unique<branding::BrandingService>(*context.pool);
     context.compliance = std::make_unique<compliance::ComplianceService>(*context.pool, compliance::settings_from(cfg));
     build_federation_services(context);
     context.saml = std::make_unique<saml::SamlService>(

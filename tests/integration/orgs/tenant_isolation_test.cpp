@@ -60,7 +60,9 @@ std::string state_of(const Server& s, const std::string& id) {
           "SELECT coalesce(json_agg(json_build_array(c.enabled, c.idp_entity_id, c.settings))::text, '') "
           "FROM saml_connections c WHERE organization_id = $1",
           "SELECT coalesce(json_agg(json_build_array(d.id, d.name, c.client_id, c.secret_hash, c.enabled) ORDER BY d.id)::text, '') "
-          "FROM iot_devices d JOIN oauth_clients c ON c.id = d.client_pk WHERE d.organization_id = $1"}) {
+          "FROM iot_devices d JOIN oauth_clients c ON c.id = d.client_pk WHERE d.organization_id = $1",
+          "SELECT coalesce(json_agg(b)::text, '') FROM organization_branding b WHERE organization_id = $1",
+          "SELECT coalesce(json_agg(t ORDER BY locale)::text, '') FROM organization_translations t WHERE organization_id = $1"}) {
         auto rows = w.exec_params(query, id);
         out += rows.empty() || rows[0][0].is_null() ? std::string("-") : rows[0][0].as<std::string>();
         out += "\n";
@@ -145,8 +147,9 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         {"delivery_id", "00000000-0000-4000-8000-000000000001"},  // none exist; the pipeline answers first
         {"token_id", scim_token_b},
         {"provider_id", idp_b},   // enterprise OIDC connections
-        {"category", "sessions"},  // retention policies
-        {"device_id", device_b_id}};  // IoT devices
+        {"category", "sessions"},   // retention policies
+        {"device_id", device_b_id},  // IoT devices
+        {"locale", "es"}};          // translation overrides
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);
@@ -175,6 +178,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         if (ends("/retention-policies/{category}")) return {{"retention_days", 1}};
         if (ends("/iot/devices") && r.method == "POST") return {{"name", "intruder"}};
         if (ends("/sso") && r.method == "PUT") return {{"enabled", false}, {"allowed_domains", {"attacker.example"}}};
+        if (ends("/translations/{locale}")) return {{"texts", {{"login.submit", "Hacked"}}}};
+        if (r.pattern.find("/white-label/") != std::string::npos) return {{"product_name", "Hacked"}};
         return json::object();
     };
 
