@@ -4,6 +4,7 @@
 #include "core/admin/runtime_settings.hpp"
 #include "core/avatars/avatar_service.hpp"
 #include "core/billing/billing_service.hpp"
+#include "core/branding/service.hpp"
 #include "core/compliance/service.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
@@ -12,6 +13,8 @@
 #include "core/identity/auth_service.hpp"
 #include "core/devices/device_service.hpp"
 #include "core/identity/password_hasher.hpp"
+#include "core/integrations/integration_service.hpp"
+#include "core/iot/device_service.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/mfa/mfa_service.hpp"
 #include "core/migration/migration_service.hpp"
@@ -80,6 +83,10 @@ struct DaemonContext {
     std::unique_ptr<avatars::AvatarService> avatars;
     // Plans, subscriptions and the signed billing webhook (core/billing).
     std::unique_ptr<billing::BillingService> billing;
+    std::unique_ptr<integrations::IntegrationService> integrations;  // users' upstream tokens (core/integrations)
+    std::unique_ptr<iot::DeviceService> iot_devices;                 // organizations' IoT devices (core/iot)
+    // Branding, custom domains and translation overrides of organizations (core/branding).
+    std::unique_ptr<branding::BrandingService> branding;
 };
 
 }  // namespace janua::daemon

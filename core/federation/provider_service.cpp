@@ -6,6 +6,7 @@
 #include "core/db/atomically.hpp"
 #include "core/federation/apple_secret.hpp"
 #include "core/federation/provider_repository.hpp"
+#include "core/federation/upstream_tokens.hpp"
 #include "core/orgs/org_repository.hpp"
 
 namespace janua::federation {
@@ -95,6 +96,9 @@ Result<IdentityProvider> ProviderService::update(const std::optional<std::string
         if (!saved) return saved.error();
         auto e = event_for("identity_provider.updated", *saved, actor);
         e.details["changed"] = changed_members(body);
+        // Turning token storage off forgets what was kept (least privilege, not merely "no more").
+        if (found->store_tokens && !saved->store_tokens)
+            e.details["upstream_tokens_deleted"] = upstream_tokens::remove_for_provider(tx, saved->id);
         audit::record(tx, e);
         return saved;
     });
