@@ -81,10 +81,10 @@ _janua() {
     idp)
       case "$verb" in
         "") words="create list get update test delete" ;;
-        create) words="--preset --org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --apple-team-id --apple-key-id --apple-private-key-file --disabled" ;;
+        create) words="--preset --org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --store-tokens --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --apple-team-id --apple-key-id --apple-private-key-file --disabled" ;;
         list) words="--org" ;;
         get) words="--org" ;;
-        update) words="--org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --apple-team-id --apple-key-id --apple-private-key-file --disable --enable --jit --remove-client-secret" ;;
+        update) words="--org --issuer --client-id --client-secret-file --slug --name --scope --allowed-domain --default-role --no-jit --store-tokens --authorization-endpoint --token-endpoint --userinfo-endpoint --emails-endpoint --apple-team-id --apple-key-id --apple-private-key-file --disable --enable --jit --no-store-tokens --remove-client-secret" ;;
         test) words="--org" ;;
         delete) words="--org" ;;
       esac ;;

@@ -92,6 +92,8 @@ int serve(const config::Loaded& loaded) {
                                          cfg.database_acquire_timeout_ms, cfg.database_statement_timeout_ms, "januad"};
     daemon::build_services(context, pool_settings);
     if (auto devices = daemon::build_device_services(context); !devices) return fail(devices.error().message, 2);
+    if (auto files = daemon::build_avatar_services(context); !files) return fail(files.error().message, 2);
+    if (auto billing = daemon::build_billing_services(context); !billing) return fail(billing.error().message, 2);
     try {
         (void)context.keys->ensure_keys();  // a fresh database gets its first keys now
     } catch (const std::exception& e) {

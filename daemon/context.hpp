@@ -4,6 +4,9 @@
 #include "core/admin/runtime_settings.hpp"
 #include "core/alerts/evaluator.hpp"
 #include "core/alerts/service.hpp"
+#include "core/avatars/avatar_service.hpp"
+#include "core/billing/billing_service.hpp"
+#include "core/branding/service.hpp"
 #include "core/compliance/service.hpp"
 #include "core/common/rate_limiter.hpp"
 #include "core/config/config.hpp"
@@ -14,6 +17,8 @@
 #include "core/identity/auth_service.hpp"
 #include "core/devices/device_service.hpp"
 #include "core/identity/password_hasher.hpp"
+#include "core/integrations/integration_service.hpp"
+#include "core/iot/device_service.hpp"
 #include "core/identity/user_admin.hpp"
 #include "core/mfa/mfa_service.hpp"
 #include "core/migration/migration_service.hpp"
@@ -82,6 +87,15 @@ struct DaemonContext {
     events::StreamSettings event_stream;
     std::unique_ptr<alerts::AlertService> alerts;
     std::unique_ptr<alerts::Evaluator> alert_evaluator;
+    // Uploaded files (STORAGE_BACKEND) and the avatars kept in them (core/storage, core/avatars).
+    std::unique_ptr<storage::ObjectStore> storage;
+    std::unique_ptr<avatars::AvatarService> avatars;
+    // Plans, subscriptions and the signed billing webhook (core/billing).
+    std::unique_ptr<billing::BillingService> billing;
+    std::unique_ptr<integrations::IntegrationService> integrations;  // users' upstream tokens (core/integrations)
+    std::unique_ptr<iot::DeviceService> iot_devices;                 // organizations' IoT devices (core/iot)
+    // Branding, custom domains and translation overrides of organizations (core/branding).
+    std::unique_ptr<branding::BrandingService> branding;
 };
 
 }  // namespace janua::daemon

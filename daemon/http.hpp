@@ -21,6 +21,14 @@ struct CaseInsensitiveLess {
 
 using HeaderMap = std::multimap<std::string, std::string, CaseInsensitiveLess>;
 
+// One part of a multipart/form-data body. The listener parses such bodies itself (bounded by
+// MAX_REQUEST_BODY_BYTES); Request::body is then empty and the parts are here, by field name.
+struct FormPart {
+    std::string filename;
+    std::string content_type;
+    std::string content;
+};
+
 struct Request {
     std::string method;
     std::string path;
@@ -28,6 +36,7 @@ struct Request {
     std::string remote_addr;
     HeaderMap headers;
     std::multimap<std::string, std::string> query;
+    std::multimap<std::string, FormPart> form_parts;  // multipart/form-data bodies only
     std::string raw_query;  // the query string as received, still percent-encoded (SAML Redirect signatures)
     std::map<std::string, std::string> path_params;  // filled by the router
     std::string request_id;                          // filled by the pipeline

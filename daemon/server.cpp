@@ -54,6 +54,7 @@ Request to_request(const httplib::Request& in) {
     out.remote_addr = in.remote_addr;
     for (const auto& [name, value] : in.headers) out.headers.emplace(name, value);
     for (const auto& [name, value] : in.params) out.query.emplace(name, value);
+    for (const auto& [name, part] : in.files) out.form_parts.emplace(name, FormPart{part.filename, part.content_type, part.content});
     if (const auto q = in.target.find('?'); q != std::string::npos) out.raw_query = in.target.substr(q + 1);
     return out;
 }

@@ -57,6 +57,8 @@ void build_federation_services(DaemonContext& context) {
     login.signups_enabled = cfg.enable_signups;
     context.upstream_login = std::make_unique<federation::LoginService>(login, *context.pool, keyring, *context.upstream_discovery,
                                                                         *context.identity_providers, *context.auth);
+    context.integrations = std::make_unique<integrations::IntegrationService>(*context.pool, keyring, *context.upstream_discovery,
+                                                                              *context.identity_providers);
 }
 
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings) {
@@ -71,6 +73,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
     context.user_admin = std::make_unique<identity::UserAdmin>(*context.pool, *context.hasher,
                                                                identity::password_policy_from(cfg));
     context.clients = std::make_unique<oidc::ClientService>(*context.pool);
+    context.iot_devices = std::make_unique<iot::DeviceService>(*context.pool, *context.clients);
     context.runtime_settings = std::make_unique<admin::RuntimeSettings>(cfg);
     context.auth->use_runtime_settings(context.runtime_settings.get());
     context.user_admin->use_runtime_settings(context.runtime_settings.get());
@@ -96,6 +99,7 @@ void build_services(DaemonContext& context, const db::PoolSettings& pool_setting
                                    cfg.max_passkeys_per_identity, 300},
         *context.pool, context.auth.get());
     context.webhooks = webhooks::make_webhook_service(*context.pool, cfg);
+    context.branding = std::make_unique<branding::BrandingService>(*context.pool);
     context.compliance = std::make_unique<compliance::ComplianceService>(*context.pool, compliance::settings_from(cfg));
     build_federation_services(context);
     context.saml = std::make_unique<saml::SamlService>(
@@ -151,6 +155,13 @@ BackgroundWork::BackgroundWork(DaemonContext& context, const db::PoolSettings& p
     register_retention_job(*m_impl->worker, *context.compliance);
     m_impl->compliance = context.compliance.get();
     context.migration->register_handler(*m_impl->worker);
+    // Objects of replaced, removed and erased avatars, queued by a trigger (migrations/0025).
+    if (auto* avatars = context.avatars.get())
+        m_impl->worker->on(avatars::k_sweep_job_kind, [avatars](const jobs::Job&) -> Status {
+            if (avatars->sweep(200) > 0)
+                return make_error(ErrorCode::unavailable, "file storage refused some deletions; retrying");
+            return Ok{};
+        });
     m_impl->webhook_queue = std::make_unique<jobs::JobQueue>(*context.pool, webhooks::webhook_backoff(context.config));
     jobs::WorkerSettings webhook_settings;
     webhook_settings.lease = webhooks::webhook_lease(context.config);

@@ -11,6 +11,11 @@ namespace janua::daemon {
 void build_services(DaemonContext& context, const db::PoolSettings& pool_settings);
 // Known devices and risk-based sign-in (daemon/device_services.cpp); fails on a bad RISK_GEOIP_FILE.
 Status build_device_services(DaemonContext& context);
+// File storage and avatars (daemon/avatar_services.cpp); fails on an unreadable S3 secret file.
+Status build_avatar_services(DaemonContext& context);
+// Billing plans and the billing webhook (daemon/billing_services.cpp); fails on an unreadable
+// BILLING_WEBHOOK_SECRET_FILE.
+Status build_billing_services(DaemonContext& context);
 
 // Re-read the runtime system settings and apply those held outside the snapshot (rate limits).
 // Logs and keeps the previous values when the database cannot be read.

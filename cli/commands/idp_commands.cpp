@@ -20,7 +20,8 @@ struct IdpArgs {
     std::string org, id, preset, issuer, client_id, secret_file, slug, name, default_role, authorization_endpoint,
         token_endpoint, userinfo_endpoint, emails_endpoint, apple_team_id, apple_key_id, apple_key_file;
     std::vector<std::string> scopes, domains;
-    bool disabled = false, enable = false, no_jit = false, jit = false, remove_secret = false;
+    bool disabled = false, enable = false, no_jit = false, jit = false, remove_secret = false, store_tokens = false,
+         no_store_tokens = false;
 };
 
 const std::vector<Column> k_columns = {{"id", "ID"},         {"slug", "SLUG"},       {"preset", "PRESET"},
@@ -67,6 +68,8 @@ Result<nlohmann::json> body_of(CliContext& ctx, const IdpArgs& a) {
     if (a.enable) body["enabled"] = true;
     if (a.no_jit) body["jit_provisioning"] = false;
     if (a.jit) body["jit_provisioning"] = true;
+    if (a.store_tokens) body["store_tokens"] = true;
+    if (a.no_store_tokens) body["store_tokens"] = false;
     if (a.remove_secret) body["client_secret"] = nullptr;
     if (!a.secret_file.empty()) {
         auto secret = read_secret(ctx, a.secret_file);
@@ -123,6 +126,8 @@ CommandSpec& settings_options(CommandSpec& cmd, IdpArgs& a) {
         .option("--allowed-domain", &a.domains, "enterprise: email domain that may sign in (repeat)")
         .option("--default-role", &a.default_role, "enterprise: role of members created at sign-in (default member)")
         .flag("--no-jit", &a.no_jit, "enterprise: do not create accounts or memberships at sign-in")
+        .flag("--store-tokens", &a.store_tokens,
+              "social: keep users' upstream tokens for /api/v1/integrations (encrypted; off by default)")
         .option("--authorization-endpoint", &a.authorization_endpoint, "override the authorization endpoint")
         .option("--token-endpoint", &a.token_endpoint, "override the token endpoint")
         .option("--userinfo-endpoint", &a.userinfo_endpoint, "override the userinfo (profile) endpoint")
@@ -189,6 +194,7 @@ void add_idp_commands(CommandTable& table) {
         .flag("--disable", &a->disabled, "turn sign-in through it off")
         .flag("--enable", &a->enable, "turn sign-in through it on")
         .flag("--jit", &a->jit, "enterprise: create accounts and memberships at sign-in")
+        .flag("--no-store-tokens", &a->no_store_tokens, "social: stop keeping upstream tokens and delete the ones kept")
         .flag("--remove-client-secret", &a->remove_secret, "make it a public client (PKCE only)");
     update.example = "janua idp update github --client-secret-file new.secret";
     update.run = [a](CliContext& ctx) {

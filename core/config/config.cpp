@@ -7,6 +7,7 @@
 #include <cctype>
 #include <cstdlib>
 #include <set>
+#include <utility>
 #include <variant>
 
 namespace janua::config {
@@ -149,6 +150,20 @@ const std::vector<Setting>& settings_table() {
         {"EVENT_STREAM_HEARTBEAT_SECONDS", "15", IntSetting{&C::event_stream_heartbeat_seconds, 1, 300}, Secret::no, "seconds between heartbeat comments on an idle event stream"},
         {"EVENT_STREAM_MAX_SECONDS", "3600", IntSetting{&C::event_stream_max_seconds, 5, 86400}, Secret::no, "seconds an event stream lasts before it ends and the client reconnects (and is authenticated again)"},
         {"ALERTS_ENABLED", "true", BoolSetting{&C::alerts_enabled}, Secret::no, "evaluate alert rules against new audit entries in this daemon (any number of daemons may; they take turns)"},
+        {"AVATAR_MAX_BYTES", "1000000", IntSetting{&C::avatar_max_bytes, 1024, 16777216}, Secret::no, "largest avatar image accepted, in bytes (413 above); requests are also bounded by MAX_REQUEST_BODY_BYTES"},
+        {"AVATAR_MAX_DIMENSION", "4096", IntSetting{&C::avatar_max_dimension, 16, 65535}, Secret::no, "largest avatar width or height in pixels, read from the image header"},
+        {"STORAGE_BACKEND", "local", StringSetting{&C::storage_backend, {"local", "s3"}}, Secret::no, "where uploaded files (avatars) are kept: local (STORAGE_DIR) or s3 (an S3-compatible bucket)"},
+        {"STORAGE_DIR", ".janua/storage", StringSetting{&C::storage_dir, {}}, Secret::no, "directory of uploaded files for STORAGE_BACKEND=local (shared by every daemon of one installation)"},
+        {"S3_ENDPOINT", "", StringSetting{&C::s3_endpoint, {}}, Secret::no, "S3-compatible endpoint URL for STORAGE_BACKEND=s3, e.g. https://s3.eu-west-1.amazonaws.com or http://minio:9000 (path-style addressing)"},
+        {"S3_BUCKET", "", StringSetting{&C::s3_bucket, {}}, Secret::no, "bucket for STORAGE_BACKEND=s3"},
+        {"S3_REGION", "us-east-1", StringSetting{&C::s3_region, {}}, Secret::no, "region named in the AWS Signature Version 4 of S3 requests"},
+        {"S3_ACCESS_KEY_ID", "", StringSetting{&C::s3_access_key_id, {}}, Secret::no, "access key id for STORAGE_BACKEND=s3"},
+        {"S3_SECRET_ACCESS_KEY", "", StringSetting{&C::s3_secret_access_key, {}}, Secret::yes, "secret access key for STORAGE_BACKEND=s3 (or S3_SECRET_ACCESS_KEY_FILE)"},
+        {"S3_SECRET_ACCESS_KEY_FILE", "", StringSetting{&C::s3_secret_access_key_file, {}}, Secret::no, "file holding the S3 secret access key (read at start-up; surrounding whitespace ignored)"},
+
+        {"BILLING_WEBHOOK_SECRET", "", StringSetting{&C::billing_webhook_secret, {}}, Secret::yes, "shared secret of POST /api/v1/billing/webhook (or BILLING_WEBHOOK_SECRET_FILE; empty: the webhook is off)"},
+        {"BILLING_WEBHOOK_SECRET_FILE", "", StringSetting{&C::billing_webhook_secret_file, {}}, Secret::no, "file holding the billing webhook secret (read at start-up; surrounding whitespace ignored)"},
+        {"BILLING_WEBHOOK_TOLERANCE_SECONDS", "300", IntSetting{&C::billing_webhook_tolerance_seconds, 1, 86400}, Secret::no, "how far a billing event's signed timestamp may be from now"},
     };
     return table;
 }
@@ -337,6 +352,20 @@ std::optional<Error> check_consistency(const Config& c, std::vector<std::string>
     if (c.upstream_idp_allow_private)
         warnings.push_back("UPSTREAM_IDP_ALLOW_PRIVATE is on: upstream identity providers may be reached on private and "
                            "loopback addresses over plain http (development and tests only)");
+    if (c.storage_backend == "s3") {
+        const std::pair<const char*, const std::string*> required[] = {
+            {"S3_ENDPOINT", &c.s3_endpoint}, {"S3_BUCKET", &c.s3_bucket}, {"S3_ACCESS_KEY_ID", &c.s3_access_key_id}};
+        for (const auto& [name, value] : required)
+            if (value->empty())
+                return make_error(ErrorCode::validation, std::string("invalid setting ") + name + ": required when STORAGE_BACKEND=s3");
+        if (c.s3_secret_access_key.empty() == c.s3_secret_access_key_file.empty())
+            return make_error(ErrorCode::validation, "invalid setting S3_SECRET_ACCESS_KEY: give it or S3_SECRET_ACCESS_KEY_FILE "
+                                                     "(exactly one) when STORAGE_BACKEND=s3");
+        if (c.s3_endpoint.rfind("https://", 0) != 0 && c.s3_endpoint.rfind("http://", 0) != 0)
+            return make_error(ErrorCode::validation, "invalid setting S3_ENDPOINT: an http:// or https:// URL");
+    }
+    if (!c.billing_webhook_secret.empty() && !c.billing_webhook_secret_file.empty())
+        return make_error(ErrorCode::validation, "invalid setting BILLING_WEBHOOK_SECRET: give it or BILLING_WEBHOOK_SECRET_FILE, not both");
     if (c.email_provider == "smtp" && c.smtp_host.empty())
         return make_error(ErrorCode::validation, "invalid setting SMTP_HOST: required when EMAIL_PROVIDER=smtp");
     for (const auto& proxy : c.trusted_proxies) {

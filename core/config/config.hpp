@@ -136,6 +136,22 @@ struct Config {
     int event_stream_heartbeat_seconds = 0;
     int event_stream_max_seconds = 0;
     bool alerts_enabled = true;
+    // Avatars and stored files (core/storage, core/avatars).
+    int avatar_max_bytes = 0;
+    int avatar_max_dimension = 0;
+    std::string storage_backend;  // local | s3
+    std::string storage_dir;
+    std::string s3_endpoint;
+    std::string s3_bucket;
+    std::string s3_region;
+    std::string s3_access_key_id;
+    std::string s3_secret_access_key;
+    std::string s3_secret_access_key_file;
+
+    // The billing webhook (core/billing); plans and the default plan live in the database.
+    std::string billing_webhook_secret;
+    std::string billing_webhook_secret_file;
+    int billing_webhook_tolerance_seconds = 0;
 
     bool is_production() const { return environment == "production"; }
 };

@@ -14,6 +14,8 @@
 #include "core/federation/presets.hpp"
 #include "core/federation/provider_repository.hpp"
 #include "core/federation/return_target.hpp"
+#include "core/federation/upstream_token.hpp"
+#include "core/federation/upstream_tokens.hpp"
 #include "core/identity/mfa_challenges.hpp"
 #include "core/identity/sessions.hpp"
 #include "core/identity/user_repository.hpp"
@@ -46,40 +48,9 @@ std::string with_query(const std::string& url, const std::vector<std::pair<std::
     return out;
 }
 
-std::string form(const std::vector<std::pair<std::string, std::string>>& params) {
-    std::string out;
-    for (const auto& [k, v] : params) out += (out.empty() ? "" : "&") + percent_encode(k) + "=" + percent_encode(v);
-    return out;
-}
-
 std::string param(const std::map<std::string, std::string>& params, const char* name) {
     auto it = params.find(name);
     return it == params.end() ? std::string() : it->second;
-}
-
-// Printable ASCII only, bounded: upstream error text ends up in messages and the audit log.
-std::string sanitized(const std::string& text, std::size_t max = 200) {
-    std::string out;
-    for (char c : text.substr(0, max)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
-    return out;
-}
-
-Result<nlohmann::json> json_reply(const Result<UpstreamReply>& reply, const char* what) {
-    if (!reply) return reply.error();
-    auto body = nlohmann::json::parse(reply->body, nullptr, false);
-    if (reply->status != 200) {
-        std::string error;
-        if (!body.is_discarded() && body.is_object() && body.contains("error") && body["error"].is_string())
-            error = ": " + sanitized(body["error"].get<std::string>()) +
-                    (body.contains("error_description") && body["error_description"].is_string()
-                         ? " (" + sanitized(body["error_description"].get<std::string>()) + ")"
-                         : "");
-        return login_failure("upstream_error", std::string("the identity provider's ") + what + " answered HTTP " +
-                                                   std::to_string(reply->status) + error);
-    }
-    if (body.is_discarded() || !body.is_object())
-        return login_failure("upstream_error", std::string("the identity provider's ") + what + " did not answer JSON");
-    return body;
 }
 
 }  // namespace
@@ -189,31 +160,20 @@ Result<Started> LoginService::start(const StartRequest& request, const RequestMe
 
 Result<UpstreamProfile> LoginService::fetch_profile(const IdentityProvider& provider, const ProviderMetadata& metadata,
                                                     const std::string& code, const std::string& redirect_uri,
-                                                    const std::string& verifier, const std::string& nonce) {
+                                                    const std::string& verifier, const std::string& nonce,
+                                                    nlohmann::json* token_response) {
     const auto preset = find_preset(provider.preset);
     const auto source = preset ? preset->profile : ProfileSource::id_token;
     auto secret = m_providers.client_secret(provider);
     if (!secret) return secret.error();
 
     // The code goes to this provider's token endpoint only (never one named by the callback).
-    std::vector<std::pair<std::string, std::string>> fields = {
-        {"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", redirect_uri}, {"code_verifier", verifier}};
-    UpstreamRequest token_request;
-    token_request.method = "POST";
-    token_request.url = metadata.token_endpoint;
-    token_request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
-    if (secret->empty() || source == ProfileSource::github) {
-        // GitHub takes the credentials in the body (client_secret_post); a public client sends only its id.
-        fields.emplace_back("client_id", provider.client_id);
-        if (!secret->empty()) fields.emplace_back("client_secret", *secret);
-    } else {
-        // client_secret_basic (RFC 6749 2.3.1: both parts form-encoded before base64).
-        const std::string credentials = percent_encode(provider.client_id) + ":" + percent_encode(*secret);
-        token_request.headers.emplace_back("Authorization", "Basic " + crypto::base64_encode(credentials));
-    }
-    token_request.body = form(fields);
-    auto tokens = json_reply(upstream_fetch(token_request, m_discovery.policy()), "token endpoint");
+    auto tokens = call_token_endpoint(provider, metadata.token_endpoint, *secret,
+                                      {{"grant_type", "authorization_code"}, {"code", code}, {"redirect_uri", redirect_uri},
+                                       {"code_verifier", verifier}},
+                                      m_discovery.policy());
     if (!tokens) return tokens.error();
+    if (token_response) *token_response = *tokens;
     const std::string access_token =
         tokens->contains("access_token") && (*tokens)["access_token"].is_string() ? (*tokens)["access_token"].get<std::string>() : "";
 
@@ -331,9 +291,10 @@ Result<LoginOutcome> LoginService::complete(const CallbackRequest& request, cons
     if (code.empty() || code.size() > 4096) return fail(login_failure("code_missing", "the callback carries no authorization code"));
     auto verifier = m_cipher.decrypt(row->code_verifier_encrypted);
     if (!verifier) return fail(make_error(ErrorCode::internal, "the sign-in state cannot be decrypted"));
-    auto profile = fetch_profile(*provider, *metadata, code, row->redirect_uri, *verifier, row->nonce);
+    nlohmann::json token_response;
+    auto profile = fetch_profile(*provider, *metadata, code, row->redirect_uri, *verifier, row->nonce, &token_response);
     if (!profile) return fail(profile.error());
-    auto outcome = settle(*provider, *profile, row->purpose, row->link_user_id, row->response_mode, meta);
+    auto outcome = settle(*provider, *profile, token_response, row->purpose, row->link_user_id, row->response_mode, meta);
     if (!outcome) return fail(outcome.error());
     outcome->return_to = row->return_to;
     outcome->response_mode = row->response_mode;
@@ -341,8 +302,9 @@ Result<LoginOutcome> LoginService::complete(const CallbackRequest& request, cons
 }
 
 Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, const UpstreamProfile& profile,
-                                          const std::string& purpose, const std::optional<std::string>& link_user_id,
-                                          const std::string& response_mode, const RequestMeta& meta) {
+                                          const nlohmann::json& token_response, const std::string& purpose,
+                                          const std::optional<std::string>& link_user_id, const std::string& response_mode,
+                                          const RequestMeta& meta) {
     const bool enterprise = provider.organization_id.has_value();
     auto email = profile.email ? identity::normalize_email(*profile.email) : std::nullopt;
     return db::atomically<LoginOutcome>(m_pool, [&](db::Transaction& tx) -> Result<LoginOutcome> {
@@ -377,6 +339,7 @@ Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, cons
                 out.linked = true;
                 link_event(*user, out.account, "explicit");
             }
+            keep_tokens(tx, provider, out.account, token_response, meta);
             out.user = *user;
             return out;
         }
@@ -434,6 +397,7 @@ Result<LoginOutcome> LoginService::settle(const IdentityProvider& provider, cons
         }
         if (!user || user->status != "ACTIVE")
             return login_failure("account_disabled", "this account is not active; contact an administrator");
+        keep_tokens(tx, provider, out.account, token_response, meta);
 
         if (enterprise) {
             const auto& org_id = *provider.organization_id;
@@ -504,6 +468,22 @@ void LoginService::record_failure(const std::optional<IdentityProvider>& provide
                      {"message", error.message}};
         audit::record(tx, e);
     });
+}
+
+void LoginService::keep_tokens(db::Transaction& tx, const IdentityProvider& provider,
+                               const linked_accounts::LinkedAccount& account, const nlohmann::json& token_response,
+                               const RequestMeta& meta) {
+    // Only where the operator asked for it (least privilege), and only for platform providers.
+    if (!provider.store_tokens || provider.organization_id) return;
+    auto grant = grant_of(token_response);
+    if (!grant) return;
+    upstream_tokens::put(tx, m_cipher, account.id, account.user_id, *grant);
+    auto e = base_event("integration.token_stored", meta);
+    e.actor_id = account.user_id;
+    e.target_type = "user_identity";
+    e.target_id = account.id;
+    e.details = {{"provider", provider.slug}, {"scopes", grant->scopes}, {"refreshable", grant->refresh_token.has_value()}};
+    audit::record(tx, e);
 }
 
 std::vector<linked_accounts::LinkedAccount> LoginService::linked(const std::string& user_id) {

@@ -99,10 +99,15 @@ private:
     Result<IdentityProvider> provider_for(const StartRequest& request);
     Result<UpstreamProfile> fetch_profile(const IdentityProvider& provider, const ProviderMetadata& metadata,
                                           const std::string& code, const std::string& redirect_uri,
-                                          const std::string& verifier, const std::string& nonce);
+                                          const std::string& verifier, const std::string& nonce,
+                                          nlohmann::json* token_response);
+    // `token_response`: the upstream token endpoint's answer, kept when the provider says so.
     Result<LoginOutcome> settle(const IdentityProvider& provider, const UpstreamProfile& profile,
-                                const std::string& purpose, const std::optional<std::string>& link_user_id,
-                                const std::string& response_mode, const identity::RequestMeta& meta);
+                                const nlohmann::json& token_response, const std::string& purpose,
+                                const std::optional<std::string>& link_user_id, const std::string& response_mode,
+                                const identity::RequestMeta& meta);
+    void keep_tokens(db::Transaction& tx, const IdentityProvider& provider, const linked_accounts::LinkedAccount& account,
+                     const nlohmann::json& token_response, const identity::RequestMeta& meta);
     void record_failure(const std::optional<IdentityProvider>& provider, const Error& error, const identity::RequestMeta& meta,
                         const std::optional<std::string>& user_id);
 

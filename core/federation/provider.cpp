@@ -25,7 +25,7 @@ const std::set<std::string> k_known_members = {
     "slug",           "display_name",     "preset",        "issuer",           "authorization_endpoint",
     "token_endpoint", "userinfo_endpoint", "emails_endpoint", "client_id",      "client_secret",
     "scopes",         "enabled",          "allowed_domains", "jit_provisioning", "default_role",
-    "apple_signing_key"};
+    "apple_signing_key", "store_tokens"};
 
 // A string member: absent (nullopt), null (empty optional inside) or a string within `max` bytes.
 Result<std::optional<std::optional<std::string>>> string_member(const nlohmann::json& body, const char* field,
@@ -89,6 +89,7 @@ nlohmann::json to_json(const IdentityProvider& p) {
                           {"client_secret_set", p.client_secret_encrypted.has_value()},
                           {"scopes", p.scopes},
                           {"enabled", p.enabled},
+                          {"store_tokens", p.store_tokens},
                           {"created_at", p.created_at},
                           {"updated_at", p.updated_at}};
     if (p.organization_id) {
@@ -192,6 +193,9 @@ Status apply_spec(IdentityProvider& t, const nlohmann::json& body, bool creating
     auto jit = bool_member(body, "jit_provisioning");
     if (!jit) return jit.error();
     if (jit.value()) t.jit_provisioning = *jit.value();
+    auto store = bool_member(body, "store_tokens");
+    if (!store) return store.error();
+    if (store.value()) t.store_tokens = *store.value();
 
     // The result as a whole.
     static const std::regex slug_pattern("^[a-z0-9][a-z0-9-]{0,62}$");
@@ -232,6 +236,9 @@ Status apply_spec(IdentityProvider& t, const nlohmann::json& body, bool creating
             return invalid(body.contains("allowed_domains") ? "allowed_domains"
                                                             : (body.contains("jit_provisioning") ? "jit_provisioning" : "default_role"),
                            "applies to an organization's enterprise connection only");
+    } else if (t.store_tokens) {
+        // Upstream API access is a user's integration (GET /api/v1/integrations), not the organization's.
+        return invalid("store_tokens", "applies to a platform social provider only");
     }
     return Ok{};
 }

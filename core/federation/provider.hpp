@@ -32,6 +32,7 @@ struct IdentityProvider {
     std::vector<std::string> allowed_domains;  // enterprise only
     bool jit_provisioning = true;              // enterprise only
     std::string default_role = "member";       // enterprise only
+    bool store_tokens = false;                 // platform only: keep linked accounts' upstream tokens (core/integrations)
     std::string created_at;
     std::string updated_at;
 };

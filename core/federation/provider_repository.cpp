@@ -9,7 +9,7 @@ using db::Statement;
     "id::text, organization_id::text, slug, display_name, preset, protocol, issuer, authorization_endpoint, "  \
     "token_endpoint, userinfo_endpoint, emails_endpoint, client_id, client_secret_encrypted, "                 \
     "array_to_json(scopes)::text, enabled, array_to_json(allowed_domains)::text, jit_provisioning, default_role, " \
-    "created_at, updated_at"
+    "created_at, updated_at, store_tokens"
 #define JANUA_IDP_TEXT_ARRAY(n) \
     "ARRAY(SELECT v FROM jsonb_array_elements_text(" n "::jsonb) WITH ORDINALITY AS t(v, i) ORDER BY i)"
 
@@ -23,15 +23,16 @@ constexpr Statement k_insert{
     "idp_insert",
     "INSERT INTO identity_providers (organization_id, slug, display_name, preset, protocol, issuer, "
     "authorization_endpoint, token_endpoint, userinfo_endpoint, emails_endpoint, client_id, client_secret_encrypted, "
-    "scopes, enabled, allowed_domains, jit_provisioning, default_role, created_by) VALUES ($1::uuid, $2, $3, $4, $5, $6, "
-    "$7, $8, $9, $10, $11, $12, " JANUA_IDP_TEXT_ARRAY("$13") ", $14, " JANUA_IDP_TEXT_ARRAY("$15") ", $16, $17, $18::uuid) "
+    "scopes, enabled, allowed_domains, jit_provisioning, default_role, created_by, store_tokens) VALUES ($1::uuid, $2, $3, $4, "
+    "$5, $6, $7, $8, $9, $10, $11, $12, " JANUA_IDP_TEXT_ARRAY("$13") ", $14, " JANUA_IDP_TEXT_ARRAY("$15") ", $16, $17, "
+    "$18::uuid, $19) "
     "RETURNING " JANUA_IDP_COLUMNS};
 constexpr Statement k_update{
     "idp_update",
     "UPDATE identity_providers SET slug = $2, display_name = $3, issuer = $4, authorization_endpoint = $5, "
     "token_endpoint = $6, userinfo_endpoint = $7, emails_endpoint = $8, client_id = $9, client_secret_encrypted = $10, "
     "scopes = " JANUA_IDP_TEXT_ARRAY("$11") ", enabled = $12, allowed_domains = " JANUA_IDP_TEXT_ARRAY("$13") ", "
-    "jit_provisioning = $14, default_role = $15, updated_at = now() WHERE id = $1::uuid RETURNING " JANUA_IDP_COLUMNS};
+    "jit_provisioning = $14, default_role = $15, store_tokens = $16, updated_at = now() WHERE id = $1::uuid RETURNING " JANUA_IDP_COLUMNS};
 constexpr Statement k_by_domain{"idp_by_domain", "SELECT " JANUA_IDP_COLUMNS " FROM identity_providers "
                                                  "WHERE organization_id IS NOT NULL AND enabled AND $1 = ANY (allowed_domains) "
                                                  "ORDER BY created_at, id"};
@@ -59,6 +60,7 @@ IdentityProvider from_row(const pqxx::row& r) {
     p.default_role = r[17].as<std::string>();
     p.created_at = db::timestamp(r[18]);
     p.updated_at = db::timestamp(r[19]);
+    p.store_tokens = r[20].as<bool>();
     return p;
 }
 
@@ -95,7 +97,7 @@ Result<IdentityProvider> insert(db::Transaction& tx, const IdentityProvider& p, 
     auto rows = tx.exec(k_insert, p.organization_id, p.slug, p.display_name, p.preset, p.protocol, p.issuer,
                         p.authorization_endpoint, p.token_endpoint, p.userinfo_endpoint, p.emails_endpoint, p.client_id,
                         p.client_secret_encrypted, nlohmann::json(p.scopes).dump(), p.enabled,
-                        nlohmann::json(p.allowed_domains).dump(), p.jit_provisioning, p.default_role, created_by);
+                        nlohmann::json(p.allowed_domains).dump(), p.jit_provisioning, p.default_role, created_by, p.store_tokens);
     return from_row(rows[0]);
 }
 
@@ -105,7 +107,7 @@ Result<IdentityProvider> update(db::Transaction& tx, const IdentityProvider& p) 
     auto rows = tx.exec(k_update, p.id, p.slug, p.display_name, p.issuer, p.authorization_endpoint, p.token_endpoint,
                         p.userinfo_endpoint, p.emails_endpoint, p.client_id, p.client_secret_encrypted,
                         nlohmann::json(p.scopes).dump(), p.enabled, nlohmann::json(p.allowed_domains).dump(),
-                        p.jit_provisioning, p.default_role);
+                        p.jit_provisioning, p.default_role, p.store_tokens);
     if (rows.empty()) return make_error(ErrorCode::not_found, "identity provider not found");
     return from_row(rows[0]);
 }

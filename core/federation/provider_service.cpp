@@ -1,10 +1,12 @@
 #include "core/federation/provider_service.hpp"
 
 #include "core/audit/audit.hpp"
+#include "core/billing/limits.hpp"
 #include "core/common/time.hpp"
 #include "core/db/atomically.hpp"
 #include "core/federation/apple_secret.hpp"
 #include "core/federation/provider_repository.hpp"
+#include "core/federation/upstream_tokens.hpp"
 #include "core/orgs/org_repository.hpp"
 
 namespace janua::federation {
@@ -68,6 +70,9 @@ Result<IdentityProvider> ProviderService::create(const std::optional<std::string
     if (secret) p.client_secret_encrypted = m_cipher.encrypt(*secret);
     return db::atomically<IdentityProvider>(m_pool, [&](db::Transaction& tx) -> Result<IdentityProvider> {
         if (auto role = check_role(tx, p); !role) return role.error();
+        if (p.organization_id)
+            if (auto allowed = billing::require_feature(tx, *p.organization_id, billing::Feature::sso); !allowed)
+                return allowed.error();
         auto created = providers::insert(tx, p, actor.type == "user" ? actor.id : std::nullopt);
         if (!created) return created.error();
         auto e = event_for("identity_provider.created", *created, actor);
@@ -91,6 +96,9 @@ Result<IdentityProvider> ProviderService::update(const std::optional<std::string
         if (!saved) return saved.error();
         auto e = event_for("identity_provider.updated", *saved, actor);
         e.details["changed"] = changed_members(body);
+        // Turning token storage off forgets what was kept (least privilege, not merely "no more").
+        if (found->store_tokens && !saved->store_tokens)
+            e.details["upstream_tokens_deleted"] = upstream_tokens::remove_for_provider(tx, saved->id);
         audit::record(tx, e);
         return saved;
     });

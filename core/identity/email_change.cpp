@@ -1,5 +1,6 @@
 #include "core/identity/email_change.hpp"
 
+#include "core/branding/mail_look.hpp"
 #include "core/db/atomically.hpp"
 #include "core/identity/audit_events.hpp"
 #include "core/identity/user_repository.hpp"
@@ -51,7 +52,9 @@ Status EmailChangeService::request(const std::string& user_id, const std::string
             return make_error(ErrorCode::conflict, "another account uses this email address");
         const int minutes = m_config.email_token_expire_minutes > 0 ? m_config.email_token_expire_minutes : 60;
         const auto token = user_tokens::issue_email_change(tx, user_id, *normalized, minutes);
-        queue(tx, mail::email_change_email(mail::mail_context(m_config), *normalized,
+        // In the language and look of the account, found by its current address.
+        queue(tx, mail::email_change_email(branding::mail_context_for_user(tx, mail::mail_context(m_config), user->email),
+                                           *normalized,
                                            m_config.base_url + k_confirm_path + token));
         auto e = user_event("user.email_change_requested", meta, user_id);
         e.details = {{"new_email", *normalized}};
@@ -69,7 +72,9 @@ Result<std::string> EmailChangeService::confirm(const std::string& token, const 
         const std::string previous = user->email;
         auto updated = users::update(tx, user->id, {{"email", change->new_email}, {"email_verified", true}});
         if (!updated) return updated.error();  // taken meanwhile: rolled back, the link stays unused
-        queue(tx, mail::email_changed_notice(mail::mail_context(m_config), previous, change->new_email,
+        queue(tx, mail::email_changed_notice(
+                      branding::mail_context_for_user(tx, mail::mail_context(m_config), change->new_email), previous,
+                      change->new_email,
                                              m_config.base_url + "/account"));
         auto e = user_event("user.email_changed", meta, user->id);
         e.details = {{"previous_email", previous}, {"new_email", change->new_email}};

@@ -1,5 +1,6 @@
 #include "core/identity/outbox_mailer.hpp"
 
+#include "core/branding/mail_look.hpp"
 #include "core/mail/email_job.hpp"
 #include "core/mail/templates.hpp"
 
@@ -7,9 +8,9 @@ namespace janua::identity {
 
 Mailer outbox_mailer(const config::Config& config) {
     const bool enabled = config.email_enabled;
-    const auto context = mail::mail_context(config);
-    return [enabled, context](db::Transaction& tx, const OutgoingMail& m) {
+    return [enabled, base = mail::mail_context(config)](db::Transaction& tx, const OutgoingMail& m) {
         if (!enabled) return;
+        const auto context = branding::mail_context_for_user(tx, base, m.to);
         auto message = m.kind == OutgoingMail::Kind::verification     ? mail::verification_email(context, m.to, m.link)
                        : m.kind == OutgoingMail::Kind::password_reset ? mail::password_reset_email(context, m.to, m.link)
                        : m.kind == OutgoingMail::Kind::new_signin     ? mail::new_signin_email(context, m.to, m.link, m.detail)

@@ -31,43 +31,27 @@ std::string one_line(std::string text) {
     return text;
 }
 
-std::string minutes_text(int minutes) {
-    if (minutes % 1440 == 0)
-        return std::to_string(minutes / 1440) + (minutes == 1440 ? " day" : " days");
-    if (minutes % 60 == 0)
-        return std::to_string(minutes / 60) + (minutes == 60 ? " hour" : " hours");
-    return std::to_string(minutes) + (minutes == 1 ? " minute" : " minutes");
-}
-
 // One layout for every mail. Placeholders are filled in a single pass, so a value that happens
 // to contain "{link}" is never expanded again.
 constexpr std::string_view k_html_layout = R"(<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{subject}</title></head>
+<html lang="{lang}"><head><meta charset="utf-8"><title>{subject}</title></head>
 <body style="font-family: sans-serif; line-height: 1.5; color: #222;">
-<p>{intro}</p>
-<p><a href="{link}" style="display: inline-block; padding: 10px 18px; background: #2f5bea; color: #fff; text-decoration: none; border-radius: 4px;">{action}</a></p>
-<p>If the button does not work, copy this link into your browser:<br>
+{logo}<p>{intro}</p>
+<p><a href="{link}" style="display: inline-block; padding: 10px 18px; background: {button}; color: {button_text}; text-decoration: none; border-radius: 4px;">{action}</a></p>
+<p>{fallback}<br>
 <a href="{link}">{link}</a></p>
 <p>{outro}</p>
 <p style="color: #777;">{app}</p>
 </body></html>
 )";
 
-std::string fill(std::string_view layout, const std::map<std::string, std::string>& values) {
-    std::string out;
-    std::size_t at = 0;
-    while (at < layout.size()) {
-        const auto open = layout.find('{', at);
-        const auto close = open == std::string_view::npos ? open : layout.find('}', open);
-        if (close == std::string_view::npos) break;
-        out.append(layout.substr(at, open - at));
-        const auto value = values.find(std::string(layout.substr(open + 1, close - open - 1)));
-        out += value != values.end() ? value->second
-                                     : std::string(layout.substr(open, close - open + 1));
-        at = close + 1;
-    }
-    if (at < layout.size()) out.append(layout.substr(at));
-    return out;
+
+// Colours come normalized from core/branding ("#rrggbb") and the logo is an https URL without
+// quotes or spaces (checked there), so both are safe inside the attributes.
+std::string logo_html(const MailContext& context) {
+    if (!context.logo_url) return "";
+    return "<p><img src=\"" + html_escape(*context.logo_url) + "\" alt=\"" + html_escape(context.app_name) +
+           "\" style=\"max-height: 48px;\"></p>\n";
 }
 
 EmailMessage render(const MailContext& context, const std::string& to, const std::string& link,
@@ -78,12 +62,17 @@ EmailMessage render(const MailContext& context, const std::string& to, const std
     message.subject = one_line(content.subject);
     message.text_body = content.intro + "\n\n" + link + "\n\n" + content.outro + "\n\n-- \n" +
                         context.app_name + "\n";
-    message.html_body = fill(k_html_layout, {{"subject", html_escape(message.subject)},
+    message.html_body = i18n::fill(k_html_layout, {{"subject", html_escape(message.subject)},
                                              {"intro", html_escape(content.intro)},
                                              {"link", html_escape(link)},
                                              {"action", html_escape(content.action)},
                                              {"outro", html_escape(content.outro)},
-                                             {"app", html_escape(context.app_name)}});
+                                             {"app", html_escape(context.app_name)},
+                                             {"lang", context.text.locale()},
+                                             {"button", context.button_color},
+                                             {"button_text", context.button_text_color},
+                                             {"fallback", html_escape(context.text("mail.button_fallback"))},
+                                             {"logo", logo_html(context)}});
     return message;
 }
 
@@ -99,90 +88,66 @@ MailContext mail_context(const config::Config& config) {
     return context;
 }
 
-EmailMessage verification_email(const MailContext& context, const std::string& to,
-                                const std::string& link) {
+// The four texts of a mail from its catalog keys ("mail.<name>.subject" ...).
+Content content_of(const MailContext& context, const std::string& name, i18n::Vars intro_vars, i18n::Vars outro_vars) {
+    const auto& t = context.text;
+    return {t("mail." + name + ".subject", {{"app", context.app_name}}), t("mail." + name + ".intro", intro_vars),
+            t("mail." + name + ".action"), t("mail." + name + ".outro", outro_vars)};
+}
+
+EmailMessage verification_email(const MailContext& context, const std::string& to, const std::string& link) {
     return render(context, to, link,
-                  {"Verify your email address for " + context.app_name,
-                   "Please confirm that " + to + " is your email address for " + context.app_name +
-                       " by opening this link:",
-                   "Verify email address",
-                   "The link expires in " + minutes_text(context.link_expire_minutes) +
-                       ". If you did not sign up, you can ignore this email."});
+                  content_of(context, "verify", {{"email", to}, {"app", context.app_name}},
+                             {{"duration", context.text.duration_minutes(context.link_expire_minutes)}}));
 }
 
 EmailMessage email_change_email(const MailContext& context, const std::string& to, const std::string& link) {
     return render(context, to, link,
-                  {"Confirm your new email address for " + context.app_name,
-                   "Someone asked to use " + to + " as the email address of a " + context.app_name +
-                       " account. To confirm the change, open this link:",
-                   "Confirm new address",
-                   "The link expires in " + minutes_text(context.link_expire_minutes) +
-                       ". If you did not ask for this, ignore this email: nothing changes."});
+                  content_of(context, "email_change", {{"email", to}, {"app", context.app_name}},
+                             {{"duration", context.text.duration_minutes(context.link_expire_minutes)}}));
 }
 
 EmailMessage email_changed_notice(const MailContext& context, const std::string& to, const std::string& new_email,
                                   const std::string& account_link) {
     return render(context, to, account_link,
-                  {"Your " + context.app_name + " email address was changed",
-                   "The email address of your " + context.app_name + " account was changed from " + to + " to " +
-                       new_email + ". Your account:",
-                   "Review your account",
-                   "If you did not do this, reset your password and contact your administrator now."});
+                  content_of(context, "email_changed", {{"app", context.app_name}, {"old", to}, {"new", new_email}}, {}));
 }
 
-EmailMessage password_reset_email(const MailContext& context, const std::string& to,
-                                  const std::string& link) {
-    return render(
-        context, to, link,
-        {"Reset your " + context.app_name + " password",
-         "Someone asked to reset the password of your " + context.app_name +
-             " account. To choose a new password, open this link:",
-         "Reset password",
-         "The link expires in " + minutes_text(context.link_expire_minutes) +
-             ". If you did not ask for this, ignore this email: your password stays unchanged."});
+EmailMessage password_reset_email(const MailContext& context, const std::string& to, const std::string& link) {
+    return render(context, to, link,
+                  content_of(context, "reset", {{"app", context.app_name}},
+                             {{"duration", context.text.duration_minutes(context.link_expire_minutes)}}));
 }
 
-EmailMessage magic_link_email(const MailContext& context, const std::string& to,
-                              const std::string& link) {
-    return render(
-        context, to, link,
-        {"Your sign-in link for " + context.app_name,
-         "Open this link to sign in to " + context.app_name + ":", "Sign in",
-         "The link works once and expires in " + minutes_text(context.magic_link_expire_minutes) +
-             ". If you did not ask to sign in, you can ignore this email."});
+EmailMessage magic_link_email(const MailContext& context, const std::string& to, const std::string& link) {
+    return render(context, to, link,
+                  content_of(context, "magic", {{"app", context.app_name}},
+                             {{"duration", context.text.duration_minutes(context.magic_link_expire_minutes)}}));
 }
 
 EmailMessage new_signin_email(const MailContext& context, const std::string& to, const std::string& link,
                               const std::string& detail) {
-    return render(context, to, link,
-                  {"New sign-in to your " + context.app_name + " account",
-                   "Your account was just signed in to from a device it had not used before. " + detail +
-                       " If this was you, there is nothing to do. If it was not, reset your password now:",
-                   "Reset my password",
-                   "You can see and remove the devices of your account in your account settings."});
+    return render(context, to, link, content_of(context, "new_signin", {{"detail", detail}}, {}));
 }
 
 EmailMessage device_confirmation_email(const MailContext& context, const std::string& to,
                                        const std::string& link, const std::string& detail) {
     return render(context, to, link,
-                  {"Confirm a sign-in to " + context.app_name,
-                   "Someone signed in to your account with your password, from a device or place that looks unusual. " +
-                       detail + " If this was you, confirm the device with this link, then sign in again:",
-                   "Confirm this device",
-                   "The link works once and expires in " + minutes_text(context.link_expire_minutes) +
-                       ". If this was not you, do not open it, and change your password."});
+                  content_of(context, "device_confirm", {{"detail", detail}},
+                             {{"duration", context.text.duration_minutes(context.link_expire_minutes)}}));
 }
 
 EmailMessage invitation_email(const MailContext& context, const std::string& to,
                               const std::string& link, const std::string& organization_name,
                               const std::string& inviter_name) {
-    const std::string who = inviter_name.empty() ? "You have" : inviter_name + " has";
-    return render(
-        context, to, link,
-        {"You are invited to join " + organization_name + " on " + context.app_name,
-         who + " invited you to join " + organization_name + " on " + context.app_name +
-             ". To accept the invitation, open this link:",
-         "Accept invitation", "If you did not expect this invitation, you can ignore this email."});
+    const auto& t = context.text;
+    Content content = content_of(context, "invitation", {}, {});
+    content.subject = t("mail.invitation.subject", {{"organization", organization_name}, {"app", context.app_name}});
+    content.intro = inviter_name.empty()
+                        ? t("mail.invitation.intro", {{"organization", organization_name}, {"app", context.app_name}})
+                        : t("mail.invitation.intro_by",
+                            {{"inviter", inviter_name}, {"organization", organization_name}, {"app", context.app_name}});
+    return render(context, to, link, content);
 }
 
 }  // namespace janua::mail

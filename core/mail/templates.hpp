@@ -3,8 +3,10 @@
 // HTML part; links must be absolute http(s) URLs built by the caller.
 
 #include "core/config/config.hpp"
+#include "core/i18n/text.hpp"
 #include "core/mail/message.hpp"
 
+#include <optional>
 #include <string>
 
 namespace janua::mail {
@@ -13,6 +15,12 @@ struct MailContext {
     std::string app_name = "Janua";
     int link_expire_minutes = 60;  // verification and password reset
     int magic_link_expire_minutes = 15;
+    // The recipient's language with the organization's own wording, and the organization's look
+    // (core/branding/mail_look.hpp fills these in).
+    i18n::Text text;
+    std::string button_color = "#2f5bea";
+    std::string button_text_color = "#ffffff";
+    std::optional<std::string> logo_url;  // https only
 };
 
 MailContext mail_context(const config::Config& config);

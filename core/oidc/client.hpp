@@ -83,6 +83,9 @@ struct ClientSpec {
     bool enabled = true;
     bool require_pushed_authorization_requests = false;
     std::optional<std::string> secret;  // supplied by the operator; otherwise one is generated
+    // The organization that owns the client (IoT devices, core/iot); set by core, never read from a
+    // request body, and fixed once the client exists.
+    std::optional<std::string> organization_id;
 };
 
 // Read a registration body (the POST /api/v1/oauth/clients JSON). Checks members and types

@@ -30,9 +30,10 @@ constexpr Statement k_insert{
     "oauth_clients_insert",
     "INSERT INTO oauth_clients (client_id, name, is_public, secret_hash, token_endpoint_auth_method, redirect_uris, "
     "post_logout_redirect_uris, grant_types, response_types, scopes, jwks, jwks_uri, access_token_ttl_seconds, "
-    "refresh_token_ttl_seconds, require_consent, enabled, created_by, require_pushed_authorization_requests) "
+    "refresh_token_ttl_seconds, require_consent, enabled, created_by, require_pushed_authorization_requests, "
+    "organization_id) "
     "VALUES ($1, $2, $3, $4, $5, " JANUA_TEXT_ARRAY("$6") ", " JANUA_TEXT_ARRAY("$7") ", " JANUA_TEXT_ARRAY("$8") ", "
-    JANUA_TEXT_ARRAY("$9") ", " JANUA_TEXT_ARRAY("$10") ", $11::jsonb, $12, $13, $14, $15, $16, $17::uuid, $18) "
+    JANUA_TEXT_ARRAY("$9") ", " JANUA_TEXT_ARRAY("$10") ", $11::jsonb, $12, $13, $14, $15, $16, $17::uuid, $18, $19::uuid) "
     "ON CONFLICT (client_id) DO NOTHING RETURNING " JANUA_CLIENT_COLUMNS};
 constexpr Statement k_update{
     "oauth_clients_update",
@@ -128,7 +129,8 @@ Result<OAuthClient> insert(db::Transaction& tx, const ClientSpec& spec, const st
                                   json_list(spec.response_types.value_or(std::vector<std::string>{})),
                                   json_list(spec.scopes), jwks_text(spec.jwks), spec.jwks_uri,
                                   spec.access_token_ttl_seconds, spec.refresh_token_ttl_seconds, spec.require_consent,
-                                  spec.enabled, created_by, spec.require_pushed_authorization_requests));
+                                  spec.enabled, created_by, spec.require_pushed_authorization_requests,
+                                  spec.organization_id));
     if (!inserted) return make_error(ErrorCode::conflict, "a client with client_id '" + client_id + "' already exists");
     return *inserted;
 }

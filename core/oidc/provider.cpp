@@ -5,6 +5,7 @@
 #include "core/common/time.hpp"
 #include "core/common/url.hpp"
 #include "core/identity/user_repository.hpp"
+#include "core/oidc/client_repository.hpp"
 #include "core/oidc/id_token.hpp"
 #include "core/oidc/scopes.hpp"
 #include "core/tokens/access_token.hpp"
@@ -103,6 +104,14 @@ TokenResult Provider::introspect(const TokenRequest& request) {
                 return identity::sessions::active_owner_is_admin(tx, verified->session_id, verified->subject).has_value();
             });
             if (!active) return inactive;
+        } else {
+            // A client's own token (client_credentials) is worth no more than the client: the tokens
+            // of a deleted or disabled client (a removed IoT device, core/iot) are inactive.
+            const bool client_active = m_pool.read([&](db::Transaction& tx) {
+                auto owner = clients::find(tx, verified->client_id);
+                return owner.has_value() && owner->enabled;
+            });
+            if (!client_active) return inactive;
         }
         // RFC 9449 6.2: a bound token reports its key, so a resource server can check the proof.
         const bool bound = verified->claims.contains("cnf");

@@ -34,7 +34,10 @@ bool scopes_allowed(const std::vector<std::string>& requested, const std::vector
 }
 
 const std::vector<std::string>& supported_scopes() {
-    static const std::vector<std::string> scopes = {"openid", "profile", "email", "phone", "address", "offline_access"};
+    static const std::vector<std::string> scopes = {"openid",  "profile",        "email",
+                                                   "phone",   "offline_access", "address",
+                                                   // A user's upstream tokens (core/integrations): only with their consent.
+                                                   "integrations:read"};
     return scopes;
 }
 

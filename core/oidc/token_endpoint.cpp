@@ -456,7 +456,9 @@ TokenResult Provider::client_credentials_grant(const OAuthClient& client, const 
     // No user is involved, so user scopes make no sense here.
     std::vector<std::string> allowed;
     for (const auto& s : client.scopes)
-        if (s != "openid" && s != "profile" && s != "email" && s != "phone" && s != "offline_access") allowed.push_back(s);
+        if (s != "openid" && s != "profile" && s != "email" && s != "phone" && s != "offline_access" &&
+            s != "integrations:read")
+            allowed.push_back(s);
     if (requested.empty()) granted = allowed;
     else if (!scopes_allowed(requested, allowed)) return OAuthError{"invalid_scope", "the client may not request one of these scopes", 400};
     else granted = requested;
@@ -468,6 +470,8 @@ TokenResult Provider::client_credentials_grant(const OAuthClient& client, const 
     at.scope = join_scope(granted);
     at.audience = m_settings.audience;
     at.lifetime_seconds = client.access_token_ttl_seconds.value_or(m_settings.access_token_seconds);
+    // A client an organization owns (an IoT device, core/iot) speaks for that organization: org_id.
+    at.organization_id = client.organization_id;
     if (request.dpop_jkt) at.extra_claims["cnf"] = {{"jkt", *request.dpop_jkt}};
     auto access = tokens::issue_access_token(*keys, m_settings.issuer, at, unix_seconds_now());
     if (!access) return OAuthError{"temporarily_unavailable", access.error().message, 503};

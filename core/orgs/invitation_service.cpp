@@ -7,6 +7,7 @@
 #include "core/crypto/random.hpp"
 #include "core/db/atomically.hpp"
 #include "core/identity/user_repository.hpp"
+#include "core/branding/mail_look.hpp"
 #include "core/mail/email_job.hpp"
 #include "core/orgs/org_repository.hpp"
 #include "core/orgs/org_service.hpp"
@@ -152,7 +153,9 @@ void InvitationService::send(db::Transaction& tx, const Invitation& invitation, 
     if (!m_settings.email_enabled) return;
     std::string root = m_settings.frontend_url;
     while (!root.empty() && root.back() == '/') root.pop_back();
-    auto message = mail::invitation_email(m_settings.mail, invitation.email,
+    auto message = mail::invitation_email(
+        branding::mail_context_for_organization(tx, m_settings.mail, invitation.organization_id, invitation.email),
+        invitation.email,
                                           root + "/accept-invitation?token=" + token, org_name, inviter);
     auto queued = mail::enqueue(tx, message);
     if (!queued) throw std::logic_error("cannot queue invitation email: " + queued.error().message);

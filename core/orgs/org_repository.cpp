@@ -1,5 +1,6 @@
 #include "core/orgs/org_repository.hpp"
 
+#include "core/billing/limits.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/page_cursor.hpp"
 #include "core/crypto/encoding.hpp"
@@ -266,6 +267,8 @@ std::optional<Member> find_member(db::Transaction& tx, const std::string& org_id
 
 Result<Member> insert_member(db::Transaction& tx, const std::string& org_id, const std::string& user_id,
                              const std::string& role_id) {
+    if (find_member(tx, org_id, user_id)) return make_error(ErrorCode::conflict, "the user is already a member of this organization");
+    if (auto slot = billing::require_member_slot(tx, org_id); !slot) return slot.error();
     if (tx.exec(k_insert_member, org_id, user_id, role_id).affected_rows() == 0)
         return make_error(ErrorCode::conflict, "the user is already a member of this organization");
     return *find_member(tx, org_id, user_id);

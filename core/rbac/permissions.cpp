@@ -42,6 +42,7 @@ const std::vector<std::string>& known_permissions() {
         "members:read",     "members:create",     "members:update",     "members:delete",
         "roles:read",       "roles:create",       "roles:update",       "roles:delete",
         "invitations:read", "invitations:create", "invitations:delete",
+        "branding:read",    "branding:write",
     };
     return all;
 }

@@ -1,5 +1,6 @@
 // SamlService: the management half (configure, get, list, delete, test, SP metadata).
 #include "core/audit/audit.hpp"
+#include "core/billing/limits.hpp"
 #include "core/db/atomically.hpp"
 #include "core/orgs/org_repository.hpp"
 #include "core/orgs/org_service.hpp"
@@ -168,6 +169,8 @@ Result<nlohmann::json> SamlService::configure(const rbac::Caller& caller, const 
         auto org = orgs::repo::find(tx, org_ref);
         if (!org) return orgs::organization_not_found();
         auto current = repo::find(tx, m_cipher, org->id);
+        if (!current)
+            if (auto allowed = billing::require_feature(tx, org->id, billing::Feature::sso); !allowed) return allowed.error();
         Connection next;
         if (current) next = *current;
         next.organization_id = org->id;

@@ -1,5 +1,6 @@
 // SamlService: the Web Browser SSO profile (AuthnRequest out, Response in) and JIT provisioning.
 #include "core/audit/audit.hpp"
+#include "core/billing/limits.hpp"
 #include "core/common/time.hpp"
 #include "core/crypto/browser_binding.hpp"
 #include "core/crypto/encoding.hpp"
@@ -289,6 +290,8 @@ Result<AcsOutcome> SamlService::consume(const std::string& saml_response, const 
                 }
         auto current_role = repo::member_role(tx, c.organization_id, user->id);
         if (!current_role) {
+            if (auto slot = billing::require_member_slot(tx, c.organization_id); !slot)
+                return failure(ErrorCode::sso_provisioning, "saml_plan_limit", slot.error().message);
             repo::add_member(tx, c.organization_id, user->id, mapped_role);
             audit::Event joined = login_event(meta, c.organization_id);
             joined.action = "member.added";

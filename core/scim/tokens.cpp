@@ -1,6 +1,7 @@
 #include "core/scim/tokens.hpp"
 
 #include "core/audit/audit.hpp"
+#include "core/billing/limits.hpp"
 #include "core/common/ids.hpp"
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
@@ -89,6 +90,7 @@ Result<IssuedToken> TokenService::create(const rbac::Caller& caller, const std::
     return m_pool.transact([&](db::Transaction& tx) -> Result<IssuedToken> {
         auto org = orgs::repo::find(tx, org_ref);
         if (!org) return orgs::organization_not_found();
+        if (auto allowed = billing::require_feature(tx, org->id, billing::Feature::scim); !allowed) return allowed.error();
         IssuedToken issued;
         issued.secret = std::string(k_token_prefix) + crypto::random_token(32);
         issued.token = from_row(tx.exec(k_insert, org->id, name, issued.secret.substr(0, 12),

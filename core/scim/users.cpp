@@ -1,5 +1,6 @@
 #include "core/scim/users.hpp"
 
+#include "core/billing/limits.hpp"
 #include "core/common/ids.hpp"
 #include "core/crypto/encoding.hpp"
 #include "core/crypto/hash.hpp"
@@ -593,6 +594,8 @@ Result<Resource> UserService::create(const TokenPrincipal& who, const nlohmann::
                                       {"active", w.active},
                                       {"external_id", w.external_id ? nlohmann::json(*w.external_id) : nlohmann::json(nullptr)}};
             if (w.active) {
+                if (claim != "member")
+                    if (auto slot = billing::require_member_slot(tx, who.organization_id); !slot) return slot.error();
                 tx.exec(k_add_member, who.organization_id, user_id);
             } else if (claim == "member") {
                 // Provisioned as inactive: the membership it had goes, as a deactivation would.
@@ -654,6 +657,7 @@ Result<Resource> UserService::write(db::Transaction& tx, const TokenPrincipal& w
         tx.exec(k_remove_member, who.organization_id, id);
         audit_change(tx, who, "scim.user.deactivated", id, to_json(revoke_org_credentials(tx, who, id, "scim_deactivated", org_owned)));
     } else if (!was_active && w.active) {
+        if (auto slot = billing::require_member_slot(tx, who.organization_id); !slot) return slot.error();
         tx.exec(k_add_member, who.organization_id, id);
         audit_change(tx, who, "scim.user.reactivated", id, nlohmann::json::object());
     }

@@ -121,6 +121,12 @@ GetResult get(const ResolvedDestination& destination, const std::string& url, st
 
 GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, long timeout_ms,
               const std::vector<std::pair<std::string, std::string>>& headers, const std::string* post_body) {
+    return send(destination, post_body ? "POST" : "GET", url, max_bytes, timeout_ms, headers, post_body);
+}
+
+GetResult send(const ResolvedDestination& destination, const std::string& method, const std::string& url,
+               std::size_t max_bytes, long timeout_ms, const std::vector<std::pair<std::string, std::string>>& headers,
+               const std::string* post_body) {
     GetResult result;
     auto handle = new_handle();
     if (!handle) {
@@ -139,6 +145,8 @@ GetResult get(const ResolvedDestination& destination, const std::string& url, st
         curl_easy_setopt(h, CURLOPT_POSTFIELDS, post_body->data());
         curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(post_body->size()));
     }
+    // The body (if any) is set as for a POST; another method name replaces POST on the wire.
+    if (method != "GET" && method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, method.c_str());
     Download download;
     download.limit = max_bytes;
     curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(max_bytes));

@@ -40,4 +40,10 @@ GetResult get(const ResolvedDestination& destination, const std::string& url, st
 GetResult get(const ResolvedDestination& destination, const std::string& url, std::size_t max_bytes, long timeout_ms,
               const std::vector<std::pair<std::string, std::string>>& headers, const std::string* post_body);
 
+// The same with any method (GET, POST, PUT, DELETE); `body`, when set, is sent as the request body:
+// the object requests of the S3 storage backend (core/storage/s3_store.cpp).
+GetResult send(const ResolvedDestination& destination, const std::string& method, const std::string& url,
+               std::size_t max_bytes, long timeout_ms, const std::vector<std::pair<std::string, std::string>>& headers,
+               const std::string* body);
+
 }  // namespace janua::webhooks

@@ -35,20 +35,20 @@ struct AccountView {
 
 // The console: profile, password, two-step verification, passkeys, sessions, linked accounts and
 // applications, one section each.
-Response account_page(int status, const Csrf& csrf, const std::string& app_name, const AccountView& view, bool secure);
+Response account_page(int status, const Csrf& csrf, const Look& look, const AccountView& view, bool secure);
 
 // TOTP enrolment: the QR code and the secret, and the form that confirms it with a first code.
-Response totp_setup_page(const Csrf& csrf, const std::string& app_name, const std::string& secret,
+Response totp_setup_page(const Csrf& csrf, const Look& look, const std::string& secret,
                          const std::string& otpauth_uri, const std::string& error, bool secure);
 
 // Backup codes, shown once (after enrolment or regeneration).
-Response backup_codes_page(const std::string& app_name, const std::vector<std::string>& codes);
+Response backup_codes_page(const Look& look, const std::vector<std::string>& codes);
 
 // The landing page of an email-change link: a button that confirms (a link alone must not change
 // anything, mail scanners open links).
-Response email_confirm_page(const Csrf& csrf, const std::string& app_name, const std::string& token, bool secure);
+Response email_confirm_page(const Csrf& csrf, const Look& look, const std::string& token, bool secure);
 
 // The fixed notice for a `?done=` key after a redirect (never echoes the query).
-std::string account_notice(const std::string& done);
+std::string account_notice(const Look& look, const std::string& done);
 
 }  // namespace janua::daemon::pages

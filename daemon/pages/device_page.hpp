@@ -13,12 +13,12 @@ namespace janua::daemon::pages {
 
 // The form asking for the user code (prefilled from verification_uri_complete). `error` is shown
 // in an alert; `status` is the HTTP status.
-Response device_code_page(const Csrf& csrf, const std::string& app_name, const std::string& user_code,
+Response device_code_page(const Csrf& csrf, const Look& look, const std::string& user_code,
                           const std::string& error, int status, bool secure);
 // The confirmation: which client, which scopes, Approve / Deny.
-Response device_confirm_page(const Csrf& csrf, const std::string& app_name, const std::string& user_code,
+Response device_confirm_page(const Csrf& csrf, const Look& look, const std::string& user_code,
                              const std::string& client_name, const std::vector<std::string>& scopes, bool secure);
 // After the decision: what happens on the device now.
-Response device_done_page(const std::string& app_name, bool approved);
+Response device_done_page(const Look& look, bool approved);
 
 }  // namespace janua::daemon::pages

@@ -20,14 +20,23 @@ const char* k_passkey_script =
     "var c=await navigator.credentials.get({publicKey:o});"
     "document.getElementById('passkey-credential').value=JSON.stringify(c.toJSON());"
     "document.getElementById('passkey-form').submit();"
-    "}catch(e){s.textContent='Passkey sign-in did not complete: '+e.message;}});})();";
+    "}catch(e){s.textContent=s.getAttribute('data-failed')+' '+e.message;}});})();";
 
 // No form-action here: the sign-in and consent flows end at the client's redirect URI.
-Response html(int status, const std::string& app_name, const std::string& title, const std::string& body,
+Response html(int status, const Look& look, const std::string& title, const std::string& body,
               const std::string& script_nonce = "") {
     FrameOptions options;
     options.script_nonce = script_nonce;
-    return page_frame(status, app_name, title, body, options);
+    return page_frame(status, look, title, body, options);
+}
+
+// The words of a scope on the consent pages: its description when it is a standard one, then its name.
+std::string scope_item(const Look& look, const std::string& scope) {
+    static const char* described[] = {"openid", "profile", "email", "phone", "address", "offline_access"};
+    for (const char* known : described)
+        if (scope == known)
+            return "<li>" + escape(look.t("scope." + scope)) + " <span class=\"muted\">(" + escape(scope) + ")</span></li>";
+    return "<li>" + escape(scope) + "</li>";
 }
 
 std::string field_for(const std::string& cookie_value, const std::string& secret_key) {
@@ -57,20 +66,21 @@ std::string csrf_cookie(const std::string& value, bool secure) {
     return std::string(k_csrf_cookie) + "=" + value + "; Path=/; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
 }
 
-Response login_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
+Response login_page(const Csrf& csrf, const Look& look, const std::string& client_name,
                     const std::string& return_to, const std::string& login_hint, const std::string& error, bool secure) {
-    std::string body = "<h1>Sign in to " + escape(client_name.empty() ? app_name : client_name) + "</h1>";
+    const auto& t = look.t;
+    std::string body = "<h1>" + escape(t("login.heading", {{"name", client_name.empty() ? look.app_name : client_name}})) + "</h1>";
     if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>";
     body += "<form method=\"post\" action=\"/login\">"
             "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
             "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
-            "<label for=\"email\">Email or username</label>"
+            "<label for=\"email\">" + escape(t("login.identifier")) + "</label>"
             "<input id=\"email\" name=\"email\" type=\"text\" autocomplete=\"username\" required value=\"" +
             escape(login_hint) + "\">"
-            "<label for=\"password\">Password</label>"
+            "<label for=\"password\">" + escape(t("login.password")) + "</label>"
             "<input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required>"
-            "<button type=\"submit\">Sign in</button></form>";
-    body += sign_in_options_html(return_to);  // "Sign in with …" providers, enterprise SSO
+            "<button type=\"submit\">" + escape(t("login.submit")) + "</button></form>";
+    body += sign_in_options_html(look, return_to);  // "Sign in with …" providers, enterprise SSO
     // Passkeys: a usernameless WebAuthn sign-in; the script only runs the WebAuthn calls and posts
     // the result to /login/passkey with the same CSRF token.
     const std::string nonce = crypto::random_token(16);
@@ -78,51 +88,55 @@ Response login_page(const Csrf& csrf, const std::string& app_name, const std::st
             "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
             "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
             "<input type=\"hidden\" id=\"passkey-credential\" name=\"credential\" value=\"\">"
-            "<button type=\"button\" id=\"passkey\">Sign in with a passkey</button>"
-            "<p id=\"passkey-status\" class=\"error\" role=\"status\"></p></form>"
+            "<button type=\"button\" id=\"passkey\">" + escape(t("login.passkey")) + "</button>"
+            "<p id=\"passkey-status\" class=\"error\" role=\"status\" data-failed=\"" + escape(t("login.passkey_failed")) +
+            "\"></p></form>"
             "<script nonce=\"" + nonce + "\">" + k_passkey_script + "</script>";
-    Response r = html(error.empty() ? 200 : 401, app_name, "Sign in", body, nonce);
+    Response r = html(error.empty() ? 200 : 401, look, t("login.page_title"), body, nonce);
     r.headers.emplace_back("Set-Cookie", csrf_cookie(csrf.cookie_value, secure));
     return r;
 }
 
-Response mfa_page(const Csrf& csrf, const std::string& app_name, const std::string& return_to,
+Response mfa_page(const Csrf& csrf, const Look& look, const std::string& return_to,
                   const std::string& mfa_token, const std::string& error, bool secure) {
-    std::string body = "<h1>Two-step verification</h1>";
+    const auto& t = look.t;
+    std::string body = "<h1>" + escape(t("mfa.title")) + "</h1>";
     if (!error.empty()) body += "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>";
     body += "<form method=\"post\" action=\"/login/mfa\">"
             "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
             "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
             "<input type=\"hidden\" name=\"mfa_token\" value=\"" + escape(mfa_token) + "\">"
-            "<label for=\"code\">Code from your authenticator app (or a backup code)</label>"
+            "<label for=\"code\">" + escape(t("mfa.code")) + "</label>"
             "<input id=\"code\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" "
             "required autofocus>"
-            "<button type=\"submit\">Verify</button></form>";
-    Response r = html(error.empty() ? 200 : 401, app_name, "Two-step verification", body);
+            "<button type=\"submit\">" + escape(t("mfa.submit")) + "</button></form>";
+    Response r = html(error.empty() ? 200 : 401, look, t("mfa.title"), body);
     r.headers.emplace_back("Set-Cookie", csrf_cookie(csrf.cookie_value, secure));
     return r;
 }
 
-Response consent_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
+Response consent_page(const Csrf& csrf, const Look& look, const std::string& client_name,
                       const std::vector<std::string>& scopes, const std::string& return_to, bool secure) {
-    std::string body = "<h1>" + escape(client_name) + " wants to access your " + escape(app_name) + " account</h1><ul>";
-    for (const auto& s : scopes) body += "<li>" + escape(s) + "</li>";
+    const auto& t = look.t;
+    std::string body = "<h1>" + escape(t("consent.heading", {{"client", client_name}, {"app", look.app_name}})) + "</h1><ul>";
+    for (const auto& s : scopes) body += scope_item(look, s);
     body += "</ul><form method=\"post\" action=\"/consent\">"
             "<input type=\"hidden\" name=\"csrf_token\" value=\"" + csrf.field_value + "\">"
             "<input type=\"hidden\" name=\"return_to\" value=\"" + escape(return_to) + "\">"
-            "<button type=\"submit\" name=\"decision\" value=\"allow\">Allow</button> "
-            "<button type=\"submit\" name=\"decision\" value=\"deny\">Deny</button></form>";
-    Response r = html(200, app_name, "Allow access", body);
+            "<button type=\"submit\" name=\"decision\" value=\"allow\">" + escape(t("consent.allow")) + "</button> "
+            "<button type=\"submit\" name=\"decision\" value=\"deny\">" + escape(t("consent.deny")) + "</button></form>";
+    Response r = html(200, look, t("consent.page_title"), body);
     r.headers.emplace_back("Set-Cookie", csrf_cookie(csrf.cookie_value, secure));
     return r;
 }
 
-Response error_page(int status, const std::string& app_name, const std::string& message) {
-    return html(status, app_name, "Error", "<h1>This request cannot be completed</h1><p class=\"error\">" + escape(message) + "</p>");
+Response error_page(int status, const Look& look, const std::string& message) {
+    return html(status, look, look.t("page.error_title"),
+                "<h1>" + escape(look.t("page.error_heading")) + "</h1><p class=\"error\">" + escape(message) + "</p>");
 }
 
-Response message_page(const std::string& app_name, const std::string& title, const std::string& message) {
-    return html(200, app_name, title, "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p>");
+Response message_page(const Look& look, const std::string& title, const std::string& message) {
+    return html(200, look, title, "<h1>" + escape(title) + "</h1><p>" + escape(message) + "</p>");
 }
 
 Response redirect(const std::string& location) {

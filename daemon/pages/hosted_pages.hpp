@@ -3,6 +3,7 @@
 // Forms carry a CSRF token bound to a cookie (double submit, HMAC-signed with SECRET_KEY).
 
 #include "daemon/http.hpp"
+#include "daemon/pages/look.hpp"
 
 #include <string>
 #include <vector>
@@ -24,15 +25,15 @@ std::string csrf_cookie(const std::string& value, bool secure);
 constexpr const char* k_session_cookie = "janua_session";
 constexpr const char* k_csrf_cookie = "janua_csrf";
 
-Response login_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
+Response login_page(const Csrf& csrf, const Look& look, const std::string& client_name,
                     const std::string& return_to, const std::string& login_hint, const std::string& error, bool secure);
 // The second step of the sign-in for a user with MFA: a TOTP (or backup) code, posted to /login/mfa.
-Response mfa_page(const Csrf& csrf, const std::string& app_name, const std::string& return_to,
+Response mfa_page(const Csrf& csrf, const Look& look, const std::string& return_to,
                   const std::string& mfa_token, const std::string& error, bool secure);
-Response consent_page(const Csrf& csrf, const std::string& app_name, const std::string& client_name,
+Response consent_page(const Csrf& csrf, const Look& look, const std::string& client_name,
                       const std::vector<std::string>& scopes, const std::string& return_to, bool secure);
-Response error_page(int status, const std::string& app_name, const std::string& message);
-Response message_page(const std::string& app_name, const std::string& title, const std::string& message);
+Response error_page(int status, const Look& look, const std::string& message);
+Response message_page(const Look& look, const std::string& title, const std::string& message);
 Response redirect(const std::string& location);
 
 // Only our own authorization endpoint and /device may be a return target (no open redirects).

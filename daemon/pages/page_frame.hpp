@@ -4,6 +4,7 @@
 
 #include "core/mail/html.hpp"
 #include "daemon/http.hpp"
+#include "daemon/pages/look.hpp"
 
 #include <string>
 
@@ -19,7 +20,8 @@ struct FrameOptions {
     bool forms_stay_here = false;
 };
 
-Response page_frame(int status, const std::string& app_name, const std::string& title, const std::string& body,
+// The page in the reader's language (<html lang>), with the organization's logo and stylesheet.
+Response page_frame(int status, const Look& look, const std::string& title, const std::string& body,
                     const FrameOptions& options = {});
 
 }  // namespace janua::daemon::pages

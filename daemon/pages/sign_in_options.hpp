@@ -4,6 +4,8 @@
 // enterprise SSO is on, a work-email form (GET /login/sso) that finds the organization's SAML or
 // OIDC connection by the address's domain. Plain links and a form: no script, no external asset.
 
+#include "daemon/pages/look.hpp"
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -27,6 +29,6 @@ void set_sign_in_options_source(SignInOptionsSource source);
 
 // The links and the form for the login page, each continuing to `return_to` after the sign-in
 // (the page's pending authorization request), or to /login/signed-in; "" when there are none.
-std::string sign_in_options_html(const std::string& return_to);
+std::string sign_in_options_html(const Look& look, const std::string& return_to);
 
 }  // namespace janua::daemon::pages

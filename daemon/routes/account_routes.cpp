@@ -37,7 +37,6 @@ class Console {
 public:
     explicit Console(DaemonContext& context)
         : m_context(context),
-          m_app(context.config.app_name),
           m_secret(context.config.secret_key),
           m_secure(context.config.base_url.rfind("https://", 0) == 0) {}
 
@@ -70,22 +69,30 @@ public:
         view.notice = notice;
         view.error = error;
         view.error_section = section;
-        return pages::account_page(status, csrf(r), m_app, view, m_secure);
+        return pages::account_page(status, csrf(r), look(r, view.user.locale), view, m_secure);
     }
 
+    // An error of a service, in the reader's language (core/i18n: by its code).
     Response failed(const Request& r, const oidc::BrowserLogin& browser, const Error& error, const std::string& section) const {
-        return page(r, browser, http_status(error.code), "", error.message, section);
+        return page(r, browser, http_status(error.code), "", look(r, browser.user.locale).t.error(error), section);
+    }
+    // An error the console itself finds, by its catalog key.
+    Response refused(const Request& r, const oidc::BrowserLogin& browser, int status, const char* key,
+                     const std::string& section = "") const {
+        return page(r, browser, status, "", look(r, browser.user.locale).t(key), section);
+    }
+
+    pages::Look look(const Request& r, const std::optional<std::string>& profile_locale = std::nullopt) const {
+        return page_look(m_context, r, "", profile_locale);
     }
 
     pages::Csrf csrf(const Request& r) const { return pages::csrf_for(r, m_secret); }
     bool csrf_ok(const Request& r, const std::string& value) const { return pages::csrf_ok(r, value, m_secret); }
-    const std::string& app() const { return m_app; }
     bool secure() const { return m_secure; }
     DaemonContext& context() const { return m_context; }
 
 private:
     DaemonContext& m_context;
-    std::string m_app;
     std::string m_secret;
     bool m_secure;
 };
@@ -99,9 +106,8 @@ void add_form(Router& router, const std::shared_ptr<Console>& console, const std
         const auto browser = console->signed_in(r);
         if (!browser) return to_login();
         auto form = parse_form(r.body);
-        if (!form) return console->page(r, *browser, 400, "", "The form was malformed; nothing was changed.");
-        if (!console->csrf_ok(r, field(*form, "csrf_token")))
-            return console->page(r, *browser, 403, "", "This form had expired; nothing was changed. Please try again.");
+        if (!form) return console->refused(r, *browser, 400, "account.form_malformed");
+        if (!console->csrf_ok(r, field(*form, "csrf_token"))) return console->refused(r, *browser, 403, "account.form_expired");
         return action(r, *browser, *form);
     });
 }
@@ -141,7 +147,7 @@ void register_profile_and_password(Router& router, const std::shared_ptr<Console
     });
     add_form(router, console, "/account/password", [console, &auth](Request& r, const oidc::BrowserLogin& b, const Form& f) {
         if (field(f, "new_password") != field(f, "confirm_password"))
-            return console->failed(r, b, make_error(ErrorCode::validation, "The two new passwords differ."), "password");
+            return console->refused(r, b, 422, "account.passwords_differ", "password");
         auto changed = auth.change_password(principal_of(b), field(f, "current_password"), field(f, "new_password"), meta_of(r));
         if (!changed) return console->failed(r, b, changed.error(), "password");
         return done("password", "password");
@@ -154,18 +160,18 @@ void register_totp(Router& router, const std::shared_ptr<Console>& console) {
     add_form(router, console, "/account/totp/start", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form&) {
         auto enrollment = mfa.enable(b.user.id, meta_of(r));
         if (!enrollment) return console->failed(r, b, enrollment.error(), "totp");
-        return pages::totp_setup_page(console->csrf(r), console->app(), enrollment->secret, enrollment->otpauth_uri, "",
-                                      console->secure());
+        return pages::totp_setup_page(console->csrf(r), console->look(r, b.user.locale), enrollment->secret,
+                                      enrollment->otpauth_uri, "", console->secure());
     });
     add_form(router, console, "/account/totp/confirm", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form& f) {
         auto codes = mfa.verify_setup(b.user.id, field(f, "code"), meta_of(r));
         if (!codes) return console->failed(r, b, codes.error(), "totp");
-        return pages::backup_codes_page(console->app(), codes.value());
+        return pages::backup_codes_page(console->look(r, b.user.locale), codes.value());
     });
     add_form(router, console, "/account/totp/backup-codes", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form& f) {
         auto codes = mfa.regenerate_backup_codes(b.user.id, field(f, "code"), meta_of(r));
         if (!codes) return console->failed(r, b, codes.error(), "totp");
-        return pages::backup_codes_page(console->app(), codes.value());
+        return pages::backup_codes_page(console->look(r, b.user.locale), codes.value());
     });
     add_form(router, console, "/account/totp/disable", [console, &mfa](Request& r, const oidc::BrowserLogin& b, const Form& f) {
         auto off = mfa.disable(b.user.id, field(f, "disable_password"), field(f, "code"), meta_of(r));
@@ -217,8 +223,7 @@ void register_sessions_and_grants(Router& router, const std::shared_ptr<Console>
     add_form(router, console, "/account/sessions/{id}/revoke", [console, &auth](Request& r, const oidc::BrowserLogin& b, const Form&) {
         // This browser's own session ends with "Sign out", not here: revoking it would strand the page.
         if (r.param("id") == b.session.id)
-            return console->failed(r, b, make_error(ErrorCode::validation, "Use Sign out to end this browser's session."),
-                                   "sessions");
+            return console->refused(r, b, 422, "account.use_sign_out", "sessions");
         auto revoked = auth.revoke_session(principal_of(b), r.param("id"), meta_of(r));
         if (!revoked) return console->failed(r, b, revoked.error(), "sessions");
         return done("session", "sessions");
@@ -268,19 +273,20 @@ void register_email_change(Router& router, const std::shared_ptr<Console>& conso
     });
     router.add("GET", "/account/email/confirm", Access::public_route, [console](Request& r) {
         const std::string token = r.query_param("token").value_or("");
-        if (token.empty() || token.size() > 256) return pages::error_page(400, console->app(), "The link is incomplete.");
-        return pages::email_confirm_page(console->csrf(r), console->app(), token, console->secure());
+        const auto look = console->look(r);
+        if (token.empty() || token.size() > 256) return pages::error_page(400, look, look.t("page.link_incomplete"));
+        return pages::email_confirm_page(console->csrf(r), look, token, console->secure());
     });
     router.add("POST", "/account/email/confirm", Access::public_route, [console, service](Request& r) {
+        const auto look = console->look(r);
         auto form = parse_form(r.body);
-        if (!form) return pages::error_page(400, console->app(), "the form is malformed");
+        if (!form) return pages::error_page(400, look, look.t("page.form_malformed"));
         const std::string token = field(*form, "token");
         if (!console->csrf_ok(r, field(*form, "csrf_token")))
-            return pages::email_confirm_page(console->csrf(r), console->app(), token, console->secure());
+            return pages::email_confirm_page(console->csrf(r), look, token, console->secure());
         auto changed = service->confirm(token, meta_of(r));
-        if (!changed) return pages::error_page(http_status(changed.error().code), console->app(), changed.error().message);
-        return pages::message_page(console->app(), "Email address changed",
-                                   "Your account now uses " + changed.value() + ". Sign in with it from now on.");
+        if (!changed) return pages::error_page(http_status(changed.error().code), look, look.t.error(changed.error()));
+        return pages::message_page(look, look.t("email.changed_title"), look.t("email.changed", {{"email", changed.value()}}));
     });
     router.add("POST", "/api/v1/auth/email/change", Access::user, [service](Request& r) {
         auto body = parse_json_object(r);
@@ -314,7 +320,8 @@ void register_account_routes(Router& router, DaemonContext& context) {
     router.add("GET", "/account", Access::public_route, [console](Request& r) {
         const auto browser = console->signed_in(r);
         if (!browser) return to_login();
-        return console->page(r, *browser, 200, pages::account_notice(r.query_param("done").value_or("")));
+        const auto look = console->look(r, browser->user.locale);
+        return console->page(r, *browser, 200, pages::account_notice(look, r.query_param("done").value_or("")));
     });
     register_profile_and_password(router, console);
     register_totp(router, console);

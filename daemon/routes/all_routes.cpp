@@ -31,6 +31,12 @@ void register_all_routes(Router& router, DaemonContext& context) {
     register_device_routes(router, context);
     register_event_routes(router, context);
     register_alert_routes(router, context);
+    register_avatar_routes(router, context);
+    register_billing_routes(router, context);
+    register_integration_routes(router, context);
+    register_iot_routes(router, context);
+    register_branding_routes(router, context);
+    register_localization_routes(router, context);
 
     // Everything that checks a password, a one-time link or a client secret, or sends mail,
     // counts against the per-IP budget (RATE_LIMIT_PER_MINUTE / RATE_LIMIT_PER_HOUR).

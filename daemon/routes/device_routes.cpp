@@ -15,23 +15,29 @@ Response devices_off(const Request& r) {
 
 // The link in the mail opens this page; only its button confirms, so a mail scanner that fetches
 // links does not trust a device on the user's behalf.
-Response confirm_form(const std::string& app_name, const std::string& token) {
+Response confirm_form(const pages::Look& look, const std::string& token) {
+    const auto& t = look.t;
     const std::string body =
-        "<h1>Confirm this device</h1>"
-        "<p>Confirm only if you just tried to sign in. Then sign in again on that device.</p>"
+        "<h1>" + mail::html_escape(t("known_device.confirm_title")) + "</h1>"
+        "<p>" + mail::html_escape(t("known_device.confirm_text")) + "</p>"
         "<form method=\"post\" action=\"/api/v1/devices/confirm\">"
         "<input type=\"hidden\" name=\"token\" value=\"" + mail::html_escape(token) + "\">"
-        "<button type=\"submit\">Confirm this device</button></form>";
+        "<button type=\"submit\">" + mail::html_escape(t("known_device.confirm_title")) + "</button></form>";
     pages::FrameOptions options;
     options.forms_stay_here = true;
-    return pages::page_frame(200, app_name, "Confirm this device", body, options);
+    return pages::page_frame(200, look, t("known_device.confirm_title"), body, options);
+}
+
+// A titled message page of this route (the confirmation's outcome).
+Response outcome_page(const pages::Look& look, int status, const char* title_key, const std::string& text) {
+    const std::string title = look.t(title_key);
+    return pages::page_frame(status, look, title, "<h1>" + mail::html_escape(title) + "</h1><p>" + mail::html_escape(text) + "</p>");
 }
 
 }  // namespace
 
 void register_device_routes(Router& router, DaemonContext& context) {
     auto* service = context.devices.get();
-    const std::string app = context.config.app_name;
     const std::string base = "/api/v1/devices";
 
     router.add("GET", base, Access::user, [service](Request& r) {
@@ -52,15 +58,16 @@ void register_device_routes(Router& router, DaemonContext& context) {
         if (!removed) return error_response(removed.error(), r.request_id);
         return Response::no_content();
     });
-    router.add("GET", base + "/confirm", Access::public_route, [service, app](Request& r) {
+    router.add("GET", base + "/confirm", Access::public_route, [service, &context](Request& r) {
         if (!service) return devices_off(r);
         const auto token = r.query_param("token").value_or("");
+        const auto look = page_look(context, r);
         if (token.empty() || token.size() > 256)
-            return pages::page_frame(400, app, "Invalid link", "<h1>Invalid link</h1><p>This confirmation link is incomplete.</p>");
-        return confirm_form(app, token);
+            return outcome_page(look, 400, "known_device.invalid_title", look.t("known_device.invalid"));
+        return confirm_form(look, token);
     });
     // JSON {"token": ...} from an app, or the form of the page above.
-    router.add("POST", base + "/confirm", Access::public_route, [service, app](Request& r) {
+    router.add("POST", base + "/confirm", Access::public_route, [service, &context](Request& r) {
         if (!service) return devices_off(r);
         const bool form = r.header("Content-Type").rfind("application/x-www-form-urlencoded", 0) == 0;
         std::string token;
@@ -76,11 +83,9 @@ void register_device_routes(Router& router, DaemonContext& context) {
         }
         auto device = service->confirm(token, meta_of(r));
         if (form) {
-            const std::string title = device ? "Device confirmed" : "Invalid link";
-            const std::string text = device ? "This device is now trusted. Sign in again on it."
-                                            : device.error().message;
-            return pages::page_frame(device ? 200 : 400, app, title,
-                                     "<h1>" + mail::html_escape(title) + "</h1><p>" + mail::html_escape(text) + "</p>");
+            const auto look = page_look(context, r);
+            if (device) return outcome_page(look, 200, "known_device.confirmed_title", look.t("known_device.confirmed"));
+            return outcome_page(look, 400, "known_device.invalid_title", look.t.error(device.error()));
         }
         if (!device) return error_response(device.error(), r.request_id);
         return Response::json(200, {{"confirmed", true}, {"device", devices::to_json(*device)}});

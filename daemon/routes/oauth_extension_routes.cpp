@@ -37,7 +37,6 @@ std::variant<nlohmann::json, oidc::OAuthError> registration_body(const Request& 
 
 void register_oauth_extension_routes(Router& router, DaemonContext& context) {
     auto& provider = *context.provider;
-    const std::string app = context.config.app_name;
     const std::string secret = context.config.secret_key;
     const bool secure = context.config.base_url.rfind("https://", 0) == 0;
 
@@ -55,45 +54,45 @@ void register_oauth_extension_routes(Router& router, DaemonContext& context) {
         return pages::redirect("/login?return_to=" + percent_encode(back));
     };
 
-    router.add("GET", "/device", Access::public_route, [&provider, app, secret, secure, to_login](Request& r) {
+    router.add("GET", "/device", Access::public_route, [&provider, &context, secret, secure, to_login](Request& r) {
         const std::string user_code = r.query_param("user_code").value_or("").substr(0, 16);
         if (!provider.browser_login(cookie(r, pages::k_session_cookie))) return to_login(user_code);
-        return pages::device_code_page(pages::csrf_for(r, secret), app, user_code, "", 200, secure);
+        return pages::device_code_page(pages::csrf_for(r, secret), page_look(context, r), user_code, "", 200, secure);
     });
 
     // Per-IP budget: user codes are short, so guessing them must stay slow (RFC 8628 5.1).
     router.add("POST", "/device", Access::public_route,
-               [&provider, app, secret, secure, to_login](Request& r) {
+               [&provider, &context, secret, secure, to_login](Request& r) {
                    auto form = parse_form(r.body);
-                   if (!form) return pages::error_page(400, app, "the form is malformed");
+                   if (!form) return malformed_form_page(context, r);
+                   const auto look = page_look(context, r);
                    const std::string user_code = form_field(*form, "user_code").substr(0, 16);
                    const auto csrf = pages::csrf_for(r, secret);
                    if (!pages::csrf_ok(r, form_field(*form, "csrf_token"), secret))
-                       return pages::device_code_page(csrf, app, user_code, "Your session expired; please try again.", 403, secure);
+                       return pages::device_code_page(csrf, look, user_code, look.t("page.session_expired_retry"), 403, secure);
                    if (!provider.browser_login(cookie(r, pages::k_session_cookie))) return to_login(user_code);
                    const auto pending = provider.device_request(user_code);
                    if (!pending)
-                       return pages::device_code_page(csrf, app, user_code,
-                                                      "That code is not valid or has expired. Check the code on your device.", 400, secure);
-                   return pages::device_confirm_page(csrf, app, pending->user_code, pending->client_name, pending->scopes, secure);
+                       return pages::device_code_page(csrf, look, user_code, look.t("device.invalid_code"), 400, secure);
+                   return pages::device_confirm_page(csrf, look, pending->user_code, pending->client_name, pending->scopes, secure);
                },
                RateLimit::per_ip);
 
     router.add("POST", "/device/decision", Access::public_route,
-               [&provider, app, secret, secure, to_login](Request& r) {
+               [&provider, &context, secret, secure, to_login](Request& r) {
                    auto form = parse_form(r.body);
-                   if (!form) return pages::error_page(400, app, "the form is malformed");
+                   if (!form) return malformed_form_page(context, r);
+                   const auto look = page_look(context, r);
                    const std::string user_code = form_field(*form, "user_code").substr(0, 16);
                    const auto csrf = pages::csrf_for(r, secret);
                    if (!pages::csrf_ok(r, form_field(*form, "csrf_token"), secret))
-                       return pages::device_code_page(csrf, app, user_code, "Your session expired; please try again.", 403, secure);
+                       return pages::device_code_page(csrf, look, user_code, look.t("page.session_expired_retry"), 403, secure);
                    const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
                    if (!browser) return to_login(user_code);
                    const bool approve = form_field(*form, "decision") == "allow";
                    if (!provider.decide_device_request(user_code, *browser, approve, meta_of(r)))
-                       return pages::device_code_page(csrf, app, user_code,
-                                                      "That code is not valid or has expired. Check the code on your device.", 400, secure);
-                   return pages::device_done_page(app, approve);
+                       return pages::device_code_page(csrf, look, user_code, look.t("device.invalid_code"), 400, secure);
+                   return pages::device_done_page(look, approve);
                },
                RateLimit::per_ip);
 

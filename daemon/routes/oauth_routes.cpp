@@ -52,7 +52,6 @@ std::string device_cookie(const std::string& token, bool secure) {
 void register_oauth_routes(Router& router, DaemonContext& context) {
     auto& provider = *context.provider;
     auto& auth = *context.auth;
-    const std::string app = context.config.app_name;
     const std::string secret = context.config.secret_key;
     const bool secure = context.config.base_url.rfind("https://", 0) == 0;
     const int session_seconds = context.config.jwt_refresh_token_expire_days * 86400;
@@ -67,51 +66,54 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
     router.add("GET", "/.well-known/openid-configuration", Access::public_route, discovery);
     router.add("GET", "/.well-known/oauth-authorization-server", Access::public_route, discovery);
 
-    auto authorize = [&provider, app, secret, secure](Request& r) {
+    auto authorize = [&provider, &context, secret, secure](Request& r) {
+        const auto look = page_look(context, r);
         auto params = request_params(r);
-        if (auto* problem = std::get_if<std::string>(&params)) return pages::error_page(400, app, *problem);
+        if (auto* problem = std::get_if<std::string>(&params)) return pages::error_page(400, look, *problem);
         const auto& p = std::get<Params>(params);
         const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
         const auto decision = provider.authorize(p, browser);
         switch (decision.step) {
-            case oidc::AuthorizeStep::show_error: return pages::error_page(400, app, decision.error_message);
+            case oidc::AuthorizeStep::show_error: return pages::error_page(400, look, decision.error_message);
             case oidc::AuthorizeStep::redirect: return pages::redirect(decision.location);
             case oidc::AuthorizeStep::login:
                 return pages::redirect("/login?return_to=" + percent_encode(return_to_for(p)) +
                                        (decision.login_hint.empty() ? "" : "&login_hint=" + percent_encode(decision.login_hint)));
             case oidc::AuthorizeStep::consent:
-                return pages::consent_page(pages::csrf_for(r, secret), app, decision.client_name, decision.scopes,
+                return pages::consent_page(pages::csrf_for(r, secret), look, decision.client_name, decision.scopes,
                                            return_to_for(p), secure);
         }
-        return pages::error_page(500, app, "unexpected state");
+        return pages::error_page(500, look, look.t("page.unexpected"));
     };
     router.add("GET", "/oauth/authorize", Access::public_route, authorize);
     router.add("POST", "/oauth/authorize", Access::public_route, authorize);
 
-    router.add("GET", "/login", Access::public_route, [app, secret, secure](Request& r) {
+    router.add("GET", "/login", Access::public_route, [&context, secret, secure](Request& r) {
         const std::string return_to = r.query_param("return_to").value_or("");
+        const auto look = page_look(context, r, return_to);
         if (!return_to.empty() && !pages::is_safe_return_to(return_to))
-            return pages::error_page(400, app, "return_to must be an authorization request of this server");
-        return pages::login_page(pages::csrf_for(r, secret), app, "", return_to, r.query_param("login_hint").value_or(""), "",
+            return pages::error_page(400, look, look.t("page.return_to_invalid"));
+        return pages::login_page(pages::csrf_for(r, secret), look, "", return_to, r.query_param("login_hint").value_or(""), "",
                                  secure);
     });
 
-    router.add("POST", "/login", Access::public_route, [&auth, app, secret, secure, session_seconds](Request& r) {
+    router.add("POST", "/login", Access::public_route, [&auth, &context, secret, secure, session_seconds](Request& r) {
         auto form = parse_form(r.body);
-        if (!form) return pages::error_page(400, app, "the form is malformed");
+        if (!form) return malformed_form_page(context, r);
         const std::string return_to = form_field(*form, "return_to");
+        const auto look = page_look(context, r, return_to);
         if (!return_to.empty() && !pages::is_safe_return_to(return_to))
-            return pages::error_page(400, app, "return_to must be an authorization request of this server");
+            return pages::error_page(400, look, look.t("page.return_to_invalid"));
         const auto csrf = pages::csrf_for(r, secret);
         if (!pages::csrf_ok(r, form_field(*form, "csrf_token"), secret))
-            return pages::login_page(csrf, app, "", return_to, form_field(*form, "email"),
-                                     "Your session expired; please try again.", secure);
+            return pages::login_page(csrf, look, "", return_to, form_field(*form, "email"),
+                                     look.t("page.session_expired_retry"), secure);
         auto meta = meta_of(r);
         meta.device_token = cookie(r, devices::k_device_cookie);  // core/devices: this browser, if known
         auto signed_in = auth.signin_browser(form_field(*form, "email"), form_field(*form, "password"), meta);
         if (!signed_in) {
-            Response page = pages::login_page(csrf, app, "", return_to, form_field(*form, "email"),
-                                              signed_in.error().message, secure);
+            Response page = pages::login_page(csrf, look, "", return_to, form_field(*form, "email"),
+                                              look.t.error(signed_in.error()), secure);
             page.status = http_status(signed_in.error().code);
             // A sign-in waiting for its emailed confirmation: the browser keeps the device it confirms.
             const auto& details = signed_in.error().details;
@@ -120,8 +122,8 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
             return page;
         }
         // A user with MFA owes the second factor first (POST /login/mfa, daemon/routes/login_mfa_routes.cpp).
-        Response next = signed_in->mfa_token ? pages::mfa_page(csrf, app, return_to, *signed_in->mfa_token, "", secure)
-                        : return_to.empty()  ? pages::message_page(app, "Signed in", "You are signed in.")
+        Response next = signed_in->mfa_token ? pages::mfa_page(csrf, look, return_to, *signed_in->mfa_token, "", secure)
+                        : return_to.empty()  ? signed_in_page(look)
                                              : pages::redirect(return_to);
         if (signed_in->device_token) next.headers.emplace_back("Set-Cookie", device_cookie(*signed_in->device_token, secure));
         if (signed_in->mfa_token) return next;
@@ -129,11 +131,12 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         return next;
     });
 
-    router.add("POST", "/consent", Access::public_route, [&provider, app, secret](Request& r) {
+    router.add("POST", "/consent", Access::public_route, [&provider, &context, secret](Request& r) {
         auto form = parse_form(r.body);
-        if (!form) return pages::error_page(400, app, "the form is malformed");
+        if (!form) return malformed_form_page(context, r);
         const std::string return_to = form_field(*form, "return_to");
-        if (!pages::is_safe_return_to(return_to)) return pages::error_page(400, app, "return_to is not valid");
+        const auto look = page_look(context, r, return_to);
+        if (!pages::is_safe_return_to(return_to)) return pages::error_page(400, look, look.t("page.return_to_invalid"));
         if (!pages::csrf_ok(r, form_field(*form, "csrf_token"), secret))
             return pages::redirect(return_to);  // the authorization request asks again
         const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
@@ -143,7 +146,7 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         if (form_field(*form, "decision") != "allow") {
             const auto denied = provider.deny(params, browser, meta_of(r));
             if (denied.step == oidc::AuthorizeStep::redirect) return pages::redirect(denied.location);
-            return pages::error_page(400, app, denied.error_message);
+            return pages::error_page(400, look, denied.error_message);
         }
         // Consent covers what the authorization request asked for; the request is checked again there.
         std::vector<std::string> scopes;
@@ -202,14 +205,15 @@ void register_oauth_routes(Router& router, DaemonContext& context) {
         return oauth_json(200, nlohmann::json::object());
     });
 
-    auto logout = [&provider, app, secure](Request& r) {
+    auto logout = [&provider, &context, secure](Request& r) {
+        const auto look = page_look(context, r);
         auto params = request_params(r);
-        if (auto* problem = std::get_if<std::string>(&params)) return pages::error_page(400, app, *problem);
+        if (auto* problem = std::get_if<std::string>(&params)) return pages::error_page(400, look, *problem);
         const auto browser = provider.browser_login(cookie(r, pages::k_session_cookie));
         auto outcome = provider.logout(std::get<Params>(params), browser);
-        if (auto* e = std::get_if<oidc::OAuthError>(&outcome)) return pages::error_page(400, app, e->description);
+        if (auto* e = std::get_if<oidc::OAuthError>(&outcome)) return pages::error_page(400, look, e->description);
         const auto& decision = std::get<oidc::LogoutDecision>(outcome);
-        Response done = decision.location.empty() ? pages::message_page(app, "Signed out", "You are signed out.")
+        Response done = decision.location.empty() ? signed_out_page(look)
                                                   : pages::redirect(decision.location);
         done.headers.emplace_back("Set-Cookie", pages::session_cookie("", 0, secure));
         return done;

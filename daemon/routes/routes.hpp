@@ -2,7 +2,11 @@
 // One registration function per API area; daemon/app.cpp calls them all.
 
 #include "daemon/context.hpp"
+#include "daemon/pages/look.hpp"
 #include "daemon/router.hpp"
+
+#include <optional>
+#include <string>
 
 namespace janua::daemon {
 
@@ -34,6 +38,30 @@ void register_account_routes(Router& router, DaemonContext& context);       // t
 void register_device_routes(Router& router, DaemonContext& context);  // known devices, risky sign-in confirmation
 void register_event_routes(Router& router, DaemonContext& context);   // the real-time audit event stream (SSE)
 void register_alert_routes(Router& router, DaemonContext& context);   // alert rules, fired alerts, statistics
+void register_avatar_routes(Router& router, DaemonContext& context);   // avatar upload and the image URLs
+void register_billing_routes(Router& router, DaemonContext& context);  // plans, subscriptions, billing webhook
+void register_integration_routes(Router& router, DaemonContext& context);  // /api/v1/integrations
+void register_iot_routes(Router& router, DaemonContext& context);          // /api/v1/organizations/{org_id}/iot/devices
+void register_branding_routes(Router& router, DaemonContext& context);  // /api/v1/white-label
+void register_localization_routes(Router& router, DaemonContext& context);  // /api/v1/localization
+
+// The look of a hosted page for this request (daemon/routes/page_look.cpp): the branding of the
+// organization whose custom domain is the Host; the language from `ui_locales` (of the request,
+// or of the pending authorization request in `return_to`), the user's profile locale,
+// Accept-Language, the organization's default, English.
+pages::Look page_look(const DaemonContext& context, const Request& r, const std::string& return_to = "",
+                      const std::optional<std::string>& profile_locale = std::nullopt);
+// A route of one organization ({org_id} in the pattern): the pipeline checks `permission` there.
+void add_organization_route(Router& router, const std::string& method, const std::string& pattern,
+                            const std::string& permission, Handler handler);
+
+// Who makes an admin change, for the audit log: the API key when one is used, else the user.
+identity::Actor request_actor(const Request& r);
+
+// The hosted pages every flow ends on, in the request's language.
+Response signed_in_page(const pages::Look& look);
+Response signed_out_page(const pages::Look& look);
+Response malformed_form_page(const DaemonContext& context, const Request& r);
 
 // Every route of every area, in one table.
 void register_all_routes(Router& router, DaemonContext& context);

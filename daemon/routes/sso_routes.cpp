@@ -29,15 +29,18 @@ std::string field(const std::map<std::string, std::string>& form, const char* na
 bool wants_html(const Request& r) { return r.header("Accept").find("text/html") != std::string::npos; }
 
 // A browser gets a page it can show; an API client (and the tests) the JSON envelope.
-Response sso_error(const Request& r, const Error& e, const std::string& app) {
+Response sso_error(const DaemonContext& context, const Request& r, const Error& e) {
     if (!wants_html(r)) return error_response(e, r.request_id);
-    Response page = pages::error_page(http_status(e.code), app,
-                                      "Single sign-on failed (" + std::string(error_code_name(e.code)) + "): " + e.message);
-    return page;
+    const auto look = page_look(context, r);
+    // English readers get the service's own message with its code; others its translation.
+    const std::string message = look.t.locale() == "en"
+                                    ? "Single sign-on failed (" + std::string(error_code_name(e.code)) + "): " + e.message
+                                    : look.t.error(e);
+    return pages::error_page(http_status(e.code), look, message);
 }
 
-Response after_logout(const saml::LogoutOutcome& out, const std::string& app, bool secure) {
-    Response next = out.location.empty() ? pages::message_page(app, "Signed out", "You are signed out.")
+Response after_logout(const DaemonContext& context, const Request& r, const saml::LogoutOutcome& out, bool secure) {
+    Response next = out.location.empty() ? signed_out_page(page_look(context, r))
                                          : pages::redirect(out.location);
     if (out.clear_cookie) next.headers.emplace_back("Set-Cookie", pages::session_cookie("", 0, secure));
     return next;
@@ -47,7 +50,6 @@ Response after_logout(const saml::LogoutOutcome& out, const std::string& app, bo
 
 void register_sso_routes(Router& router, DaemonContext& context) {
     auto& saml = *context.saml;
-    const std::string app = context.config.app_name;
     const bool secure = context.config.base_url.rfind("https://", 0) == 0;
     const int session_seconds = context.config.jwt_refresh_token_expire_days * 86400;
 
@@ -64,13 +66,14 @@ void register_sso_routes(Router& router, DaemonContext& context) {
         return options;
     });
     router.add("GET", "/login/signed-in", Access::public_route,
-               [app](Request&) { return pages::message_page(app, "Signed in", "You are signed in."); });
-    router.add("GET", "/login/sso", Access::public_route, [&saml, login, app, secure, enterprise_oidc,
+               [&context](Request& r) { return signed_in_page(page_look(context, r)); });
+    router.add("GET", "/login/sso", Access::public_route, [&saml, login, &context, secure, enterprise_oidc,
                                                           state_seconds = context.config.upstream_login_state_ttl_seconds](Request& r) {
         const std::string email = r.query_param("email").value_or("");
         const std::string return_to = r.query_param("return_to").value_or("");
+        const auto look = page_look(context, r, return_to);
         if (email.find('@') == std::string::npos || email.size() > 320)
-            return pages::error_page(400, app, "Enter your work email address to sign in with your organization's SSO.");
+            return pages::error_page(400, look, look.t("login.sso_needs_email"));
         auto to = saml.initiate(std::nullopt, email, return_to, meta_of(r), pages::sso_binding_of(r));
         if (to) {
             Response next = pages::redirect(to->location);
@@ -80,7 +83,7 @@ void register_sso_routes(Router& router, DaemonContext& context) {
             return next;
         }
         if (saml::reason_of(to.error()) != "saml_not_configured" || !enterprise_oidc || !login)
-            return pages::error_page(http_status(to.error().code), app, to.error().message);
+            return pages::error_page(http_status(to.error().code), look, look.t.error(to.error()));
         federation::StartRequest start;
         start.channel = federation::Channel::enterprise;
         start.domain = email;
@@ -88,7 +91,7 @@ void register_sso_routes(Router& router, DaemonContext& context) {
         start.return_to = return_to.empty() ? std::string("/login/signed-in") : return_to;
         start.browser_binding = pages::sso_binding_of(r);
         auto started = login->start(start, meta_of(r));
-        if (!started) return pages::error_page(http_status(started.error().code), app, started.error().message);
+        if (!started) return pages::error_page(http_status(started.error().code), look, look.t.error(started.error()));
         Response next = pages::redirect(started->authorization_url);
         next.headers.emplace_back("Set-Cookie", pages::sso_binding_cookie(started->browser_binding, state_seconds, secure,
                                                                           started->callback_is_post));
@@ -103,38 +106,38 @@ void register_sso_routes(Router& router, DaemonContext& context) {
         out.content_type = "application/samlmetadata+xml";
         return out;
     });
-    router.add("GET", "/api/v1/sso/initiate", Access::public_route, [&saml, app, secure](Request& r) {
+    router.add("GET", "/api/v1/sso/initiate", Access::public_route, [&saml, &context, secure](Request& r) {
         auto to = saml.initiate(r.query_param("org"), r.query_param("domain"), r.query_param("return_to").value_or(""), meta_of(r),
                                 pages::sso_binding_of(r));
-        if (!to) return sso_error(r, to.error(), app);
+        if (!to) return sso_error(context, r, to.error());
         Response next = pages::redirect(to->location);
         next.status = 302;
         // The IdP answers with a cross-site POST to the ACS (HTTP-POST binding).
         next.headers.emplace_back("Set-Cookie", pages::sso_binding_cookie(to->browser_binding, saml.request_ttl_seconds(), secure, true));
         return next;
     }, RateLimit::per_ip);
-    router.add("POST", "/api/v1/sso/saml/acs", Access::public_route, [&saml, app, secure, session_seconds](Request& r) {
+    router.add("POST", "/api/v1/sso/saml/acs", Access::public_route, [&saml, &context, secure, session_seconds](Request& r) {
         auto form = parse_form(r.body);
-        if (!form) return sso_error(r, make_error(ErrorCode::bad_request, "the form body is malformed"), app);
+        if (!form) return sso_error(context, r, make_error(ErrorCode::bad_request, "the form body is malformed"));
         auto done = saml.consume(field(*form, "SAMLResponse"), field(*form, "RelayState"), meta_of(r), pages::sso_binding_of(r));
-        if (!done) return sso_error(r, done.error(), app);
-        Response next = done->return_to.empty() ? pages::message_page(app, "Signed in", "You are signed in.")
+        if (!done) return sso_error(context, r, done.error());
+        Response next = done->return_to.empty() ? signed_in_page(page_look(context, r))
                                                 : pages::redirect(done->return_to);
         if (!done->return_to.empty()) next.status = 303;
         next.headers.emplace_back("Set-Cookie", pages::session_cookie(done->signin.cookie_token, session_seconds, secure));
         return next;
     }, RateLimit::per_ip);
-    router.add("GET", "/api/v1/sso/saml/logout", Access::public_route, [&saml, app, secure](Request& r) {
+    router.add("GET", "/api/v1/sso/saml/logout", Access::public_route, [&saml, &context, secure](Request& r) {
         auto out = saml.logout(cookie(r, pages::k_session_cookie), r.query_param("return_to").value_or(""), meta_of(r));
-        if (!out) return sso_error(r, out.error(), app);
-        return after_logout(*out, app, secure);
+        if (!out) return sso_error(context, r, out.error());
+        return after_logout(context, r, *out, secure);
     });
-    router.add("GET", "/api/v1/sso/saml/slo", Access::public_route, [&saml, app, secure](Request& r) {
+    router.add("GET", "/api/v1/sso/saml/slo", Access::public_route, [&saml, &context, secure](Request& r) {
         auto out = saml.single_logout(r.raw_query, r.query_param("SAMLRequest").value_or(""),
                                       r.query_param("SAMLResponse").value_or(""), r.query_param("RelayState").value_or(""),
                                       meta_of(r));
-        if (!out) return sso_error(r, out.error(), app);
-        return after_logout(*out, app, secure);
+        if (!out) return sso_error(context, r, out.error());
+        return after_logout(context, r, *out, secure);
     }, RateLimit::per_ip);
 
     router.add("GET", "/api/v1/sso/saml/connections", Access::platform_admin, [&saml](Request& r) {

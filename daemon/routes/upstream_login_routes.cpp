@@ -18,7 +18,7 @@ namespace {
 using federation::Channel;
 
 struct Site {
-    std::string app;
+    const DaemonContext* context;  // for the pages' look (page_look)
     std::string secret;
     bool secure = false;
     int session_seconds = 0;
@@ -28,7 +28,10 @@ struct Site {
 bool wants_html(const Request& r) { return r.header("Accept").find("text/html") != std::string::npos; }
 
 Response failure(const Request& r, const Site& site, const Error& e) {
-    if (wants_html(r)) return pages::error_page(http_status(e.code), site.app, e.message);
+    if (wants_html(r)) {
+        const auto look = page_look(*site.context, r);
+        return pages::error_page(http_status(e.code), look, look.t.error(e));
+    }
     return error_response(e, r.request_id);
 }
 
@@ -89,7 +92,8 @@ Response finished(const Request& r, const Site& site, const Result<federation::L
     if (o.mfa_token) {
         if (o.response_mode == "redirect") {
             const std::string back = o.return_to && pages::is_safe_return_to(*o.return_to) ? *o.return_to : "";
-            return pages::mfa_page(pages::csrf_for(r, site.secret), site.app, back, *o.mfa_token, "", site.secure);
+            return pages::mfa_page(pages::csrf_for(r, site.secret), page_look(*site.context, r, back), back, *o.mfa_token, "",
+                                   site.secure);
         }
         return Response::json(200, {{"mfa_required", true},
                                     {"mfa_token", *o.mfa_token},
@@ -115,7 +119,7 @@ Error disabled(const char* what, const char* setting) {
 
 void register_upstream_login_routes(Router& router, DaemonContext& context) {
     auto& login = *context.upstream_login;
-    Site site{context.config.app_name, context.config.secret_key, context.config.base_url.rfind("https://", 0) == 0,
+    Site site{&context, context.config.secret_key, context.config.base_url.rfind("https://", 0) == 0,
               context.config.jwt_refresh_token_expire_days * 86400, context.config.upstream_login_state_ttl_seconds};
     const bool social = context.config.enable_oauth;
     const bool enterprise = context.config.enable_sso;

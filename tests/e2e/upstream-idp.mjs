@@ -2,7 +2,9 @@
 // An upstream identity provider for januad's relying-party tests, on loopback:
 //  * Node's oidc-provider (a certified OpenID Provider) at http://127.0.0.1:<port>, and
 //  * a GitHub-shaped OAuth 2.0 fake at http://127.0.0.1:<github-port> (authorize, access_token with
-//    PKCE S256, /user, /user/emails), standing in for github.com, which tests cannot reach.
+//    PKCE S256, /user, /user/emails), standing in for github.com, which tests cannot reach. Like a
+//    GitHub App's user tokens, its access tokens expire (expires_in) and come with a refresh token,
+//    which grant_type=refresh_token spends once (rotation).
 //
 //   node upstream-idp.mjs --client-id ID --client-secret S --redirect-uri URI [--redirect-uri URI2]
 //                         --accounts '{"alice":{"email":"a@x","email_verified":true}}'
@@ -93,6 +95,15 @@ provider.use(async (ctx, next) => {
 // ---- GitHub-shaped OAuth 2.0 fake -------------------------------------------------------------
 const codes = new Map();
 const tokens = new Map();
+const refreshTokens = new Map();
+const issueTokens = (login) => {
+  const token = crypto.randomBytes(16).toString('hex');
+  const refresh = crypto.randomBytes(16).toString('hex');
+  tokens.set(token, login);
+  refreshTokens.set(refresh, login);
+  return { access_token: token, token_type: 'bearer', scope: 'read:user,user:email', expires_in: 28800,
+           refresh_token: refresh, refresh_token_expires_in: 15897600 };
+};
 const github = http.createServer(async (req, res) => {
   const url = new URL(req.url, 'http://127.0.0.1');
   const send = (status, body) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(body)); };
@@ -110,16 +121,20 @@ const github = http.createServer(async (req, res) => {
     const chunks = [];
     for await (const c of req) chunks.push(c);
     const form = new URLSearchParams(Buffer.concat(chunks).toString());
+    if (form.get('client_id') !== args['client-id'] || form.get('client_secret') !== args['client-secret'])
+      return send(200, { error: 'incorrect_client_credentials' });
+    if (form.get('grant_type') === 'refresh_token') {
+      const owner = refreshTokens.get(form.get('refresh_token'));
+      refreshTokens.delete(form.get('refresh_token'));
+      if (!owner) return send(200, { error: 'bad_refresh_token' });
+      return send(200, issueTokens(owner));
+    }
     const entry = codes.get(form.get('code'));
     codes.delete(form.get('code'));
     const challenge = crypto.createHash('sha256').update(form.get('code_verifier') || '').digest('base64url');
-    if (form.get('client_id') !== args['client-id'] || form.get('client_secret') !== args['client-secret'])
-      return send(200, { error: 'incorrect_client_credentials' });
     if (!entry || entry.challenge !== challenge || entry.redirect !== form.get('redirect_uri'))
       return send(200, { error: 'bad_verification_code' });
-    const token = crypto.randomBytes(16).toString('hex');
-    tokens.set(token, entry.login);
-    return send(200, { access_token: token, token_type: 'bearer', scope: 'read:user,user:email' });
+    return send(200, issueTokens(entry.login));
   }
   const login = tokens.get((req.headers.authorization || '').replace(/^Bearer /, ''));
   if (!login) return send(401, { message: 'Bad credentials' });

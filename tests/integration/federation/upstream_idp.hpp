@@ -120,6 +120,16 @@ inline std::string drive_upstream(const std::string& authorization_url, const st
     return url.substr(base.size());
 }
 
+// The CLI in direct mode, allowed to configure the loopback issuer like the daemon.
+inline json idp_cli(const std::vector<std::string>& args) {
+    auto result = run_janua(args, {{"UPSTREAM_IDP_ALLOW_PRIVATE", "true"}});
+    INFO("janua exit " << result.exit_code << "\nstdout: " << result.out << "\nstderr: " << result.err);
+    REQUIRE(result.exit_code == 0);
+    auto parsed = json::parse(result.out, nullptr, false);
+    REQUIRE_FALSE(parsed.is_discarded());
+    return parsed;
+}
+
 using janua::test::sso::set_cookie_of;
 
 // Where the upstream sent the browser back to januad, and the janua_sso_binding cookie of the

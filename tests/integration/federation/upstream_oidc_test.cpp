@@ -31,16 +31,6 @@ long long count(const Server& s, const std::string& sql) {
     return w.exec1(sql)[0].as<long long>();
 }
 
-// The CLI in direct mode, allowed to configure the loopback issuer like the daemon.
-json idp_cli(const std::vector<std::string>& args) {
-    auto result = run_janua(args, {{"UPSTREAM_IDP_ALLOW_PRIVATE", "true"}});
-    INFO("janua exit " << result.exit_code << "\nstdout: " << result.out << "\nstderr: " << result.err);
-    REQUIRE(result.exit_code == 0);
-    auto parsed = json::parse(result.out, nullptr, false);
-    REQUIRE_FALSE(parsed.is_discarded());
-    return parsed;
-}
-
 struct Fixture {
     Server s{Env{{"UPSTREAM_IDP_ALLOW_PRIVATE", "true"}, {"ENABLE_SSO", "true"}}};
     UpstreamIdp idp{{s.base() + k_social + "/callback", s.base() + "/api/v1/sso/oidc/callback",

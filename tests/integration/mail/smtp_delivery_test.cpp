@@ -14,7 +14,13 @@ using std::chrono::milliseconds;
 
 namespace {
 
-const mail::MailContext k_context{"Acme ID", 60, 15};
+mail::MailContext acme_context() {
+    mail::MailContext c;
+    c.app_name = "Acme ID";
+    return c;
+}
+
+const mail::MailContext k_context = acme_context();
 const std::string k_link = "https://id.acme.test/verify-email?token=tok_4f9a2b7c&next=%2Fwelcome";
 
 mail::SmtpSettings smtp_to(int port) {

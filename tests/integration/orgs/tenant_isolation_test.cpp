@@ -59,7 +59,12 @@ std::string state_of(const Server& s, const std::string& id) {
           "SELECT coalesce(json_agg(json_build_array(e.id, e.url, e.enabled, e.event_types) ORDER BY id)::text, '') "
           "FROM webhook_endpoints e WHERE organization_id = $1",
           "SELECT coalesce(json_agg(json_build_array(c.enabled, c.idp_entity_id, c.settings))::text, '') "
-          "FROM saml_connections c WHERE organization_id = $1"}) {
+          "FROM saml_connections c WHERE organization_id = $1",
+          "SELECT row_to_json(s)::text FROM billing_subscriptions s WHERE organization_id = $1",
+          "SELECT coalesce(json_agg(json_build_array(d.id, d.name, c.client_id, c.secret_hash, c.enabled) ORDER BY d.id)::text, '') "
+          "FROM iot_devices d JOIN oauth_clients c ON c.id = d.client_pk WHERE d.organization_id = $1",
+          "SELECT coalesce(json_agg(b)::text, '') FROM organization_branding b WHERE organization_id = $1",
+          "SELECT coalesce(json_agg(t ORDER BY locale)::text, '') FROM organization_translations t WHERE organization_id = $1"}) {
         auto rows = w.exec_params(query, id);
         out += rows.empty() || rows[0][0].is_null() ? std::string("-") : rows[0][0].as<std::string>();
         out += "\n";
@@ -123,6 +128,8 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
                      {{"idp_entity_id", "https://b-idp.example/saml"}, {"idp_sso_url", "https://b-idp.example/sso"},
                       {"idp_certificates", {cert}}}), 201);
     }
+    const auto device_b = ok_json(call(s, "POST", k_orgs + "/" + b + "/iot/devices", owner_b.token, {{"name", "b-device"}}), 201);
+    const std::string device_b_id = device_b["id"];
     const std::string key_a = make_key(s, owner_a, {"*"}, a)["key"];
     const std::string key_a_unbound = make_key(s, admin_a, {"*"})["key"];
     const std::string key_b = make_key(s, owner_b, {"*"}, b)["key"];
@@ -135,7 +142,9 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
     const std::vector<std::string> secrets_of_b = {b, "org-b", "b-role", member_b.id, "member-b@example.com",
                                                    "invitee-b@example.com", invitation_b, owner_b.id,
                                                    policy_b, "b-policy", webhook_b, "b-hook", scim_token_b, "b-idp",
-                                                   idp_b, "b-oidc", "idp-b.example.com", "b-alert", alert_rule_b, alert_b};
+                                                   idp_b, "b-oidc", "idp-b.example.com", "b-alert", alert_rule_b, alert_b,
+                                                   device_b_id, "b-device",
+                                                   device_b["client_id"].get<std::string>()};
 
     auto routes = daemon_routes(s.db.url());
     std::vector<RouteInfo> scoped;
@@ -151,9 +160,11 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         {"delivery_id", "00000000-0000-4000-8000-000000000001"},  // none exist; the pipeline answers first
         {"token_id", scim_token_b},
         {"provider_id", idp_b},   // enterprise OIDC connections
-        {"category", "sessions"},  // retention policies
+        {"category", "sessions"},   // retention policies
         {"rule_id", alert_rule_b},  // alert rules
-        {"alert_id", alert_b}};     // fired alerts
+        {"alert_id", alert_b},      // fired alerts
+        {"device_id", device_b_id},  // IoT devices
+        {"locale", "es"}};          // translation overrides
     auto path_for = [&](const RouteInfo& r, const std::string& org_ref) {
         std::string path = r.pattern;
         path.replace(path.find("{org_id}"), 8, org_ref);
@@ -180,7 +191,10 @@ TEST_CASE("tenant isolation: no caller of organization A reaches organization B 
         if (ends("/transfer-ownership")) return {{"user_id", owner_b.id}};
         if (ends("{org_id}") && r.method == "PATCH") return {{"name", "Renamed"}};
         if (ends("/retention-policies/{category}")) return {{"retention_days", 1}};
+        if (ends("/iot/devices") && r.method == "POST") return {{"name", "intruder"}};
         if (ends("/sso") && r.method == "PUT") return {{"enabled", false}, {"allowed_domains", {"attacker.example"}}};
+        if (ends("/translations/{locale}")) return {{"texts", {{"login.submit", "Hacked"}}}};
+        if (r.pattern.find("/white-label/") != std::string::npos) return {{"product_name", "Hacked"}};
         return json::object();
     };
 

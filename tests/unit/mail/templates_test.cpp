@@ -8,7 +8,13 @@ using namespace janua;
 
 namespace {
 
-const mail::MailContext k_context{"Acme <Login>", 60, 15};
+mail::MailContext context_of(const std::string& app_name) {
+    mail::MailContext c;
+    c.app_name = app_name;
+    return c;
+}
+
+const mail::MailContext k_context = context_of("Acme <Login>");
 const std::string k_link = "https://id.example.com/verify?token=abc&next=%2F";
 
 bool contains(const std::string& haystack, const std::string& needle) {
