@@ -69,7 +69,7 @@ std::vector<json> audit_entries(const Server& s, const std::string& token, const
 
 }  // namespace
 
-TEST_CASE("failed sign-ins fire an alert by email and signed webhook, once per burst; acknowledge and stats",
+TEST_CASE("failed sign-ins fire an alert by email and signed webhook, once per burst, then acknowledge and stats",
           "[alerts]") {
     MailDir mail;
     Env env = mail.env();
