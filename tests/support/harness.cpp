@@ -1,5 +1,7 @@
 #include "tests/support/harness.hpp"
 
+#include "tests/support/child_process.hpp"
+
 #include <catch2/catch.hpp>
 #include <pqxx/pqxx>
 
@@ -43,24 +45,6 @@ std::string temp_path(const std::string& stem) {
     return "/tmp/janua-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" + stem;
 }
 
-pid_t spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, int in_fd,
-            int out_fd, int err_fd) {
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-        ::setpgid(0, 0);
-        if (in_fd >= 0) ::dup2(in_fd, 0);
-        if (out_fd >= 0) ::dup2(out_fd, 1);
-        if (err_fd >= 0) ::dup2(err_fd, 2);
-        for (const auto& [k, v] : env) ::setenv(k.c_str(), v.c_str(), 1);
-        std::vector<char*> args;
-        for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-        args.push_back(nullptr);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
-    return pid;
-}
-
 }  // namespace
 
 std::string test_database_url() { return required_env("JANUA_TEST_DATABASE_URL"); }
@@ -89,10 +73,10 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
                           const std::string& input) {
     const std::string in_path = temp_path("stdin"), out_path = temp_path("stdout"), err_path = temp_path("stderr");
     std::ofstream(in_path) << input;
-    const int in_fd = ::open(in_path.c_str(), O_RDONLY);
-    const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const pid_t pid = spawn(argv, env, in_fd, out_fd, err_fd);
+    const int in_fd = ::open(in_path.c_str(), O_RDONLY | O_CLOEXEC);
+    const int out_fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int err_fd = ::open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const pid_t pid = spawn_process(argv, env, in_fd, out_fd, err_fd);
     ::close(in_fd);
     ::close(out_fd);
     ::close(err_fd);
@@ -160,9 +144,9 @@ DaemonProcess::DaemonProcess(const std::string& database_url, std::map<std::stri
     for (const auto& [k, v] : env) full_env[k] = v;
     std::vector<std::string> argv = {januad_path()};
     argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-    const int log_fd = ::open(m_log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    const int null_fd = ::open("/dev/null", O_RDONLY);
-    m_pid = spawn(argv, full_env, null_fd, log_fd, log_fd);
+    const int log_fd = ::open(m_log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    m_pid = spawn_process(argv, full_env, null_fd, log_fd, log_fd);
     ::close(log_fd);
     ::close(null_fd);
 }

@@ -3,13 +3,13 @@
 // forms, a scratch storage directory, and tests/e2e/s3-server.mjs (s3rver behind an independent
 // SigV4 check) as a child process.
 #include "tests/integration/orgs/org_support.hpp"
+#include "tests/support/child_process.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <optional>
 
 namespace janua::test::avatars {
 
@@ -89,45 +89,18 @@ public:
         char dir[] = "/tmp/janua-s3-log-XXXXXX";
         REQUIRE(::mkdtemp(dir) != nullptr);
         m_dir = dir;
-        m_log = m_dir + "/s3.log";
-        std::vector<std::string> argv = {"/usr/bin/env", "node", std::string(JANUA_SOURCE_DIR) + "/tests/e2e/s3-server.mjs",
-                                         "--bucket", bucket, "--access-key-id", key_id, "--secret-access-key", secret};
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        m_pid = ::fork();
-        REQUIRE(m_pid >= 0);
-        if (m_pid == 0) {
-            const int log_fd = ::open(m_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            const int null_fd = ::open("/dev/null", O_RDONLY);
-            ::dup2(null_fd, 0);
-            ::dup2(log_fd, 1);
-            ::dup2(log_fd, 2);
-            ::execv(args[0], args.data());
-            ::_exit(127);
-        }
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (log().find("listening ") == std::string::npos) {
-            INFO(log());
-            REQUIRE(std::chrono::steady_clock::now() < deadline);
-            int status = 0;
-            REQUIRE(::waitpid(m_pid, &status, WNOHANG) == 0);
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        }
-        m_port = std::stoi(log().substr(log().find("listening ") + 10));
+        m_process.emplace(std::vector<std::string>{"/usr/bin/env", "node",
+                                                   std::string(JANUA_SOURCE_DIR) + "/tests/e2e/s3-server.mjs",
+                                                   "--bucket", bucket, "--access-key-id", key_id,
+                                                   "--secret-access-key", secret},
+                          m_dir + "/s3.log");
+        INFO(m_process->log());
+        REQUIRE(m_process->wait_for_log("listening ", std::chrono::seconds(20)));
+        m_port = std::atoi(m_process->log_after("listening ").c_str());
         REQUIRE(m_port > 0);
     }
     ~S3Server() {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGTERM);
-            int status = 0;
-            for (int i = 0; i < 200 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
-                std::this_thread::sleep_for(std::chrono::milliseconds(10));
-            if (::waitpid(m_pid, &status, WNOHANG) == 0) {
-                ::kill(m_pid, SIGKILL);
-                ::waitpid(m_pid, &status, 0);
-            }
-        }
+        m_process.reset();
         std::error_code ec;
         std::filesystem::remove_all(m_dir, ec);
     }
@@ -135,20 +108,14 @@ public:
     S3Server& operator=(const S3Server&) = delete;
 
     std::string endpoint() const { return "http://127.0.0.1:" + std::to_string(m_port); }
-    std::string log() const {
-        std::ifstream in(m_log);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
+    std::string log() const { return m_process->log(); }
     json stats() const { return body_of(http("GET", endpoint(), "/__test/stats")); }
     void fail_puts(bool on) { REQUIRE(http("POST", endpoint(), "/__test/fail-puts", json{{"on", on}}.dump()).status == 200); }
 
 private:
-    int m_pid = -1;
-    int m_port = 0;
     std::string m_dir;
-    std::string m_log;
+    std::optional<ChildProcess> m_process;
+    int m_port = 0;
 };
 
 }  // namespace janua::test::avatars

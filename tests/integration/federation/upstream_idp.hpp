@@ -4,11 +4,11 @@
 // of a login is played by tests/e2e/upstream-drive.mjs (redirects and cookies).
 #include "tests/integration/identity/identity_support.hpp"
 #include "tests/integration/sso/app_tokens.hpp"
+#include "tests/support/child_process.hpp"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
+
+#include <optional>
 
 namespace janua::test::federation {
 
@@ -39,62 +39,26 @@ public:
     UpstreamIdp(const std::vector<std::string>& redirect_uris, const json& accounts) {
         char dir[] = "/tmp/janua-upstream-XXXXXX";
         REQUIRE(::mkdtemp(dir) != nullptr);
-        m_log = std::string(dir) + "/idp.log";
         std::vector<std::string> argv = {"/usr/bin/env", "node", std::string(JANUA_SOURCE_DIR) + "/tests/e2e/upstream-idp.mjs",
                                          "--client-id", k_client_id,
                                          "--client-secret", k_client_secret, "--accounts", accounts.dump()};
         for (const auto& uri : redirect_uris) argv.insert(argv.end(), {"--redirect-uri", uri});
-        std::vector<char*> args;
-        for (auto& a : argv) args.push_back(a.data());
-        args.push_back(nullptr);
-        m_pid = ::fork();
-        REQUIRE(m_pid >= 0);
-        if (m_pid == 0) {
-            const int log_fd = ::open(m_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-            const int null_fd = ::open("/dev/null", O_RDONLY);
-            ::dup2(null_fd, 0);
-            ::dup2(log_fd, 1);
-            ::dup2(log_fd, 2);
-            ::execv(args[0], args.data());
-            ::_exit(127);
-        }
-        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-        while (log().find("listening ") == std::string::npos) {
-            INFO(log());
-            REQUIRE(std::chrono::steady_clock::now() < deadline);
-            int status = 0;
-            REQUIRE(::waitpid(m_pid, &status, WNOHANG) == 0);
-            std::this_thread::sleep_for(std::chrono::milliseconds(25));
-        }
+        m_process.emplace(argv, std::string(dir) + "/idp.log");
+        INFO(m_process->log());
+        REQUIRE(m_process->wait_for_log("listening ", std::chrono::seconds(20)));
         // "listening <port> <github-port>": the script binds both itself, so no port can be taken
         // between choosing and binding it.
-        std::istringstream ready(log().substr(log().find("listening ") + 10));
+        std::istringstream ready(m_process->log_after("listening "));
         ready >> m_port >> m_github_port;
         REQUIRE(m_port > 0);
         REQUIRE(m_github_port > 0);
-    }
-    ~UpstreamIdp() {
-        if (m_pid <= 0) return;
-        ::kill(m_pid, SIGTERM);
-        int status = 0;
-        for (int i = 0; i < 200 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        if (::waitpid(m_pid, &status, WNOHANG) == 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, &status, 0);
-        }
     }
     UpstreamIdp(const UpstreamIdp&) = delete;
     UpstreamIdp& operator=(const UpstreamIdp&) = delete;
 
     std::string issuer() const { return "http://127.0.0.1:" + std::to_string(m_port); }
     std::string github_base() const { return "http://127.0.0.1:" + std::to_string(m_github_port); }
-    std::string log() const {
-        std::ifstream in(m_log);
-        std::stringstream s;
-        s << in.rdbuf();
-        return s.str();
-    }
+    std::string log() const { return m_process->log(); }
     // Make the next token responses misbehave (see upstream-idp.mjs).
     void set_mode(const std::string& mode) {
         auto r = http("POST", issuer(), "/__test/mode", json{{"mode", mode}}.dump());
@@ -102,10 +66,9 @@ public:
     }
 
 private:
-    int m_pid = -1;
+    std::optional<ChildProcess> m_process;
     int m_port = 0;
     int m_github_port = 0;
-    std::string m_log;
 };
 
 // Follow `authorization_url` through the upstream until it sends the browser to januad (`base`);

@@ -4,9 +4,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -57,51 +54,17 @@ SmtpSink::SmtpSink(SinkOptions options) {
     if (!options.username.empty())
         argv.insert(argv.end(), {"--user", options.username, "--pass", options.password});
 
-    const std::string log_path = m_dir + "/sink.log";
-    // Only async-signal-safe calls after fork: other test threads may hold the malloc lock.
-    std::vector<char*> args;
-    for (auto& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    m_pid = ::fork();
-    REQUIRE(m_pid >= 0);
-    if (m_pid == 0) {
-        const int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        const int null_fd = ::open("/dev/null", O_RDONLY);
-        ::dup2(null_fd, 0);
-        ::dup2(log_fd, 1);
-        ::dup2(log_fd, 2);
-        ::execv(args[0], args.data());
-        ::_exit(127);
-    }
+    m_process.emplace(argv, m_dir + "/sink.log");
 }
 
 SmtpSink::~SmtpSink() {
-    if (m_pid > 0) {
-        ::kill(m_pid, SIGTERM);
-        int status = 0;
-        for (int i = 0; i < 300 && ::waitpid(m_pid, &status, WNOHANG) == 0; ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        if (::waitpid(m_pid, &status, WNOHANG) == 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, &status, 0);
-        }
-    }
+    m_process.reset();
     std::error_code ignored;
     fs::remove_all(m_dir, ignored);
 }
 
 bool SmtpSink::wait_listening(std::chrono::milliseconds timeout) {
-    const auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (log().find("listening ") != std::string::npos) return true;
-        int status = 0;
-        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
-            m_pid = -1;
-            return false;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return false;
+    return m_process->wait_for_log("listening ", timeout);
 }
 
 std::vector<ReceivedMail> SmtpSink::messages() const {
@@ -129,9 +92,7 @@ std::optional<ReceivedMail> SmtpSink::wait_message(std::chrono::milliseconds tim
     return std::nullopt;
 }
 
-std::string SmtpSink::log() const {
-    return slurp(m_dir + "/sink.log");
-}
+std::string SmtpSink::log() const { return m_process->log(); }
 
 TestCertificate::TestCertificate() {
     m_dir = make_temp_dir("smtp-cert");

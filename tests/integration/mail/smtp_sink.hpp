@@ -2,6 +2,8 @@
 // tests/e2e/smtp-sink.js as a child process: a real SMTP server on loopback that stores each
 // message it receives as a file.
 
+#include "tests/support/child_process.hpp"
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -39,9 +41,9 @@ class SmtpSink {
     std::string log() const;
 
   private:
-    int m_pid = -1;
     int m_port = 0;
     std::string m_dir;
+    std::optional<ChildProcess> m_process;
 };
 
 // A self-signed certificate for 127.0.0.1 made with openssl; removed with the object.

@@ -4,10 +4,10 @@
 // for sign-ins, and the janua CLI.
 
 #include "tests/integration/orgs/org_support.hpp"
+#include "tests/support/child_process.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -95,16 +95,10 @@ inline std::string column(const Server& server, const std::string& query) {
 inline pid_t spawn_janua(const std::vector<std::string>& args) {
     std::vector<std::string> argv = {janua_path()};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::vector<char*> raw;
-    for (auto& a : argv) raw.push_back(a.data());
-    raw.push_back(nullptr);
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = -1;
-    REQUIRE(posix_spawn(&pid, raw[0], &actions, nullptr, raw.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&actions);
+    const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+    const pid_t pid = spawn_process(argv, {}, -1, null_fd, null_fd);
+    ::close(null_fd);
+    REQUIRE(pid > 0);
     return pid;
 }
 
