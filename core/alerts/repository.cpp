@@ -36,6 +36,10 @@ constexpr db::Statement k_delete{"alert_rules_delete",
 constexpr db::Statement k_webhook_exists{
     "alert_webhook_exists",
     "SELECT 1 FROM webhook_endpoints WHERE id = $2::uuid AND ($1::uuid IS NULL OR organization_id = $1::uuid)"};
+constexpr db::Statement k_member_address{
+    "alert_member_address",
+    "SELECT 1 FROM memberships m JOIN users u ON u.id = m.user_id "
+    "WHERE m.organization_id = $1::uuid AND lower(u.email) = lower($2) AND u.email_verified"};
 
 #define JANUA_INSTANCE_COLUMNS                                                                                   \
     "i.id::text, i.rule_id::text, r.name, r.severity, i.organization_id::text, i.group_key, i.state, i.event_count," \
@@ -188,6 +192,10 @@ bool delete_rule(db::Transaction& tx, const Scope& organization_id, const std::s
 
 bool webhook_exists(db::Transaction& tx, const Scope& organization_id, const std::string& webhook_id) {
     return !tx.exec(k_webhook_exists, organization_id, webhook_id).empty();
+}
+
+bool is_member_address(db::Transaction& tx, const std::string& organization_id, const std::string& address) {
+    return !tx.exec(k_member_address, organization_id, address).empty();
 }
 
 std::vector<Instance> instances(db::Transaction& tx, const InstanceQuery& q) {

@@ -47,6 +47,8 @@ bool delete_rule(db::Transaction& tx, const Scope& organization_id, const std::s
 
 // Whether a webhook endpoint exists (in this organization; in any for the platform scope).
 bool webhook_exists(db::Transaction& tx, const Scope& organization_id, const std::string& webhook_id);
+// A verified email address of a member of the organization.
+bool is_member_address(db::Transaction& tx, const std::string& organization_id, const std::string& address);
 
 struct InstanceQuery {
     Scope organization_id;

@@ -1,6 +1,7 @@
 #include "core/alerts/rule.hpp"
 
 #include "core/common/ids.hpp"
+#include "core/common/text.hpp"
 #include "core/mail/message.hpp"
 
 #include <regex>
@@ -111,6 +112,8 @@ Status apply(const nlohmann::json& body, Rule& rule) {
         if (key == "name") {
             if (!v.is_string() || v.get<std::string>().empty() || v.get<std::string>().size() > 200)
                 return invalid("name", "must be 1 to 200 characters");
+            if (has_control_characters(v.get<std::string>()))
+                return invalid("name", "must be one line, without control characters (it is the alert mail's subject)");
             rule.name = v.get<std::string>();
         } else if (key == "description") {
             if (!v.is_null() && (!v.is_string() || v.get<std::string>().size() > 1000))

@@ -36,12 +36,23 @@ std::optional<std::string> creator_of(const Actor& actor) {
     return std::nullopt;
 }
 
-// The webhook channels must name endpoints the scope may send to.
-Status check_webhooks(db::Transaction& tx, const Scope& scope, const Rule& rule) {
-    for (std::size_t i = 0; i < rule.channels.size(); ++i)
-        if (rule.channels[i].type == "webhook" && !repo::webhook_exists(tx, scope, rule.channels[i].webhook_id))
-            return invalid("channels[" + std::to_string(i) + "].webhook_id",
-                           "must be the id of one of the organization's webhooks");
+// Where a rule may send: webhook channels name endpoints of the scope; an organization's email
+// channels name verified addresses of its members (an alert mail goes out under the platform's
+// sender, so an organization must not be able to mail strangers with it). Platform rules are the
+// operator's and may mail any address.
+Status check_channels(db::Transaction& tx, const Scope& scope, const Rule& rule) {
+    for (std::size_t i = 0; i < rule.channels.size(); ++i) {
+        const auto& channel = rule.channels[i];
+        const auto field = "channels[" + std::to_string(i) + "]";
+        if (channel.type == "webhook" && !repo::webhook_exists(tx, scope, channel.webhook_id))
+            return invalid(field + ".webhook_id", "must be the id of one of the organization's webhooks");
+        if (channel.type != "email" || !scope) continue;
+        for (const auto& address : channel.addresses)
+            if (!repo::is_member_address(tx, *scope, address))
+                return invalid(field + ".addresses",
+                               address + " is not the verified email address of a member of this organization; "
+                                         "send to a team address through a webhook instead");
+    }
     return Ok{};
 }
 
@@ -78,7 +89,7 @@ Result<Rule> AlertService::create_rule(const Scope& scope, const nlohmann::json&
     if (auto ok = apply(body, rule); !ok) return ok.error();
     if (auto ok = check_complete(rule); !ok) return ok.error();
     return m_pool.transact([&](db::Transaction& tx) -> Result<Rule> {
-        if (auto ok = check_webhooks(tx, scope, rule); !ok) return ok.error();
+        if (auto ok = check_channels(tx, scope, rule); !ok) return ok.error();
         if (repo::count_rules(tx, scope) >= k_max_rules_per_scope)
             return make_error(ErrorCode::conflict, "there are already " + std::to_string(k_max_rules_per_scope) +
                                                        " alert rules here; delete one first");
@@ -97,7 +108,7 @@ Result<Rule> AlertService::update_rule(const Scope& scope, const std::string& id
         if (!current) return not_found("alert rule '" + id + "'");
         Rule next = *current;
         if (auto ok = apply(body, next); !ok) return ok.error();
-        if (auto ok = check_webhooks(tx, scope, next); !ok) return ok.error();
+        if (auto ok = check_channels(tx, scope, next); !ok) return ok.error();
         auto updated = repo::update_rule(tx, next);
         if (!updated) return not_found("alert rule '" + id + "'");
         nlohmann::json fields = nlohmann::json::array();

@@ -19,14 +19,14 @@ mail::MailContext apply(mail::MailContext base, const std::optional<Look>& look,
     base.logo_url = b.logo_url;
     base.button_color = b.colors().primary;
     base.button_text_color = readable_text_on(base.button_color);
-    base.text = i18n::Text(locale, look->overrides_for(locale));
+    base.text = i18n::Text(locale);
     return base;
 }
 
 }  // namespace
 
 mail::MailContext mail_context_for_user(db::Transaction& tx, mail::MailContext base, const std::string& email) {
-    return apply(std::move(base), BrandingService::look_of_user(tx, email), BrandingService::locale_of_user(tx, email));
+    return apply(std::move(base), std::nullopt, BrandingService::locale_of_user(tx, email));
 }
 
 mail::MailContext mail_context_for_organization(db::Transaction& tx, mail::MailContext base,

@@ -1,7 +1,9 @@
 #pragma once
 // The language and look of an email: the recipient's stored locale (else the organization's
-// default, else English), and the branding of the organization the mail is about (invitations)
-// or of the recipient's earliest membership that has branding (account emails).
+// default, else English). An invitation carries the inviting organization's name, logo and colours;
+// account mail (verification, reset, magic link, email change, sign-in warnings) carries only the
+// platform's: an organization a user belongs to must not dress up that user's security mail. The
+// wording is always the shipped catalog's.
 
 #include "core/branding/service.hpp"
 #include "core/mail/templates.hpp"

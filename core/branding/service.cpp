@@ -34,7 +34,10 @@ constexpr Statement k_domains{
     "branding_domains",
     "SELECT domain, organization_id::text, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
     "FROM organization_domains WHERE organization_id = $1 ORDER BY domain"};
-constexpr Statement k_domain_owner{"branding_domain_owner", "SELECT organization_id::text FROM organization_domains WHERE domain = $1"};
+constexpr Statement k_domain{
+    "branding_domain",
+    "SELECT domain, organization_id::text, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') "
+    "FROM organization_domains WHERE domain = $1"};
 constexpr Statement k_add_domain{
     "branding_add_domain",
     "INSERT INTO organization_domains (domain, organization_id) VALUES ($1, $2) ON CONFLICT (domain) DO NOTHING "
@@ -55,11 +58,6 @@ constexpr Statement k_org_of_host{
     "branding_org_of_host",
     "SELECT d.organization_id::text FROM organization_domains d JOIN organizations o ON o.id = d.organization_id "
     "WHERE d.domain = $1"};
-constexpr Statement k_org_of_user{
-    "branding_org_of_user",
-    "SELECT m.organization_id::text FROM users u JOIN memberships m ON m.user_id = u.id "
-    "JOIN organization_branding b ON b.organization_id = m.organization_id "
-    "WHERE lower(u.email) = lower($1) ORDER BY m.created_at, m.organization_id LIMIT 1"};
 constexpr Statement k_user_locale{"branding_user_locale", "SELECT locale FROM users WHERE lower(email) = lower($1)"};
 
 Error not_found(const std::string& what) { return make_error(ErrorCode::not_found, "cannot find " + what); }
@@ -90,6 +88,10 @@ Branding branding_of(const pqxx::row& r) {
 }
 
 Domain domain_of(const pqxx::row& r) { return {r[0].as<std::string>(), r[1].as<std::string>(), r[2].as<std::string>()}; }
+
+Error domain_taken(const std::string& host) {
+    return make_error(ErrorCode::conflict, "the domain " + host + " is already mapped to another organization");
+}
 
 void audit_change(db::Transaction& tx, const Actor& actor, const std::string& action, const std::string& organization_id,
                   nlohmann::json details) {
@@ -126,6 +128,11 @@ Result<i18n::Overrides> overrides_from_json(const nlohmann::json& texts) {
     for (const auto& [key, value] : texts.items()) {
         if (std::find(keys.begin(), keys.end(), key) == keys.end())
             return invalid(key, "is not a catalog key (GET /api/v1/localization/translations/en lists them)");
+        // Mail goes out under the platform's sender: an organization must not be able to reword a
+        // password reset or a sign-in warning (or an invitation to anyone's address).
+        if (key.rfind("mail.", 0) == 0)
+            return invalid(key, "mail wording cannot be changed; an organization's branding (name, logo, colours) "
+                                "applies to its invitation mails, and the hosted pages take every other key");
         if (!value.is_string() || value.get<std::string>().empty() || value.get<std::string>().size() > k_max_text)
             return invalid(key, "must be a string of 1-" + std::to_string(k_max_text) + " bytes");
         const auto text = value.get<std::string>();
@@ -213,15 +220,16 @@ Result<Domain> BrandingService::add_domain(const std::string& organization_id, c
         return invalid("domain", "must be a lower-case DNS name without port or scheme, e.g. login.example.com");
     auto added = m_pool.transact([&](db::Transaction& tx) -> Result<Domain> {
         if (auto ok = check_org(tx, organization_id); !ok) return ok.error();
+        // Adding a domain the organization already has answers with it (idempotent, even at the limit).
+        if (const auto existing = tx.exec(k_domain, *host); !existing.empty()) {
+            if (existing[0][1].as<std::string>() == organization_id) return domain_of(existing[0]);
+            return domain_taken(*host);
+        }
         if (tx.exec(k_domains, organization_id).size() >= k_max_domains)
             return make_error(ErrorCode::conflict, "an organization can have at most " + std::to_string(k_max_domains) +
                                                        " custom domains; remove one first");
         auto rows = tx.exec(k_add_domain, *host, organization_id);
-        if (rows.empty()) {
-            const auto owner = tx.exec(k_domain_owner, *host);
-            if (!owner.empty() && owner[0][0].as<std::string>() == organization_id) return domain_of(tx.exec(k_domains, organization_id)[0]);
-            return make_error(ErrorCode::conflict, "the domain " + *host + " is already mapped to another organization");
-        }
+        if (rows.empty()) return domain_taken(*host);  // another request mapped it just now
         audit_change(tx, actor, "branding.domain_added", organization_id, {{"domain", *host}});
         return domain_of(rows[0]);
     });
@@ -288,12 +296,6 @@ std::optional<Look> BrandingService::look_of(db::Transaction& tx, const std::str
         look.overrides[r[0].as<std::string>()] =
             std::make_shared<const i18n::Overrides>(parse_overrides(r[1].as<std::string>()));
     return look;
-}
-
-std::optional<Look> BrandingService::look_of_user(db::Transaction& tx, const std::string& email) {
-    auto rows = tx.exec(k_org_of_user, email);
-    if (rows.empty()) return std::nullopt;
-    return look_of(tx, rows[0][0].as<std::string>());
 }
 
 std::optional<std::string> BrandingService::locale_of_user(db::Transaction& tx, const std::string& email) {

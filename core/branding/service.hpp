@@ -59,8 +59,6 @@ public:
     std::shared_ptr<const Look> look_for_host(const std::string& host);
     // The look of an organization's emails (invitations), read in the caller's transaction.
     static std::optional<Look> look_of(db::Transaction& tx, const std::string& organization_id);
-    // The look of the emails to a user: the branding of their earliest membership that has one.
-    static std::optional<Look> look_of_user(db::Transaction& tx, const std::string& email);
     // The stored locale of the user with this email, if any.
     static std::optional<std::string> locale_of_user(db::Transaction& tx, const std::string& email);
 

@@ -17,4 +17,11 @@ inline std::string printable_ascii(std::string_view text, std::size_t max) {
     return out;
 }
 
+// A one-line label (a name that ends up in a mail subject or a log line): no C0 controls, no DEL.
+inline bool has_control_characters(std::string_view text) {
+    for (char c : text)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return true;
+    return false;
+}
+
 }  // namespace janua

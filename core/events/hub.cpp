@@ -63,16 +63,39 @@ std::vector<std::shared_ptr<Subscriber>> EventHub::live_subscribers() {
     return out;
 }
 
-EventHub::Joined EventHub::subscribe(const audit::LogFilter& filter) {
+EventHub::Joined EventHub::subscribe(const audit::LogFilter& filter, const std::string& principal) {
     std::lock_guard poll_lock(m_poll_mutex);  // the position and the list change together
     if (m_position < 0) {
         m_position = m_pool.transact([](db::Transaction& tx) { return tx.exec(k_head)[0][0].as<long long>(); });
     }
     std::lock_guard lock(m_mutex);
-    if (m_shut || static_cast<int>(live_subscribers().size()) >= m_settings.max_subscribers) return {};
-    auto subscriber = std::make_shared<Subscriber>(filter, m_settings.queue_size);
+    if (auto why = refusal(filter, principal); !why.empty()) return {nullptr, 0, why};
+    auto subscriber = std::make_shared<Subscriber>(filter, principal, m_settings.queue_size);
     m_subscribers.push_back(subscriber);
-    return {subscriber, m_position};
+    return {subscriber, m_position, {}};
+}
+
+std::string EventHub::refusal(const audit::LogFilter& filter, const std::string& principal) {
+    if (m_shut) return "the daemon is shutting down";
+    const auto live = live_subscribers();
+    const int max = m_settings.max_subscribers;
+    if (static_cast<int>(live.size()) >= max) return "too many event streams are open (EVENT_STREAM_MAX_CONNECTIONS)";
+    // Self-service organizations must not be able to take every slot from the others.
+    const int share = std::max(1, max / 2);
+    int mine = 0, this_organization = 0, organizations = 0;
+    for (const auto& s : live) {
+        if (s->principal() == principal) ++mine;
+        if (s->filter().organization_id) {
+            ++organizations;
+            if (s->filter().organization_id == filter.organization_id) ++this_organization;
+        }
+    }
+    if (mine >= share) return "you already have " + std::to_string(mine) + " event streams open; close one first";
+    if (!filter.organization_id) return {};
+    if (this_organization >= share)
+        return "this organization already has " + std::to_string(this_organization) + " event streams open";
+    if (max > 1 && organizations >= max - 1) return "the remaining event stream is kept for platform administrators";
+    return {};
 }
 
 void EventHub::poll() {

@@ -15,6 +15,7 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <string>
 #include <vector>
 
 namespace janua::events {
@@ -29,7 +30,8 @@ struct HubSettings {
 
 class Subscriber {
 public:
-    Subscriber(audit::LogFilter filter, std::size_t capacity) : m_filter(std::move(filter)), m_capacity(capacity) {}
+    Subscriber(audit::LogFilter filter, std::string principal, std::size_t capacity)
+        : m_filter(std::move(filter)), m_principal(std::move(principal)), m_capacity(capacity) {}
 
     enum class Wake { events, overflow, closed, timeout };
 
@@ -42,9 +44,11 @@ public:
     void close();
 
     const audit::LogFilter& filter() const { return m_filter; }
+    const std::string& principal() const { return m_principal; }
 
 private:
     audit::LogFilter m_filter;
+    std::string m_principal;
     std::size_t m_capacity;
     std::mutex m_mutex;
     std::condition_variable m_changed;
@@ -57,13 +61,17 @@ class EventHub {
 public:
     EventHub(db::Pool& pool, HubSettings settings);
 
-    // A new subscriber, and the seq the hub had handed out when it joined (every later entry
-    // that passes its filter reaches it). nullptr when max_subscribers streams are open.
+    // A new subscriber for `principal` (who opens the stream: a user or API key id), and the seq
+    // the hub had handed out when it joined (every later entry that passes its filter reaches it).
+    // Refused (nullptr, and why) when max_subscribers streams are open, or when it would break the
+    // sharing rule: one principal, and one organization, hold at most half the slots (at least
+    // one), and organizations' streams together leave one slot for platform-wide streams.
     struct Joined {
         std::shared_ptr<Subscriber> subscriber;
         long long position = 0;
+        std::string refused;
     };
-    Joined subscribe(const audit::LogFilter& filter);
+    Joined subscribe(const audit::LogFilter& filter, const std::string& principal);
 
     // Fetch what was committed since the last call and hand it out; called on every NOTIFY.
     // The first call only learns the current head.
@@ -76,6 +84,7 @@ public:
 
 private:
     std::vector<std::shared_ptr<Subscriber>> live_subscribers();  // with m_mutex held
+    std::string refusal(const audit::LogFilter& filter, const std::string& principal);  // with m_mutex held
 
     db::Pool& m_pool;
     HubSettings m_settings;

@@ -32,7 +32,8 @@ std::string audit_message(const audit::LogEntry& e) {
 }  // namespace
 
 bool run_stream(db::Pool& pool, const EventHub::Joined& joined, const audit::LogFilter& filter,
-                std::optional<long long> last_event_id, const StreamSettings& settings, const Writer& write) {
+                std::optional<long long> last_event_id, const StreamSettings& settings, const Writer& write,
+                const StillAllowed& still_allowed) {
     long long sent = last_event_id.value_or(joined.position);
     if (!write("retry: 3000\n" + sse_event("ready", nlohmann::json{{"position", sent}}.dump(), sent))) return false;
 
@@ -77,6 +78,14 @@ bool run_stream(db::Pool& pool, const EventHub::Joined& joined, const audit::Log
                                        std::nullopt));
             case Subscriber::Wake::closed: return true;
             case Subscriber::Wake::timeout:
+                // A removed admin, a revoked key or an ended session stops reading within a heartbeat.
+                if (still_allowed && !still_allowed())
+                    return write(sse_event("reauthenticate",
+                                           nlohmann::json{{"message", "your access to this stream ended; reconnect with "
+                                                                      "a current token and Last-Event-ID"},
+                                                          {"last_event_id", sent}}
+                                               .dump(),
+                                           std::nullopt));
                 if (!write(": heartbeat\n\n")) return false;
                 break;
         }

@@ -32,9 +32,14 @@ Result<long long> parse_last_event_id(const std::string& text);
 // One SSE message.
 std::string sse_event(const std::string& event, const std::string& data, std::optional<long long> id);
 
+// Whether whoever opened the stream may still read it (their token, session or API key still
+// valid, and the right still held); asked at every heartbeat.
+using StillAllowed = std::function<bool()>;
+
 // Run the stream for `joined` (already subscribed with `filter`) until it ends; false when a
-// write failed.
+// write failed. When `still_allowed` says no, the stream ends with a "reauthenticate" event.
 bool run_stream(db::Pool& pool, const EventHub::Joined& joined, const audit::LogFilter& filter,
-                std::optional<long long> last_event_id, const StreamSettings& settings, const Writer& write);
+                std::optional<long long> last_event_id, const StreamSettings& settings, const Writer& write,
+                const StillAllowed& still_allowed);
 
 }  // namespace janua::events

@@ -51,6 +51,8 @@ constexpr Entry k_catalog[] = {
     {"scope.phone", "Your phone number", "Tu número de teléfono"},
     {"scope.address", "Your postal address", "Tu dirección postal"},
     {"scope.offline_access", "Keep access while you are away", "Mantener el acceso mientras no estás"},
+    {"scope.integrations_read", "Act on your behalf in the accounts you linked (such as GitHub or Google), with their access tokens",
+     "Actuar en tu nombre en las cuentas que vinculaste (como GitHub o Google), con sus tokens de acceso"},
     // Outcomes and errors of the hosted flows.
     {"page.error_title", "Error", "Error"},
     {"page.error_heading", "This request cannot be completed", "Esta solicitud no se puede completar"},

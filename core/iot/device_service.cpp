@@ -3,6 +3,7 @@
 #include "core/audit/audit.hpp"
 #include "core/common/ids.hpp"
 #include "core/common/page_cursor.hpp"
+#include "core/common/text.hpp"
 #include "core/crypto/random.hpp"
 #include "core/oidc/client_repository.hpp"
 
@@ -12,6 +13,7 @@ namespace janua::iot {
 namespace {
 
 const char* const k_client_prefix = "iot-";
+const char* const k_scope_prefix = "iot:";
 
 Error invalid(const std::string& field, const std::string& message) {
     Error e = make_error(ErrorCode::validation, field + " " + message);
@@ -68,13 +70,18 @@ Result<DeviceSpec> spec_from_json(const nlohmann::json& body) {
     if (!body.contains("name") || !body["name"].is_string()) return invalid("name", "is required (a string)");
     spec.name = body["name"].get<std::string>();
     if (spec.name.empty() || spec.name.size() > 200) return invalid("name", "must be 1-200 characters");
-    for (unsigned char c : spec.name)
-        if (c < 0x20 || c == 0x7f) return invalid("name", "must not contain control characters");
+    if (has_control_characters(spec.name)) return invalid("name", "must not contain control characters");
     if (body.contains("scopes")) {
         if (!body["scopes"].is_array()) return invalid("scopes", "must be an array of scope strings");
         for (const auto& s : body["scopes"]) {
             if (!s.is_string()) return invalid("scopes", "must be an array of scope strings");
-            spec.scopes.push_back(s.get<std::string>());
+            // Organizations register devices themselves: their tokens must not carry a scope the
+            // operator's own APIs check, so device scopes live under iot: (iot:telemetry:write).
+            const auto scope = s.get<std::string>();
+            if (scope.rfind(k_scope_prefix, 0) != 0 || scope.size() == std::string(k_scope_prefix).size())
+                return invalid("scopes[" + std::to_string(spec.scopes.size()) + "]",
+                               "must begin with iot: (for example iot:telemetry:write)");
+            spec.scopes.push_back(scope);
         }
     }
     if (body.contains("access_token_ttl_seconds")) {

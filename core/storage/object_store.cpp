@@ -12,8 +12,10 @@
 namespace janua::storage {
 namespace {
 
+// Keys are made by new_key (base64url, which may begin with '-' or '_'); the check exists to keep
+// "." and ".." and separators out of paths on disk and in S3 URLs.
 bool valid_segment(const std::string& s) {
-    if (s.empty() || s.size() > 128 || s.front() == '.' || s.front() == '-') return false;
+    if (s.empty() || s.size() > 128) return false;
     for (char c : s)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') return false;
     return true;

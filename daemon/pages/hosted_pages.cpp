@@ -6,6 +6,8 @@
 #include "core/crypto/hash.hpp"
 #include "core/crypto/random.hpp"
 
+#include <utility>
+
 namespace janua::daemon::pages {
 namespace {
 
@@ -30,12 +32,17 @@ Response html(int status, const Look& look, const std::string& title, const std:
     return page_frame(status, look, title, body, options);
 }
 
-// The words of a scope on the consent pages: its description when it is a standard one, then its name.
+// The words of a scope on the consent pages: its description when Janua knows it, then its name.
 std::string scope_item(const Look& look, const std::string& scope) {
-    static const char* described[] = {"openid", "profile", "email", "phone", "address", "offline_access"};
-    for (const char* known : described)
+    static const std::pair<const char*, const char*> described[] = {
+        {"openid", "scope.openid"},   {"profile", "scope.profile"},
+        {"email", "scope.email"},     {"phone", "scope.phone"},
+        {"address", "scope.address"}, {"offline_access", "scope.offline_access"},
+        // Hands over the user's upstream tokens: the user must see that, not a bare name.
+        {"integrations:read", "scope.integrations_read"}};
+    for (const auto& [known, key] : described)
         if (scope == known)
-            return "<li>" + escape(look.t("scope." + scope)) + " <span class=\"muted\">(" + escape(scope) + ")</span></li>";
+            return "<li>" + escape(look.t(key)) + " <span class=\"muted\">(" + escape(scope) + ")</span></li>";
     return "<li>" + escape(scope) + "</li>";
 }
 

@@ -202,6 +202,7 @@ TEST_CASE("alert rules refuse invalid input with the error envelope and change n
     const json valid = {{"name", "r"}, {"action", "user.signin"}, {"threshold", 1}, {"window_seconds", 60}};
     const std::vector<std::pair<json, std::string>> cases = {
         {json::object(), "name"},
+        {{{"name", "r\r\nBcc: x@example.com"}, {"action", "user.signin"}, {"threshold", 1}, {"window_seconds", 60}}, "name"},
         {{{"name", "r"}, {"threshold", 1}, {"window_seconds", 60}}, "action"},
         {{{"name", "r"}, {"action", "user.signin"}, {"window_seconds", 60}}, "threshold"},
         {{{"name", "r"}, {"action", "user signin"}, {"threshold", 1}, {"window_seconds", 60}}, "action"},
@@ -239,6 +240,17 @@ TEST_CASE("alert rules refuse invalid input with the error envelope and change n
                         {{"name", "r"}, {"action", "org.*"}, {"threshold", 1}, {"window_seconds", 60},
                          {"channels", {{{"type", "webhook"}, {"webhook_id", hook_b["id"]}}}}});
     CHECK(foreign.status == 422);
+    // Its email channels reach only its members' verified addresses (the platform's sender must
+    // not mail strangers for a self-service organization).
+    // (owner_a's own address is not verified yet.)
+    for (const std::string& address : {std::string("someone@elsewhere.example"), owner_b.email, owner_a.email}) {
+        INFO(address);
+        auto stranger = call(s, "POST", org_alerts(a) + "/rules", owner_a.token,
+                             {{"name", "r"}, {"action", "org.*"}, {"threshold", 1}, {"window_seconds", 60},
+                              {"channels", {{{"type", "email"}, {"addresses", {address}}}}}});
+        CHECK(stranger.status == 422);
+        CHECK(error_of(stranger)["details"][0]["field"] == "channels[0].addresses");
+    }
     CHECK(count_rows(s, "SELECT count(*) FROM alert_rules") == 0);
     CHECK(count_rows(s, "SELECT count(*) FROM audit_events WHERE action LIKE 'alert.%'") == 0);
 
@@ -252,6 +264,12 @@ TEST_CASE("alert rules refuse invalid input with the error envelope and change n
     CHECK(call(s, "POST", k_alerts + "/00000000-0000-4000-8000-000000000001/acknowledge", admin.token, json::object()).status == 404);
     CHECK(call(s, "GET", k_alerts + "?state=closed", admin.token).status == 422);
     CHECK(call(s, "GET", k_alerts + "?limit=500", admin.token).status == 422);
+
+    cli_json({"user", "update", owner_a.email, "--email-verified", "true", "--database-url", s.db.url(), "--output", "json"});
+    ok_json(call(s, "POST", org_alerts(a) + "/rules", owner_a.token,
+                 {{"name", "to the owner"}, {"action", "org.*"}, {"threshold", 1}, {"window_seconds", 60},
+                  {"channels", {{{"type", "email"}, {"addresses", {owner_a.email}}}}}}),
+            201);
 
     // Templates are rules the API takes as they are.
     auto templates = ok_json(call(s, "GET", k_alerts + "/templates", admin.token))["data"];

@@ -102,9 +102,13 @@ TEST_CASE("white-label: organization branding is validated, audited and shown on
         ok_json(call(s, "POST", k_white_label + "/domains", root.token, mapping), 201);
         auto taken = call(s, "POST", k_white_label + "/domains", root.token, {{"organization_id", other_org}, {"domain", k_host}});
         CHECK(taken.status == 409);
+        // Mapping a name the organization already has answers with that name and records nothing.
+        ok_json(call(s, "POST", k_white_label + "/domains", root.token, {{"organization_id", org}, {"domain", "auth.acme.example"}}), 201);
+        CHECK(ok_json(call(s, "POST", k_white_label + "/domains", root.token, mapping), 201)["domain"] == k_host);
+        CHECK(call(s, "DELETE", k_white_label + "/domains/auth.acme.example", root.token).status == 204);
         CHECK(ok_json(call(s, "GET", path + "/domains", owner.token))["data"][0]["domain"] == k_host);
         CHECK(call(s, "GET", path + "/domains", other.token).status == 404);
-        CHECK(audit_count(s, org, "branding.domain_added") == 1);
+        CHECK(audit_count(s, org, "branding.domain_added") == 2);
 
         auto branded = page(s, "/login", {{"Host", k_host + ":443"}});
         REQUIRE(branded.status == 200);
@@ -176,14 +180,17 @@ TEST_CASE("localization: catalogs, Spanish hosted pages and emails, an organizat
         CHECK(english.body.find("<html lang=\"en\">") != std::string::npos);
     }
 
-    SECTION("emails use the recipient's language and their organization's look") {
+    SECTION("emails use the recipient's language; invitations the inviting organization's look") {
+        ok_json(call(s, "PUT", k_white_label + "/organizations/" + org, owner.token,
+                     {{"product_name", "Acme ID"}, {"primary_color", "#224466"}, {"default_locale", "es"}}));
+        // Account mail keeps the platform's look and wording, whatever organizations the person is in.
         ok_json(call(s, "PATCH", "/api/v1/auth/me", owner.token, {{"locale", "es-ES"}}));
         ok_json(http("POST", s.base(), "/api/v1/auth/password/forgot", json{{"email", owner.email}}.dump()), 202);
         auto text = mail_text(mail, owner.email, "Alguien pidió restablecer la contraseña de tu cuenta de Janua");
         CHECK(text.find("El enlace caduca en 1 hora") != std::string::npos);
+        CHECK(text.find("Acme ID") == std::string::npos);
+        CHECK(text.find("#224466") == std::string::npos);
 
-        ok_json(call(s, "PUT", k_white_label + "/organizations/" + org, owner.token,
-                     {{"product_name", "Acme ID"}, {"primary_color", "#224466"}, {"default_locale", "es"}}));
         ok_json(call(s, "POST", "/api/v1/organizations/" + org + "/invitations", owner.token,
                      {{"email", "new-person@acme.example"}}),
                 201);
@@ -197,6 +204,10 @@ TEST_CASE("localization: catalogs, Spanish hosted pages and emails, an organizat
         const std::string path = k_localization + "/organizations/" + org + "/translations/es";
         auto unknown = call(s, "PUT", path, owner.token, {{"texts", {{"login.nope", "x"}}}});
         CHECK(unknown.status == 422);
+        // Mail wording is not the organization's to change (it goes out under the platform's sender).
+        auto mail_key = call(s, "PUT", path, owner.token, {{"texts", {{"mail.reset.intro", "Llama al +1 555 0100 para {app}"}}}});
+        CHECK(mail_key.status == 422);
+        CHECK(error_of(mail_key)["message"].get<std::string>().find("mail wording") != std::string::npos);
         auto placeholders = call(s, "PUT", path, owner.token, {{"texts", {{"login.heading", "Entra"}}}});
         CHECK(placeholders.status == 422);
         CHECK(error_of(placeholders)["message"].get<std::string>().find("{name}") != std::string::npos);

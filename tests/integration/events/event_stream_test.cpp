@@ -161,6 +161,61 @@ TEST_CASE("who may listen: platform admins, and organization admins to their own
     }
 }
 
+TEST_CASE("stream slots are shared: per principal, per organization, and one kept for platform streams", "[events]") {
+    Server s(Env{{"EVENT_STREAM_MAX_CONNECTIONS", "3"}});
+    auto admin = make_user(s, "root@example.com", true);
+    std::vector<std::string> orgs;
+    std::vector<decltype(admin)> owners;
+    for (const std::string name : {"a", "b", "c"}) {
+        owners.push_back(make_user(s, "owner-" + name + "@example.com"));
+        orgs.push_back(make_org(s, owners.back(), "org-" + name)["id"]);
+    }
+    const auto path = [&](int i) { return "/api/v1/organizations/" + orgs[i] + "/events"; };
+    const auto refused_because = [&](const HttpResponse& r) {
+        CHECK(r.status == 503);
+        CHECK_FALSE(r.header("Retry-After").empty());
+        return error_of(r)["message"].get<std::string>();
+    };
+
+    Client a(s.daemon->port(), path(0), auth(owners[0].token));
+    REQUIRE(a.status() == 200);
+    // 3 slots: a principal holds at most one of them.
+    CHECK(refused_because(get(s.base(), path(0), owners[0].token)).find("you already have 1 event stream") != std::string::npos);
+    Client b(s.daemon->port(), path(1), auth(owners[1].token));
+    REQUIRE(b.status() == 200);
+    // Organizations together leave the last slot to platform-wide streams.
+    CHECK(refused_because(get(s.base(), path(2), owners[2].token)).find("kept for platform administrators") != std::string::npos);
+    Client everything(s.daemon->port(), "/api/v1/events", auth(admin.token));
+    REQUIRE(everything.status() == 200);
+    CHECK(refused_because(get(s.base(), path(2), owners[2].token)).find("EVENT_STREAM_MAX_CONNECTIONS") != std::string::npos);
+}
+
+TEST_CASE("a stream ends within a heartbeat when its reader loses access", "[events]") {
+    Server s(Env{{"EVENT_STREAM_HEARTBEAT_SECONDS", "1"}});
+    auto admin = make_user(s, "root@example.com", true);
+    auto owner = make_user(s, "owner@example.com");
+    auto helper = make_user(s, "helper@example.com");
+    const std::string org = make_org(s, owner, "org")["id"];
+    add_member(s, org, owner.token, helper, "admin");
+
+    // Removed from the organization: the organization's stream stops.
+    Client scoped(s.daemon->port(), k_orgs + "/" + org + "/events", auth(helper.token));
+    REQUIRE(scoped.status() == 200);
+    REQUIRE(scoped.wait_until([&] { return scoped.comments() >= 1; }, std::chrono::seconds(10)));
+    CHECK_FALSE(has_event(scoped, "reauthenticate"));
+    REQUIRE(call(s, "DELETE", k_orgs + "/" + org + "/members/" + helper.id, owner.token).status == 204);
+    REQUIRE(scoped.wait_until([&] { return scoped.ended(); }, std::chrono::seconds(10)));
+    CHECK(has_event(scoped, "reauthenticate"));
+
+    // Signed out: the platform stream stops too.
+    Client everything(s.daemon->port(), "/api/v1/events", auth(admin.token));
+    REQUIRE(everything.status() == 200);
+    REQUIRE(everything.wait_until([&] { return everything.comments() >= 1; }, std::chrono::seconds(10)));
+    REQUIRE(http("POST", s.base(), "/api/v1/auth/signout", "{}", bearer(admin.token)).status == 204);
+    REQUIRE(everything.wait_until([&] { return everything.ended(); }, std::chrono::seconds(10)));
+    CHECK(has_event(everything, "reauthenticate"));
+}
+
 TEST_CASE("a client that falls behind gets an overflow event, and resumes without losing an entry", "[events]") {
     Server s(Env{{"EVENT_STREAM_QUEUE_SIZE", "2"}});
     auto admin = make_user(s, "root@example.com", true);

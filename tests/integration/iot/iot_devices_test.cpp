@@ -38,14 +38,14 @@ TEST_CASE("an organization's IoT device gets client_credentials tokens until it 
 
     // The secret is shown once, at registration.
     auto created = ok_json(call(s, "POST", devices_of(org), admin.token,
-                                {{"name", "Thermostat 1"}, {"scopes", {"telemetry:write"}}}), 201);
+                                {{"name", "Thermostat 1"}, {"scopes", {"iot:telemetry:write"}}}), 201);
     const std::string id = created["id"];
     const std::string client_id = created["client_id"];
     const std::string secret = created["client_secret"];
     CHECK(client_id == "iot-" + id);
     CHECK(secret.size() == 43);
     CHECK(created["organization_id"] == org);
-    CHECK(created["scopes"] == json::array({"telemetry:write"}));
+    CHECK(created["scopes"] == json::array({"iot:telemetry:write"}));
     CHECK(created["access_token_ttl_seconds"] == 900);
     CHECK(created["created_by"] == admin.id);
     auto listed = ok_json(call(s, "GET", devices_of(org), admin.token));
@@ -69,7 +69,7 @@ TEST_CASE("an organization's IoT device gets client_credentials tokens until it 
     CHECK(claims["sub"] == client_id);
     CHECK(claims["client_id"] == client_id);
     CHECK(claims["org_id"] == org);
-    CHECK(claims["scope"] == "telemetry:write");
+    CHECK(claims["scope"] == "iot:telemetry:write");
     CHECK(claims["exp"].get<long long>() - claims["iat"].get<long long>() == 900);
     // A resource server (another confidential client) sees the token active.
     auto rs = cli_json({"client", "create", "--name", "API", "--id", "resource-server", "--grant-type", "client_credentials",
@@ -134,7 +134,9 @@ TEST_CASE("IoT devices: only the organization's admins, valid bodies, pages", "[
         {{{"name", "ok"}, {"colour", "red"}}, "colour"},
         {{{"name", "ok"}, {"scopes", "telemetry"}}, "scopes"},
         {{{"name", "ok"}, {"scopes", {1}}}, "scopes"},
-        {{{"name", "ok"}, {"scopes", {"two words"}}}, "scopes[0]"},
+        {{{"name", "ok"}, {"scopes", {"iot:two words"}}}, "scopes[0]"},
+        // Outside iot: an organization could mint tokens for the operator's own APIs.
+        {{{"name", "ok"}, {"scopes", {"iot:ok", "payments:admin"}}}, "scopes[1]"},
         {{{"name", "ok"}, {"access_token_ttl_seconds", 30}}, "access_token_ttl_seconds"},
         {{{"name", "ok"}, {"access_token_ttl_seconds", "900"}}, "access_token_ttl_seconds"},
     };

@@ -739,6 +739,9 @@ TEST_CASE("the hosted pages cannot be framed and their cookies are HttpOnly and 
     REQUIRE(contains(consent.body, "action=\"/consent\""));
     CHECK(consent.header("X-Frame-Options") == "DENY");
     CHECK(contains(consent.header("Content-Security-Policy"), "frame-ancestors 'none'"));
+    // Each scope in words, then its name.
+    CHECK(contains(consent.body, "Confirm who you are <span class=\"muted\">(openid)</span>"));
+    CHECK(contains(consent.body, "Your email address <span class=\"muted\">(email)</span>"));
     // No external assets and no scripts, except the sign-in page's one passkey script, which
     // runs only under its per-response CSP nonce.
     for (const auto* body : {&login.body, &consent.body}) {

@@ -64,7 +64,7 @@ TEST_CASE("live entries pass the same filter as the audit-logs query", "[events]
 TEST_CASE("a subscriber queues whole bursts or overflows, and keeps what it queued before", "[events]") {
     audit::LogFilter f;
     f.action = "user.*";
-    events::Subscriber s(f, 3);
+    events::Subscriber s(f, "user:u1", 3);
     std::vector<audit::LogEntry> got;
     CHECK(s.wait(got, std::chrono::milliseconds(1)) == events::Subscriber::Wake::timeout);
 
@@ -82,7 +82,7 @@ TEST_CASE("a subscriber queues whole bursts or overflows, and keeps what it queu
     CHECK(got[1].seq == 5);
     CHECK(s.wait(got, std::chrono::milliseconds(1)) == events::Subscriber::Wake::overflow);
 
-    events::Subscriber closing(f, 3);
+    events::Subscriber closing(f, "user:u1", 3);
     closing.close();
     CHECK(closing.wait(got, std::chrono::seconds(5)) == events::Subscriber::Wake::closed);
 }

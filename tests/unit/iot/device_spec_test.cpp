@@ -22,10 +22,10 @@ TEST_CASE("an IoT device registration body", "[iot]") {
     CHECK(plain->name == "Thermostat");
     CHECK(plain->scopes.empty());
     CHECK(plain->access_token_ttl_seconds == janua::iot::k_default_token_ttl_seconds);
-    auto full = spec_from_json(json{{"name", "Gateway"}, {"scopes", json::array({"telemetry:write", "config:read"})},
+    auto full = spec_from_json(json{{"name", "Gateway"}, {"scopes", json::array({"iot:telemetry:write", "iot:config:read"})},
                                     {"access_token_ttl_seconds", 60}});
     REQUIRE(full);
-    CHECK(full->scopes == std::vector<std::string>{"telemetry:write", "config:read"});
+    CHECK(full->scopes == std::vector<std::string>{"iot:telemetry:write", "iot:config:read"});
     CHECK(full->access_token_ttl_seconds == 60);
     CHECK(spec_from_json(json{{"name", std::string(200, 'x')}, {"access_token_ttl_seconds", 86400}}));
 
@@ -37,6 +37,9 @@ TEST_CASE("an IoT device registration body", "[iot]") {
     CHECK(refused_field(json{{"name", "ok"}, {"secret", "mine"}}) == "secret");
     CHECK(refused_field(json{{"name", "ok"}, {"scopes", "a b"}}) == "scopes");
     CHECK(refused_field(json{{"name", "ok"}, {"scopes", json::array({true})}}) == "scopes");
+    CHECK(refused_field(json{{"name", "ok"}, {"scopes", json::array({"payments:admin"})}}) == "scopes[0]");
+    CHECK(refused_field(json{{"name", "ok"}, {"scopes", json::array({"iot:ok", "iot:"})}}) == "scopes[1]");
+    CHECK(refused_field(json{{"name", "ok"}, {"scopes", json::array({"iotx:write"})}}) == "scopes[0]");
     CHECK(refused_field(json{{"name", "ok"}, {"access_token_ttl_seconds", 59}}) == "access_token_ttl_seconds");
     CHECK(refused_field(json{{"name", "ok"}, {"access_token_ttl_seconds", 86401}}) == "access_token_ttl_seconds");
     CHECK(refused_field(json{{"name", "ok"}, {"access_token_ttl_seconds", 1.5}}) == "access_token_ttl_seconds");

@@ -71,7 +71,10 @@ TEST_CASE("sigv4 encodes URIs as AWS specifies and formats amz dates", "[storage
 
 TEST_CASE("object keys are restricted to what Janua makes", "[storage]") {
     CHECK(valid_key("avatars/abcDEF0123_-"));
-    CHECK(valid_key(new_key("avatars")));
+    // base64url keys begin with '-' or '_' one time in 32: those must be usable too.
+    CHECK(valid_key("avatars/-abcDEF0123"));
+    CHECK(valid_key("avatars/_abcDEF0123"));
+    for (int i = 0; i < 500; ++i) CHECK(valid_key(new_key("avatars")));
     CHECK(new_key("avatars") != new_key("avatars"));
     for (const char* bad : {"", "../etc/passwd", "avatars/../x", "avatars/.hidden", "a/b/c", "avatars/", "/x", "a b",
                             "avatars/x%2F"})
