@@ -12,7 +12,6 @@ namespace {
 using db::Statement;
 
 constexpr auto k_host_cache_ttl = std::chrono::seconds(30);
-constexpr std::size_t k_host_cache_max = 1024;  // Host headers come from anyone: bound the cache
 constexpr std::size_t k_max_domains = 20;
 constexpr std::size_t k_max_text = 1000;
 
@@ -54,6 +53,7 @@ constexpr Statement k_put_translations{
     "ON CONFLICT (organization_id, locale) DO UPDATE SET texts = $3::jsonb, updated_at = now()"};
 constexpr Statement k_remove_translations{"branding_remove_translations",
                                           "DELETE FROM organization_translations WHERE organization_id = $1 AND locale = $2"};
+constexpr Statement k_all_domains{"branding_all_domains", "SELECT domain FROM organization_domains"};
 constexpr Statement k_org_of_host{
     "branding_org_of_host",
     "SELECT d.organization_id::text FROM organization_domains d JOIN organizations o ON o.id = d.organization_id "
@@ -310,6 +310,17 @@ std::shared_ptr<const Look> BrandingService::look_for_host(const std::string& ho
     const auto now = std::chrono::steady_clock::now();
     {
         std::lock_guard lock(m_mutex);
+        if (m_domains_expire <= now) {
+            std::unordered_set<std::string> domains;
+            m_pool.read([&](db::Transaction& tx) {
+                for (const auto& r : tx.exec(k_all_domains)) domains.insert(r[0].as<std::string>());
+                return 0;
+            });
+            m_domains = std::move(domains);
+            m_domains_expire = now + k_host_cache_ttl;
+            m_by_host.clear();
+        }
+        if (!m_domains.count(*host)) return nullptr;
         auto hit = m_by_host.find(*host);
         if (hit != m_by_host.end() && hit->second.expires > now) return hit->second.look;
     }
@@ -320,13 +331,13 @@ std::shared_ptr<const Look> BrandingService::look_for_host(const std::string& ho
         return found ? std::make_shared<const Look>(std::move(*found)) : nullptr;
     });
     std::lock_guard lock(m_mutex);
-    if (m_by_host.size() >= k_host_cache_max) m_by_host.clear();
     m_by_host[*host] = {now + k_host_cache_ttl, look};
     return look;
 }
 
 void BrandingService::forget_cached() {
     std::lock_guard lock(m_mutex);
+    m_domains_expire = {};
     m_by_host.clear();
 }
 

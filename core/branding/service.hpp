@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 namespace janua::branding {
@@ -71,7 +72,11 @@ private:
         std::shared_ptr<const Look> look;
     };
     std::mutex m_mutex;
-    std::unordered_map<std::string, Cached> m_by_host;
+    // Every mapped domain, read whole (few rows: at most 20 per organization) so that a Host
+    // header nobody mapped never reaches the database, however many different ones arrive.
+    std::unordered_set<std::string> m_domains;
+    std::chrono::steady_clock::time_point m_domains_expire{};
+    std::unordered_map<std::string, Cached> m_by_host;  // looks of mapped domains only
 };
 
 }  // namespace janua::branding
